@@ -1,0 +1,182 @@
+using NeuralStyle.Imaging;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NeuralStyle;
+
+/// <summary>
+/// Optimises an image so that its features match a content image's and its Gram matrices match a
+/// style image's: it owns the image being optimised and its optimiser (Adam or L-BFGS), and each
+/// <see cref="Step"/> makes one iteration with automatic differentiation, then clamps the image to
+/// [0, 1].
+/// </summary>
+/// <remarks>
+/// Targets are computed once, in the constructor, without gradient tracking. Every tensor an
+/// iteration creates is released before <see cref="Step"/> returns, so memory does not grow with
+/// the number of iterations. Not thread-safe: use an instance from one thread at a time (dispose
+/// scopes and no_grad are per thread).
+/// </remarks>
+public sealed class StyleOptimizer : IDisposable
+{
+    private readonly StyleObjective _objective;
+    private readonly Parameter _image;
+    private readonly optim.Optimizer _optimizer;
+    private readonly OptimizerKind _kind;
+    private bool _disposed;
+
+    /// <summary>Prepares the targets and the optimiser.</summary>
+    /// <param name="extractor">The feature network (not owned; keep it alive while this object is used).</param>
+    /// <param name="content">The content image, NCHW 1×3×H×W in [0, 1], on the extractor's device.</param>
+    /// <param name="style">The style image, NCHW 1×3×H'×W' in [0, 1] (any size).</param>
+    /// <param name="initialImage">Where to start, the same size as <paramref name="content"/>; copied.</param>
+    /// <param name="options">Weights, layers and optimiser settings; the image inputs in it are not used here.</param>
+    /// <exception cref="ArgumentException">A tensor has the wrong shape or a layer is unknown.</exception>
+    public StyleOptimizer(IFeatureExtractor extractor, Tensor content, Tensor style, Tensor initialImage, StyleTransferOptions options)
+    {
+        Guard.NotNull(extractor);
+        Guard.NotNull(content);
+        Guard.NotNull(style);
+        Guard.NotNull(initialImage);
+        Guard.NotNull(options);
+        if (!initialImage.shape.SequenceEqual(content.shape))
+        {
+            Guard.ThrowArgument(
+                $"The initial image [{string.Join(", ", initialImage.shape)}] must have the content's shape [{string.Join(", ", content.shape)}].",
+                nameof(initialImage));
+        }
+
+        _objective = new StyleObjective(extractor, content, style, options);
+        _kind = options.Optimizer;
+        using (no_grad())
+        {
+            _image = new Parameter(initialImage.detach().clone().clamp_(0, 1).DetachFromDisposeScope(), requires_grad: true);
+        }
+
+        _optimizer = _kind == OptimizerKind.Lbfgs
+            ? optim.LBFGS([_image], options.Lbfgs.LearningRate, max_iter: 1, max_eval: 2, history_size: options.Lbfgs.HistorySize)
+            : optim.Adam([_image], options.Adam.LearningRate, options.Adam.Beta1, options.Adam.Beta2, options.Adam.Epsilon);
+    }
+
+    /// <summary>The number of iterations made so far.</summary>
+    public int Iteration { get; private set; }
+
+    /// <summary>Makes one iteration and returns the loss terms measured in it (at the image before the update).</summary>
+    /// <exception cref="DivergenceException">A loss term became NaN or infinite; the image is left as it was before the step.</exception>
+    public LossTerms Step()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = NewDisposeScope();
+        LossTerms terms;
+        if (_kind == OptimizerKind.Lbfgs)
+        {
+            using var before = _image.detach().clone();
+            var measured = default(LossTerms);
+            var first = true;
+            using var loss = _optimizer.step(() =>
+            {
+                // Never throw in here: this runs inside libtorch's native L-BFGS step.
+                var (total, evaluated) = Evaluate();
+                if (first)
+                {
+                    measured = evaluated;
+                    first = false;
+                }
+
+                return total;
+            });
+            terms = measured;
+            if (!IsFinite(terms))
+            {
+                using (no_grad())
+                {
+                    _image.copy_(before);
+                }
+            }
+        }
+        else
+        {
+            var (total, evaluated) = Evaluate();
+            terms = evaluated;
+            if (IsFinite(terms))
+            {
+                _optimizer.step();
+            }
+        }
+
+        Iteration++;
+        ThrowIfDiverged(terms, Iteration);
+        using (no_grad())
+        {
+            _image.clamp_(0, 1);
+        }
+
+        return terms;
+    }
+
+    /// <summary>A detached copy of the current image (NCHW 1×3×H×W in [0, 1]); the caller owns it.</summary>
+    public Tensor CopyImage()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using (no_grad())
+        {
+            return _image.detach().clone();
+        }
+    }
+
+    /// <summary>The current image as an 8-bit <see cref="RgbImage"/>.</summary>
+    public RgbImage ToRgbImage()
+    {
+        using var scope = NewDisposeScope();
+        using var image = CopyImage();
+        return ImageTensors.ToRgbImage(image);
+    }
+
+    /// <summary>Releases the image, the optimiser state and the targets.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _optimizer.Dispose();
+        _image.Dispose();
+        _objective.Dispose();
+    }
+
+    private (Tensor Total, LossTerms Terms) Evaluate()
+    {
+        _optimizer.zero_grad();
+        var (total, content, style, tv) = _objective.Evaluate(_image);
+        total.backward();
+        return (total, new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>()));
+    }
+
+    private static bool IsFinite(LossTerms terms) =>
+        double.IsFinite(terms.Content) && double.IsFinite(terms.Style) && double.IsFinite(terms.TotalVariation) && double.IsFinite(terms.Total);
+
+    private static void ThrowIfDiverged(LossTerms terms, int iteration)
+    {
+        if (!double.IsFinite(terms.Content))
+        {
+            throw new DivergenceException("content", iteration, terms.Content);
+        }
+
+        if (!double.IsFinite(terms.Style))
+        {
+            throw new DivergenceException("style", iteration, terms.Style);
+        }
+
+        if (!double.IsFinite(terms.TotalVariation))
+        {
+            throw new DivergenceException("total variation", iteration, terms.TotalVariation);
+        }
+
+        if (!double.IsFinite(terms.Total))
+        {
+            throw new DivergenceException("total", iteration, terms.Total);
+        }
+    }
+}

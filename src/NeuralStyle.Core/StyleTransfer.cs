@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using NeuralStyle.Imaging;
+using static TorchSharp.torch;
+
+namespace NeuralStyle;
+
+/// <summary>
+/// The one-call API: repaint a content photo in the style of an artwork (Gatys et al., "A Neural
+/// Algorithm of Artistic Style").
+/// </summary>
+/// <example>
+/// <code>
+/// var result = await StyleTransfer.RunAsync(new StyleTransferOptions
+/// {
+///     Content = "photo.jpg",
+///     Style = "starry_night.jpg",
+///     OutputPath = "out.png",
+/// });
+/// </code>
+/// </example>
+/// <remarks>
+/// Calls are independent: several may run at once from different threads (each on its own thread,
+/// with its own network copy), sharing only libtorch's process-wide thread pool.
+/// </remarks>
+public static class StyleTransfer
+{
+    /// <summary>
+    /// Runs style transfer. Images and weights are loaded asynchronously; the optimisation runs on a
+    /// dedicated thread, reports progress after every iteration, and checks the token before each one.
+    /// </summary>
+    /// <param name="options">What to do; validated before any work starts.</param>
+    /// <param name="progress">Receives the loss terms, timing and ETA after every iteration.</param>
+    /// <param name="cancellationToken">Stops the run within one iteration; the task then ends cancelled and nothing is written.</param>
+    /// <returns>The stylised image, the final and per-iteration losses, and timings.</returns>
+    /// <exception cref="ArgumentException">An option is missing or invalid (thrown before any work).</exception>
+    /// <exception cref="ImageLoadException">An input image cannot be loaded.</exception>
+    /// <exception cref="ImageSaveException">The output file exists and <see cref="StyleTransferOptions.OverwriteOutput"/> is false, its folder is missing, or the write failed.</exception>
+    /// <exception cref="WeightsException">The VGG19 weights cannot be found, downloaded or read.</exception>
+    /// <exception cref="NativeBackendException">libtorch cannot be loaded, or CUDA was asked for and is absent.</exception>
+    /// <exception cref="DivergenceException">A loss became NaN or infinite; no image is produced.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static Task<StyleTransferResult> RunAsync(
+        StyleTransferOptions options,
+        IProgress<StyleTransferProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(options);
+        options.Validate();
+        return RunValidatedAsync(options, progress, cancellationToken);
+    }
+
+    /// <summary>Stylises <paramref name="contentPath"/> with <paramref name="stylePath"/> using the defaults and writes <paramref name="outputPath"/> (not replacing an existing file).</summary>
+    /// <inheritdoc cref="RunAsync(StyleTransferOptions, IProgress{StyleTransferProgress}?, CancellationToken)"/>
+    public static Task<StyleTransferResult> RunAsync(string contentPath, string stylePath, string outputPath, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNullOrWhiteSpace(contentPath);
+        Guard.NotNullOrWhiteSpace(stylePath);
+        Guard.NotNullOrWhiteSpace(outputPath);
+        return RunAsync(new StyleTransferOptions { Content = contentPath, Style = stylePath, OutputPath = outputPath }, null, cancellationToken);
+    }
+
+    private static async Task<StyleTransferResult> RunValidatedAsync(StyleTransferOptions options, IProgress<StyleTransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var preparation = Stopwatch.StartNew();
+        CheckOutputPath(options);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var content = (await options.Content!.LoadAsync(cancellationToken).ConfigureAwait(false)).ResizeToFit(options.OutputSize, allowUpscale: true);
+        var style = (await options.Style!.LoadAsync(cancellationToken).ConfigureAwait(false)).ResizeToFit(options.OutputSize, allowUpscale: true);
+        var initial = options.Initialization.Kind == InitialImageKind.Image
+            ? (await options.Initialization.Image!.LoadAsync(cancellationToken).ConfigureAwait(false)).Resize(content.Width, content.Height)
+            : null;
+        var weightsPath = await WeightsLocator.ResolveAsync(options.WeightsPath, options.WeightsDownloadProgress, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var (image, history, optimizationTime) = await Task.Factory.StartNew(
+            () => Optimize(options, weightsPath, content, style, initial, progress, cancellationToken),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).ConfigureAwait(false);
+
+        if (options.OutputPath is not null)
+        {
+            var saveOptions = new ImageSaveOptions { Overwrite = options.OverwriteOutput, Quality = options.OutputQuality };
+            await image.SaveAsync(options.OutputPath, saveOptions, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new StyleTransferResult(image, history, preparation.Elapsed - optimizationTime, optimizationTime, options.OutputPath);
+    }
+
+    /// <summary>The tensor work, all on one thread (dispose scopes and no_grad are per thread).</summary>
+    private static (RgbImage Image, IReadOnlyList<LossTerms> History, TimeSpan Elapsed) Optimize(
+        StyleTransferOptions options,
+        string weightsPath,
+        RgbImage contentImage,
+        RgbImage styleImage,
+        RgbImage? initialImage,
+        IProgress<StyleTransferProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        if (options.Threads is { } threads)
+        {
+            TorchRuntime.EnsureLoaded();
+            set_num_threads(threads);
+        }
+
+        var deepest = options.AllLayers.MaxBy(Vgg19Architecture.IndexOf)!;
+        using var extractor = Vgg19FeatureExtractor.FromFile(weightsPath, options.Device, deepest);
+        using var scope = NewDisposeScope();
+        var content = ImageTensors.ToTensor(contentImage, extractor.Device);
+        var style = ImageTensors.ToTensor(styleImage, extractor.Device);
+        var start = InitialTensor(options, content, initialImage, extractor.Device);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var optimizer = new StyleOptimizer(extractor, content, style, start, options);
+        var history = new List<LossTerms>(options.Iterations);
+        var clock = Stopwatch.StartNew();
+        for (var i = 1; i <= options.Iterations; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var terms = optimizer.Step();
+            history.Add(terms);
+            var elapsed = clock.Elapsed;
+            progress?.Report(new StyleTransferProgress(i, options.Iterations, terms, elapsed, elapsed / i * (options.Iterations - i)));
+            if (options.IntermediateImage is { } callback && options.IntermediateImageInterval > 0 && i % options.IntermediateImageInterval == 0 && i < options.Iterations)
+            {
+                callback(i, optimizer.ToRgbImage());
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return (optimizer.ToRgbImage(), history, clock.Elapsed);
+    }
+
+    private static Tensor InitialTensor(StyleTransferOptions options, Tensor content, RgbImage? initialImage, Device device)
+    {
+        switch (options.Initialization.Kind)
+        {
+            case InitialImageKind.Noise:
+                var seed = options.Seed ?? Random.Shared.Next();
+                using (var generator = new Generator((ulong)seed, device))
+                {
+                    return rand(content.shape, ScalarType.Float32, device, false, generator);
+                }
+
+            case InitialImageKind.Image:
+                return ImageTensors.ToTensor(initialImage!, device);
+            default:
+                return content.clone();
+        }
+    }
+
+    private static void CheckOutputPath(StyleTransferOptions options)
+    {
+        if (options.OutputPath is null)
+        {
+            return;
+        }
+
+        var full = Path.GetFullPath(options.OutputPath);
+        var folder = Path.GetDirectoryName(full);
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new ImageSaveException(options.OutputPath, $"the folder '{folder}' does not exist; create it first");
+        }
+
+        if (!options.OverwriteOutput && File.Exists(full))
+        {
+            throw new ImageSaveException(options.OutputPath, $"a file already exists there; set {nameof(StyleTransferOptions.OverwriteOutput)} to replace it");
+        }
+    }
+}

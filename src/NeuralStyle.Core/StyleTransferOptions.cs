@@ -1,0 +1,184 @@
+using NeuralStyle.Imaging;
+
+namespace NeuralStyle;
+
+/// <summary>
+/// Everything a style transfer run needs. Immutable: set properties with an object initializer.
+/// Each property checks its own range when set (an <see cref="ArgumentException"/> naming it);
+/// the rest (required inputs, layer names) is checked when the run starts, before any work.
+/// </summary>
+/// <remarks>
+/// The loss is contentWeight·Σ wₗ·mean((Fₗ − Pₗ)²) + styleWeight·Σ wₗ·mean((Gₗ − Aₗ)²) + tvWeight·TV,
+/// with Gram matrices divided by H·W and TV the absolute sum of neighbour differences, as in the
+/// TensorFlow tutorial the project started from. See docs/defaults.md for how the defaults were chosen.
+/// </remarks>
+public sealed class StyleTransferOptions
+{
+    /// <summary>The default content layer: <c>block5_conv2</c> with weight 1.</summary>
+    public static IReadOnlyList<LayerWeight> DefaultContentLayers { get; } = [new("block5_conv2", 1.0)];
+
+    /// <summary>The default style layers: <c>block1_conv1</c> … <c>block5_conv1</c>, weight 0.2 each (their mean).</summary>
+    public static IReadOnlyList<LayerWeight> DefaultStyleLayers { get; } =
+        [new("block1_conv1", 0.2), new("block2_conv1", 0.2), new("block3_conv1", 0.2), new("block4_conv1", 0.2), new("block5_conv1", 0.2)];
+
+    private readonly int _outputSize = 512;
+    private readonly int _iterations = 500;
+    private readonly double _contentWeight = 1e4;
+    private readonly double _styleWeight = 1e-2;
+    private readonly double _totalVariationWeight = 30;
+    private readonly IReadOnlyList<LayerWeight> _contentLayers = DefaultContentLayers;
+    private readonly IReadOnlyList<LayerWeight> _styleLayers = DefaultStyleLayers;
+    private readonly int? _threads;
+    private readonly int _intermediateImageInterval;
+
+    /// <summary>The photo whose content is kept. Required.</summary>
+    public ImageInput? Content { get; init; }
+
+    /// <summary>The artwork whose style is taken. Required.</summary>
+    public ImageInput? Style { get; init; }
+
+    /// <summary>The output's longest side in pixels (the content is scaled to it, up or down), 16–8192. Default 512.</summary>
+    public int OutputSize { get => _outputSize; init { Guard.MustBeBetween(value, 16, 8192, nameof(OutputSize)); _outputSize = value; } }
+
+    /// <summary>The number of optimiser iterations, 1–1,000,000. Default 500.</summary>
+    public int Iterations { get => _iterations; init { Guard.MustBeBetween(value, 1, 1_000_000, nameof(Iterations)); _iterations = value; } }
+
+    /// <summary>The optimiser. Default <see cref="OptimizerKind.Adam"/>.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Adam's settings, used when <see cref="Optimizer"/> is Adam.</summary>
+    public AdamSettings Adam { get; init; } = new();
+
+    /// <summary>L-BFGS's settings, used when <see cref="Optimizer"/> is Lbfgs.</summary>
+    public LbfgsSettings Lbfgs { get; init; } = new();
+
+    /// <summary>The content loss weight α. Default 1e4.</summary>
+    public double ContentWeight { get => _contentWeight; init { Guard.MustBeFiniteAndNonNegative(value, nameof(ContentWeight)); _contentWeight = value; } }
+
+    /// <summary>The style loss weight β. Default 1e-2.</summary>
+    public double StyleWeight { get => _styleWeight; init { Guard.MustBeFiniteAndNonNegative(value, nameof(StyleWeight)); _styleWeight = value; } }
+
+    /// <summary>The total variation weight γ (smoothness). Default 30.</summary>
+    public double TotalVariationWeight { get => _totalVariationWeight; init { Guard.MustBeFiniteAndNonNegative(value, nameof(TotalVariationWeight)); _totalVariationWeight = value; } }
+
+    /// <summary>The content layers and their weights. Default <see cref="DefaultContentLayers"/>.</summary>
+    public IReadOnlyList<LayerWeight> ContentLayers { get => _contentLayers; init => _contentLayers = CheckLayers(value, nameof(ContentLayers)); }
+
+    /// <summary>The style layers and their weights. Default <see cref="DefaultStyleLayers"/>.</summary>
+    public IReadOnlyList<LayerWeight> StyleLayers { get => _styleLayers; init => _styleLayers = CheckLayers(value, nameof(StyleLayers)); }
+
+    /// <summary>Where the optimisation starts. Default <see cref="InitialImage.Content"/>.</summary>
+    public InitialImage Initialization { get; init; } = InitialImage.Content;
+
+    /// <summary>The random seed (noise start, any randomness); null picks one. Same seed, options and thread count give the same image.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Where to compute. Default <see cref="ComputeDevice.Cpu"/>.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
+
+    /// <summary>
+    /// The VGG19 weights file (Keras HDF5). Null searches <c>NEURALSTYLE_VGG19_WEIGHTS</c>, then the
+    /// user cache, then downloads the official file.
+    /// </summary>
+    public string? WeightsPath { get; init; }
+
+    /// <summary>Receives progress if the weights must be downloaded.</summary>
+    public IProgress<WeightsDownloadProgress>? WeightsDownloadProgress { get; init; }
+
+    /// <summary>
+    /// Sets libtorch's intra-op thread count for the process when given (it is process-wide, so it
+    /// is left alone unless you ask). Null leaves it as it is.
+    /// </summary>
+    public int? Threads { get => _threads; init { if (value is { } v) { Guard.MustBeBetween(v, 1, 1024, nameof(Threads)); } _threads = value; } }
+
+    /// <summary>Call <see cref="IntermediateImage"/> every this many iterations; 0 (the default) never.</summary>
+    public int IntermediateImageInterval { get => _intermediateImageInterval; init { Guard.MustBeBetween(value, 0, int.MaxValue, nameof(IntermediateImageInterval)); _intermediateImageInterval = value; } }
+
+    /// <summary>Receives (iteration, image) every <see cref="IntermediateImageInterval"/> iterations, on the run's thread.</summary>
+    public Action<int, RgbImage>? IntermediateImage { get; init; }
+
+    /// <summary>Where to write the result (atomically; PNG, JPEG or WebP by extension). Null writes nothing.</summary>
+    public string? OutputPath { get; init; }
+
+    /// <summary>Whether an existing file at <see cref="OutputPath"/> may be replaced. Default false.</summary>
+    public bool OverwriteOutput { get; init; }
+
+    /// <summary>Quality for JPEG and WebP output, 1–100. Default 95.</summary>
+    public int OutputQuality { get; init; } = 95;
+
+    /// <summary>Every layer named by <see cref="ContentLayers"/> and <see cref="StyleLayers"/>.</summary>
+    internal IEnumerable<string> AllLayers => ContentLayers.Concat(StyleLayers).Select(l => l.Layer).Distinct();
+
+    /// <summary>Checks what the setters cannot: required inputs, layer names, the output path.</summary>
+    /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
+    internal void Validate()
+    {
+        if (Content is null)
+        {
+            Guard.ThrowArgument($"{nameof(Content)} is required: the photo whose content is kept.", nameof(Content));
+        }
+
+        if (Style is null)
+        {
+            Guard.ThrowArgument($"{nameof(Style)} is required: the artwork whose style is taken.", nameof(Style));
+        }
+
+        Guard.NotNull(Adam, nameof(Adam));
+        Guard.NotNull(Lbfgs, nameof(Lbfgs));
+        Guard.NotNull(Initialization, nameof(Initialization));
+        Guard.MustBeBetween(OutputQuality, 1, 100, nameof(OutputQuality));
+        if (!Enum.IsDefined(Optimizer))
+        {
+            Guard.ThrowArgument($"Unknown optimizer {Optimizer}.", nameof(Optimizer));
+        }
+
+        if (!Enum.IsDefined(Device))
+        {
+            Guard.ThrowArgument($"Unknown device {Device}.", nameof(Device));
+        }
+
+        foreach (var (layers, name) in new[] { (ContentLayers, nameof(ContentLayers)), (StyleLayers, nameof(StyleLayers)) })
+        {
+            foreach (var layer in layers)
+            {
+                if (Vgg19Architecture.IndexOf(layer.Layer) < 0)
+                {
+                    Guard.ThrowArgument(
+                        $"{name} names the unknown layer '{layer.Layer}'. Valid layers: {string.Join(", ", Vgg19FeatureExtractor.AllLayerNames)}.", name);
+                }
+            }
+        }
+
+        if (OutputPath is not null)
+        {
+            var extension = Path.GetExtension(OutputPath).ToLowerInvariant();
+            if (extension is not (".png" or ".jpg" or ".jpeg" or ".webp"))
+            {
+                Guard.ThrowArgument($"{nameof(OutputPath)} '{OutputPath}' must end in .png, .jpg, .jpeg or .webp.", nameof(OutputPath));
+            }
+        }
+    }
+
+    private static IReadOnlyList<LayerWeight> CheckLayers(IReadOnlyList<LayerWeight> layers, string name)
+    {
+        Guard.NotNull(layers, name);
+        if (layers.Count == 0)
+        {
+            Guard.ThrowArgument($"{name} must name at least one layer.", name);
+        }
+
+        foreach (var layer in layers)
+        {
+            Guard.NotNull(layer, name);
+            Guard.NotNullOrWhiteSpace(layer.Layer, name);
+            Guard.MustBeFiniteAndNonNegative(layer.Weight, name);
+        }
+
+        if (layers.Select(l => l.Layer).Distinct().Count() != layers.Count)
+        {
+            Guard.ThrowArgument($"{name} names a layer twice.", name);
+        }
+
+        return layers.ToArray();
+    }
+}

@@ -1,0 +1,34 @@
+using NeuralStyle.Imaging;
+
+namespace NeuralStyle;
+
+/// <summary>What a run produced.</summary>
+public sealed class StyleTransferResult
+{
+    internal StyleTransferResult(RgbImage image, IReadOnlyList<LossTerms> history, TimeSpan preparation, TimeSpan optimization, string? outputPath)
+    {
+        Image = image;
+        LossHistory = history;
+        PreparationTime = preparation;
+        OptimizationTime = optimization;
+        OutputPath = outputPath;
+    }
+
+    /// <summary>The stylised image, ready to save.</summary>
+    public RgbImage Image { get; }
+
+    /// <summary>The loss terms after the last iteration.</summary>
+    public LossTerms FinalLosses => LossHistory[^1];
+
+    /// <summary>The loss terms after each iteration, in order.</summary>
+    public IReadOnlyList<LossTerms> LossHistory { get; }
+
+    /// <summary>Time spent loading images and weights and computing the targets.</summary>
+    public TimeSpan PreparationTime { get; }
+
+    /// <summary>Time spent in the optimisation loop.</summary>
+    public TimeSpan OptimizationTime { get; }
+
+    /// <summary>Where the image was written, when the options named an output path.</summary>
+    public string? OutputPath { get; }
+}

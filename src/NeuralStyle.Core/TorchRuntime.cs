@@ -1,0 +1,66 @@
+using TorchSharp;
+
+namespace NeuralStyle;
+
+/// <summary>Loads libtorch once and turns a failure into <see cref="NativeBackendException"/> with advice.</summary>
+internal static class TorchRuntime
+{
+    private static readonly Lazy<Exception?> LoadFailure = new(TryLoad, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Makes sure libtorch is loaded; throws <see cref="NativeBackendException"/> if it cannot be.</summary>
+    public static void EnsureLoaded()
+    {
+        if (LoadFailure.Value is { } failure)
+        {
+            throw new NativeBackendException(
+                "TorchSharp could not load its native backend (libtorch). Reference a libtorch package from your app: " +
+                "libtorch-cpu-linux-x64, libtorch-cpu-win-x64 or libtorch-cpu-osx-arm64 for the CPU (or libtorch-cpu for all of them, " +
+                "or a libtorch-cuda package for NVIDIA GPUs), matching TorchSharp's libtorch version. On Linux with a libstdc++ older " +
+                "than GCC 13 (Debian 12, Ubuntu 22.04), NeuralStyle.Core's build step must have run on the copy of libLibTorchSharp.so " +
+                $"in your output (it does unless NeuralStyleWeakenGlibcxxNeed is false). Underlying error: {Innermost(failure).Message}",
+                failure);
+        }
+    }
+
+    /// <summary>The device to compute on; throws <see cref="NativeBackendException"/> if CUDA is asked for and absent.</summary>
+    public static torch.Device ResolveDevice(ComputeDevice device)
+    {
+        EnsureLoaded();
+        if (device == ComputeDevice.Cpu)
+        {
+            return torch.CPU;
+        }
+
+        if (!torch.TryInitializeDeviceType(DeviceType.CUDA) || !torch.cuda.is_available())
+        {
+            throw new NativeBackendException(
+                "CUDA was requested but is not available: no CUDA-enabled libtorch package is referenced, or no NVIDIA GPU and driver " +
+                "were found. Reference a libtorch-cuda package and check the driver, or use ComputeDevice.Cpu.");
+        }
+
+        return torch.CUDA;
+    }
+
+    private static Exception? TryLoad()
+    {
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+            return null;
+        }
+        catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or NotSupportedException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            return ex;
+        }
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+
+        return ex;
+    }
+}

@@ -1,0 +1,191 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace NeuralStyle;
+
+/// <summary>
+/// VGG19's convolutional layers with the Keras ImageNet weights, exactly as Keras builds them
+/// (3×3 convolutions with "same" zero padding, ReLU after each, 2×2 max pooling with stride 2 after
+/// each block), with Keras' "caffe" preprocessing inside: RGB in [0, 1] → BGR × 255 − mean.
+/// </summary>
+/// <remarks>
+/// The network is truncated after the deepest layer it was loaded for, and its weights are frozen:
+/// no gradient is computed for them. <see cref="Extract"/> is safe to call from several threads.
+/// </remarks>
+public sealed class Vgg19FeatureExtractor : IFeatureExtractor
+{
+    private readonly Tensor[] _kernels;
+    private readonly Tensor[] _biases;
+    private readonly Tensor _bgrMean;
+    private bool _disposed;
+
+    private Vgg19FeatureExtractor(IReadOnlyList<KerasWeightsReader.LayerWeights> weights, Device device)
+    {
+        Device = device;
+        _kernels = new Tensor[weights.Count];
+        _biases = new Tensor[weights.Count];
+        for (var i = 0; i < weights.Count; i++)
+        {
+            var layer = Vgg19Architecture.Layers[i];
+            using var kerasKernel = tensor(weights[i].Kernel, layer.KerasKernelShape);
+
+            // Keras stores [height, width, in, out]; conv2d wants [out, in, height, width].
+            _kernels[i] = kerasKernel.permute(3, 2, 0, 1).contiguous().to(device).DetachFromDisposeScope();
+            _biases[i] = tensor(weights[i].Bias).to(device).DetachFromDisposeScope();
+        }
+
+        _bgrMean = tensor(Vgg19Architecture.BgrMean, [1, 3, 1, 1]).to(device).DetachFromDisposeScope();
+        LayerNames = Vgg19Architecture.Layers.Take(weights.Count).Select(l => l.Name).ToArray();
+    }
+
+    /// <summary>Every layer name of VGG19's convolutional part, shallowest first (<c>block1_conv1</c> … <c>block5_conv4</c>).</summary>
+    public static IReadOnlyList<string> AllLayerNames { get; } = Vgg19Architecture.Layers.Select(l => l.Name).ToArray();
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> LayerNames { get; }
+
+    /// <inheritdoc />
+    public Device Device { get; }
+
+    /// <summary>
+    /// Loads the weights from a Keras HDF5 file (no checksum: any file with the right layout and
+    /// shapes is accepted).
+    /// </summary>
+    /// <param name="weightsPath">The Keras VGG19 "notop" weights file.</param>
+    /// <param name="device">Where to compute.</param>
+    /// <param name="deepestLayer">Load only up to this layer (saves memory and time); null loads all 16.</param>
+    /// <exception cref="WeightsException">The file is missing, truncated, corrupt, or a layer is missing or misshapen.</exception>
+    /// <exception cref="NativeBackendException">libtorch cannot be loaded, or CUDA was asked for and is absent.</exception>
+    public static Vgg19FeatureExtractor FromFile(string weightsPath, ComputeDevice device = ComputeDevice.Cpu, string? deepestLayer = null)
+    {
+        Guard.NotNullOrWhiteSpace(weightsPath);
+        var layerCount = AllLayerNames.Count;
+        if (deepestLayer is not null)
+        {
+            layerCount = Vgg19Architecture.IndexOf(deepestLayer) + 1;
+            if (layerCount == 0)
+            {
+                Guard.ThrowArgument($"Unknown VGG19 layer '{deepestLayer}'. Valid layers: {string.Join(", ", AllLayerNames)}.", nameof(deepestLayer));
+            }
+        }
+
+        var torchDevice = TorchRuntime.ResolveDevice(device);
+        var weights = KerasWeightsReader.ReadVgg19(weightsPath, layerCount);
+        return new Vgg19FeatureExtractor(weights, torchDevice);
+    }
+
+    /// <summary>
+    /// Finds the weights (an explicit path, then <c>NEURALSTYLE_VGG19_WEIGHTS</c>, then the user's
+    /// cache folder, then a download of the official Keras file checked against its MD5) and loads them.
+    /// </summary>
+    /// <param name="weightsPath">An explicit weights file, or null to search.</param>
+    /// <param name="device">Where to compute.</param>
+    /// <param name="deepestLayer">Load only up to this layer; null loads all 16.</param>
+    /// <param name="downloadProgress">Receives download progress when the weights have to be downloaded.</param>
+    /// <param name="cancellationToken">Cancels the download or the load.</param>
+    /// <exception cref="WeightsException">No weights were found and the download failed, or the file is unusable.</exception>
+    public static async Task<Vgg19FeatureExtractor> LoadAsync(
+        string? weightsPath = null,
+        ComputeDevice device = ComputeDevice.Cpu,
+        string? deepestLayer = null,
+        IProgress<WeightsDownloadProgress>? downloadProgress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var path = await WeightsLocator.ResolveAsync(weightsPath, downloadProgress, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return FromFile(path, device, deepestLayer);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, Tensor> Extract(Tensor image, IReadOnlyCollection<string> layers)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Guard.NotNull(image);
+        Guard.NotNull(layers);
+        var deepest = DeepestIndex(layers);
+        RequireImageShape(image, deepest);
+
+        using var scope = NewDisposeScope();
+        var wanted = new HashSet<string>(layers);
+        var features = new Dictionary<string, Tensor>(wanted.Count);
+        var x = (image.flip(1) * 255f) - _bgrMean;
+        for (var i = 0; i <= deepest; i++)
+        {
+            var layer = Vgg19Architecture.Layers[i];
+            x = relu(conv2d(x, _kernels[i], _biases[i], [1, 1], [1, 1], [1, 1], 1), inplace: true);
+            if (wanted.Contains(layer.Name))
+            {
+                features[layer.Name] = x;
+            }
+
+            if (layer.PoolAfter && i < deepest)
+            {
+                x = max_pool2d(x, 2, 2);
+            }
+        }
+
+        foreach (var feature in features.Values)
+        {
+            feature.MoveToOuterDisposeScope();
+        }
+
+        return features;
+    }
+
+    /// <summary>Releases the weight tensors.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var t in _kernels.Concat(_biases).Append(_bgrMean))
+        {
+            t.Dispose();
+        }
+    }
+
+    private int DeepestIndex(IReadOnlyCollection<string> layers)
+    {
+        if (layers.Count == 0)
+        {
+            Guard.ThrowArgument("Ask for at least one layer.", nameof(layers));
+        }
+
+        var deepest = -1;
+        foreach (var name in layers)
+        {
+            var index = Vgg19Architecture.IndexOf(name);
+            if (index < 0 || index >= LayerNames.Count)
+            {
+                Guard.ThrowArgument(
+                    $"Unknown or unloaded VGG19 layer '{name}'. Available layers: {string.Join(", ", LayerNames)}.", nameof(layers));
+            }
+
+            deepest = Math.Max(deepest, index);
+        }
+
+        return deepest;
+    }
+
+    private void RequireImageShape(Tensor image, int deepest)
+    {
+        var pools = Vgg19Architecture.Layers.Take(deepest).Count(l => l.PoolAfter);
+        var minimum = 1 << pools;
+        if (image.dim() != 4 || image.shape[1] != 3 || image.dtype != ScalarType.Float32 || image.shape[2] < minimum || image.shape[3] < minimum)
+        {
+            Guard.ThrowArgument(
+                $"Expected a float32 NCHW RGB image of at least {minimum} × {minimum} pixels for layer {Vgg19Architecture.Layers[deepest].Name}, " +
+                $"but got {image.dtype} [{string.Join(", ", image.shape)}].",
+                nameof(image));
+        }
+
+        if (image.device_type != Device.type || (Device.type != DeviceType.CPU && image.device_index != Device.index))
+        {
+            Guard.ThrowArgument($"The image is on {image.device} but the network is on {Device}.", nameof(image));
+        }
+    }
+}

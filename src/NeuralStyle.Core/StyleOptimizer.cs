@@ -21,8 +21,8 @@ public sealed class StyleOptimizer : IDisposable
 {
     private readonly StyleObjective _objective;
     private readonly Parameter _image;
-    private readonly optim.Optimizer _optimizer;
-    private readonly OptimizerKind _kind;
+    private readonly optim.Optimizer? _adam;
+    private readonly LbfgsOptimizer? _lbfgs;
     private bool _disposed;
 
     /// <summary>Prepares the targets and the optimiser.</summary>
@@ -47,15 +47,19 @@ public sealed class StyleOptimizer : IDisposable
         }
 
         _objective = new StyleObjective(extractor, content, style, options);
-        _kind = options.Optimizer;
         using (no_grad())
         {
             _image = new Parameter(initialImage.detach().clone().clamp_(0, 1).DetachFromDisposeScope(), requires_grad: true);
         }
 
-        _optimizer = _kind == OptimizerKind.Lbfgs
-            ? optim.LBFGS([_image], options.Lbfgs.LearningRate, max_iter: 1, max_eval: 2, history_size: options.Lbfgs.HistorySize)
-            : optim.Adam([_image], options.Adam.LearningRate, options.Adam.Beta1, options.Adam.Beta2, options.Adam.Epsilon);
+        if (options.Optimizer == OptimizerKind.Lbfgs)
+        {
+            _lbfgs = new LbfgsOptimizer(_image, options.Lbfgs.LearningRate, options.Lbfgs.HistorySize);
+        }
+        else
+        {
+            _adam = optim.Adam([_image], options.Adam.LearningRate, options.Adam.Beta1, options.Adam.Beta2, options.Adam.Epsilon);
+        }
     }
 
     /// <summary>The number of iterations made so far.</summary>
@@ -67,40 +71,19 @@ public sealed class StyleOptimizer : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
-        LossTerms terms;
-        if (_kind == OptimizerKind.Lbfgs)
+        _image.grad?.zero_();
+        var (total, content, style, tv) = _objective.Evaluate(_image);
+        total.backward();
+        var terms = new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
+        if (IsFinite(terms))
         {
-            using var before = _image.detach().clone();
-            var measured = default(LossTerms);
-            var first = true;
-            using var loss = _optimizer.step(() =>
+            if (_lbfgs is not null)
             {
-                // Never throw in here: this runs inside libtorch's native L-BFGS step.
-                var (total, evaluated) = Evaluate();
-                if (first)
-                {
-                    measured = evaluated;
-                    first = false;
-                }
-
-                return total;
-            });
-            terms = measured;
-            if (!IsFinite(terms))
-            {
-                using (no_grad())
-                {
-                    _image.copy_(before);
-                }
+                _lbfgs.Step();
             }
-        }
-        else
-        {
-            var (total, evaluated) = Evaluate();
-            terms = evaluated;
-            if (IsFinite(terms))
+            else
             {
-                _optimizer.step();
+                _adam!.step();
             }
         }
 
@@ -141,17 +124,10 @@ public sealed class StyleOptimizer : IDisposable
         }
 
         _disposed = true;
-        _optimizer.Dispose();
+        _adam?.Dispose();
+        _lbfgs?.Dispose();
         _image.Dispose();
         _objective.Dispose();
-    }
-
-    private (Tensor Total, LossTerms Terms) Evaluate()
-    {
-        _optimizer.zero_grad();
-        var (total, content, style, tv) = _objective.Evaluate(_image);
-        total.backward();
-        return (total, new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>()));
     }
 
     private static bool IsFinite(LossTerms terms) =>

@@ -48,6 +48,9 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
     /// <inheritdoc />
     public Device Device { get; }
 
+    /// <summary>The kernels, biases and mean tensors (for tests).</summary>
+    internal IEnumerable<Tensor> WeightTensors => _kernels.Concat(_biases).Append(_bgrMean);
+
     /// <summary>
     /// Loads the weights from a Keras HDF5 file (no checksum: any file with the right layout and
     /// shapes is accepted).
@@ -142,7 +145,7 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
         }
 
         _disposed = true;
-        foreach (var t in _kernels.Concat(_biases).Append(_bgrMean))
+        foreach (var t in WeightTensors)
         {
             t.Dispose();
         }

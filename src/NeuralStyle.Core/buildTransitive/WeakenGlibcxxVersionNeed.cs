@@ -19,7 +19,7 @@ using Microsoft.Build.Utilities;
 namespace NeuralStyle.Build
 {
     /// <summary>Marks the GLIBCXX_3.4.32 version need of libLibTorchSharp.so weak where the system lacks it.</summary>
-    public sealed class WeakenGlibcxxVersionNeed : Task
+    public sealed class WeakenGlibcxxVersionNeed : Microsoft.Build.Utilities.Task
     {
         /// <summary>The version whose need is made weak.</summary>
         public const string VersionName = "GLIBCXX_3.4.32";

@@ -1,0 +1,127 @@
+using static TorchSharp.torch;
+
+namespace NeuralStyle;
+
+/// <summary>
+/// L-BFGS for one image tensor, one iteration per <see cref="Step"/>, without line search (as
+/// jcjohnson/neural-style and PyTorch's default use it). Written here rather than taken from
+/// TorchSharp, whose native L-BFGS wrapper never frees the loss tensor the closure hands it
+/// (the loss and its autograd graph would leak on every evaluation).
+/// </summary>
+/// <remarks>
+/// The curvature pairs use the image's actual displacement, so clamping the image to [0, 1]
+/// after a step (a projection) keeps them consistent. State tensors are owned here, outside any
+/// dispose scope, and released when replaced.
+/// </remarks>
+internal sealed class LbfgsOptimizer : IDisposable
+{
+    private const double CurvatureThreshold = 1e-10;
+
+    private readonly Tensor _image;
+    private readonly double _learningRate;
+    private readonly int _historySize;
+    private readonly LinkedList<(Tensor S, Tensor Y, double Rho)> _history = new();
+    private Tensor? _previousGradient;
+    private Tensor? _previousImage;
+    private double _hessianScale = 1;
+
+    public LbfgsOptimizer(Tensor image, double learningRate, int historySize)
+    {
+        _image = image;
+        _learningRate = learningRate;
+        _historySize = historySize;
+    }
+
+    /// <summary>
+    /// Moves the image one step along the L-BFGS direction. The image's gradient must hold the
+    /// gradient of the loss at the current image (call backward first).
+    /// </summary>
+    public void Step()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var gradient = _image.grad!.detach().flatten().clone();
+        var image = _image.detach().flatten().clone();
+
+        if (_previousGradient is not null && _previousImage is not null)
+        {
+            Remember(image - _previousImage, gradient - _previousGradient);
+        }
+
+        var direction = Direction(gradient);
+        var stepSize = _previousGradient is null
+            ? Math.Min(1.0, 1.0 / gradient.abs().sum().item<float>()) * _learningRate
+            : _learningRate;
+
+        Replace(ref _previousGradient, gradient);
+        Replace(ref _previousImage, image);
+        if (gradient.dot(direction).item<float>() >= 0)
+        {
+            return; // Not a descent direction (numerical trouble): skip the update.
+        }
+
+        _image.add_((direction * stepSize).view_as(_image));
+    }
+
+    public void Dispose()
+    {
+        foreach (var (s, y, _) in _history)
+        {
+            s.Dispose();
+            y.Dispose();
+        }
+
+        _history.Clear();
+        _previousGradient?.Dispose();
+        _previousImage?.Dispose();
+    }
+
+    private void Remember(Tensor s, Tensor y)
+    {
+        var ys = y.dot(s).item<float>();
+        if (ys <= CurvatureThreshold)
+        {
+            return; // Skip pairs that would break positive definiteness.
+        }
+
+        if (_history.Count == _historySize)
+        {
+            var oldest = _history.First!.Value;
+            oldest.S.Dispose();
+            oldest.Y.Dispose();
+            _history.RemoveFirst();
+        }
+
+        _history.AddLast((s.DetachFromDisposeScope(), y.DetachFromDisposeScope(), 1.0 / ys));
+        _hessianScale = ys / y.dot(y).item<float>();
+    }
+
+    /// <summary>The two-loop recursion: −H·g with H the limited-memory inverse Hessian estimate.</summary>
+    private Tensor Direction(Tensor gradient)
+    {
+        var q = gradient.neg();
+        var alphas = new double[_history.Count];
+        var i = _history.Count - 1;
+        for (var node = _history.Last; node is not null; node = node.Previous, i--)
+        {
+            alphas[i] = node.Value.S.dot(q).item<float>() * node.Value.Rho;
+            q = q - (node.Value.Y * alphas[i]);
+        }
+
+        var r = q * _hessianScale;
+        i = 0;
+        for (var node = _history.First; node is not null; node = node.Next, i++)
+        {
+            var beta = node.Value.Y.dot(r).item<float>() * node.Value.Rho;
+            r = r + (node.Value.S * (alphas[i] - beta));
+        }
+
+        return r;
+    }
+
+    private static void Replace(ref Tensor? field, Tensor value)
+    {
+        field?.Dispose();
+        field = value.DetachFromDisposeScope();
+    }
+}

@@ -1,0 +1,144 @@
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Core.Tests;
+
+/// <summary>The loss functions against values worked out by hand, and their gradients against finite differences.</summary>
+public class LossFunctionsTests
+{
+    [Theory]
+    [InlineData(GramNormalization.Positions, 4.0)]
+    [InlineData(GramNormalization.ChannelsAndPositions, 8.0)]
+    [InlineData(GramNormalization.None, 1.0)]
+    public void Gram_matrix_of_a_2x2x2_feature_map(GramNormalization normalization, double divisor)
+    {
+        // Channel 0 = [1, 2, 3, 4], channel 1 = [0, 1, 0, 1]:
+        // F·Fᵀ = [[1+4+9+16, 0+2+0+4], [6, 0+1+0+1]] = [[30, 6], [6, 2]].
+        using var scope = NewDisposeScope();
+        var features = tensor(new float[] { 1, 2, 3, 4, 0, 1, 0, 1 }, [1, 2, 2, 2]);
+
+        var gram = LossFunctions.GramMatrix(features, normalization);
+
+        Assert.Equal([1L, 2, 2], gram.shape);
+        Assert.Equal([(float)(30 / divisor), (float)(6 / divisor), (float)(6 / divisor), (float)(2 / divisor)], gram.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Gram_matrix_is_computed_per_batch_item()
+    {
+        using var scope = NewDisposeScope();
+        var first = tensor(new float[] { 1, 2, 3, 4, 0, 1, 0, 1 }, [1, 2, 2, 2]);
+        var second = tensor(new float[] { 2, 0, 0, 0, 0, 0, 0, 3 }, [1, 2, 2, 2]);
+
+        var gram = LossFunctions.GramMatrix(cat([first, second], 0));
+
+        Assert.Equal([7.5f, 1.5f, 1.5f, 0.5f], gram[0].data<float>().ToArray());
+        Assert.Equal([1f, 0f, 0f, 2.25f], gram[1].data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Content_loss_is_the_mean_squared_difference()
+    {
+        using var scope = NewDisposeScope();
+        var features = tensor(new float[] { 1, 2, 3, 4 }, [1, 1, 2, 2]);
+        var target = ones(1, 1, 2, 2);
+
+        // (0² + 1² + 2² + 3²) / 4 = 3.5
+        Assert.Equal(3.5f, LossFunctions.ContentLoss(features, target).item<float>());
+    }
+
+    [Fact]
+    public void Style_layer_loss_is_the_mean_squared_gram_difference()
+    {
+        using var scope = NewDisposeScope();
+        var gram = tensor(new float[] { 7.5f, 1.5f, 1.5f, 0.5f }, [1, 2, 2]);
+        var target = tensor(new float[] { 5.5f, 1.5f, 0.5f, 0.5f }, [1, 2, 2]);
+
+        // (2² + 0 + 1² + 0) / 4 = 1.25
+        Assert.Equal(1.25f, LossFunctions.StyleLayerLoss(gram, target).item<float>());
+    }
+
+    [Fact]
+    public void Style_loss_weights_layers_and_defaults_to_their_mean()
+    {
+        using var scope = NewDisposeScope();
+        Tensor[] grams = [full(1, 2, 2, 3f), full(1, 3, 3, 1f)];
+        Tensor[] targets = [full(1, 2, 2, 1f), full(1, 3, 3, 0f)];
+
+        // Layer losses 4 and 1.
+        Assert.Equal(2.5f, LossFunctions.StyleLoss(grams, targets).item<float>());
+        Assert.Equal(4f * 0.5f + (1f * 2f), LossFunctions.StyleLoss(grams, targets, [0.5, 2.0]).item<float>());
+    }
+
+    [Fact]
+    public void Total_variation_of_a_known_image()
+    {
+        // [[1, 2, 4],
+        //  [0, 0, 0]]: vertical differences −1, −2, −4; horizontal 1, 2 (row 1) and 0, 0 (row 2).
+        using var scope = NewDisposeScope();
+        var image = tensor(new float[] { 1, 2, 4, 0, 0, 0 }, [1, 1, 2, 3]);
+
+        Assert.Equal(7f + 3f, LossFunctions.TotalVariationLoss(image).item<float>());
+        Assert.Equal(21f + 5f, LossFunctions.TotalVariationLoss(image, TotalVariationNorm.SquaredSum).item<float>());
+        Assert.Equal((21f / 3) + (5f / 4), LossFunctions.TotalVariationLoss(image, TotalVariationNorm.SquaredMean).item<float>(), 5);
+    }
+
+    [Fact]
+    public void Total_loss_is_the_weighted_sum()
+    {
+        using var scope = NewDisposeScope();
+
+        var total = LossFunctions.TotalLoss(tensor(2f), tensor(3f), tensor(5f), 10, 100, 1000);
+
+        Assert.Equal(20f + 300f + 5000f, total.item<float>());
+    }
+
+    [Fact]
+    public void Mismatched_shapes_are_argument_errors()
+    {
+        using var scope = NewDisposeScope();
+
+        Assert.Throws<ArgumentException>(() => LossFunctions.ContentLoss(zeros(1, 2, 3, 3), zeros(1, 2, 3, 4)));
+        Assert.Throws<ArgumentException>(() => LossFunctions.GramMatrix(zeros(2, 3, 3)));
+        Assert.Throws<ArgumentException>(() => LossFunctions.StyleLoss([zeros(1, 2, 2)], [zeros(1, 2, 2), zeros(1, 2, 2)]));
+        Assert.Throws<ArgumentException>(() => LossFunctions.TotalVariationLoss(zeros(1, 3, 1, 5)));
+    }
+
+    public static TheoryData<string> Losses => ["content", "style", "tv-abs", "tv-squared"];
+
+    [Theory]
+    [MemberData(nameof(Losses))]
+    public void Gradients_match_finite_differences(string loss)
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(42);
+        var x = rand([1, 2, 3, 4], float64, generator: generator).requires_grad_(true);
+        var target = rand([1, 2, 3, 4], float64, generator: generator);
+        using (no_grad())
+        {
+            target = loss == "style" ? LossFunctions.GramMatrix(target) : target;
+        }
+
+        Tensor Loss(Tensor input) => loss switch
+        {
+            "content" => LossFunctions.ContentLoss(input, target),
+            "style" => LossFunctions.StyleLayerLoss(LossFunctions.GramMatrix(input), target),
+            "tv-abs" => LossFunctions.TotalVariationLoss(input),
+            _ => LossFunctions.TotalVariationLoss(input, TotalVariationNorm.SquaredSum),
+        };
+
+        Loss(x).backward();
+        var analytic = x.grad!.flatten().data<double>().ToArray();
+
+        const double h = 1e-6;
+        var flat = x.detach().flatten();
+        for (var i = 0; i < flat.shape[0]; i++)
+        {
+            using var step = zeros_like(flat);
+            step[i] = tensor(h, float64);
+            var plus = Loss((flat + step).reshape(x.shape)).item<double>();
+            var minus = Loss((flat - step).reshape(x.shape)).item<double>();
+            var numeric = (plus - minus) / (2 * h);
+            Assert.True(Math.Abs(numeric - analytic[i]) <= 1e-5 + (1e-4 * Math.Abs(numeric)), $"{loss} ∂/∂x[{i}]: numeric {numeric}, autograd {analytic[i]}");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using NeuralStyle.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Core.Tests;
+
+/// <summary>The optimiser on real weights and small real images: it converges, stays in range, and does not leak.</summary>
+public class StyleOptimizerTests
+{
+    [SkippableTheory]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.Lbfgs)]
+    public void Memory_does_not_grow_per_iteration(OptimizerKind kind)
+    {
+        var extractor = SharedExtractor.Get();
+        using var content = rand([1, 3, 32, 32], generator: new Generator(1));
+        using var style = rand([1, 3, 32, 32], generator: new Generator(2));
+        // A short L-BFGS history fills during the warm-up; after that its state must stay the same size.
+        var options = new StyleTransferOptions { Optimizer = kind, Lbfgs = new LbfgsSettings { HistorySize = 3 } };
+        using var optimizer = new StyleOptimizer(extractor, content, style, content, options);
+
+        for (var i = 0; i < 5; i++)
+        {
+            optimizer.Step();
+        }
+
+        var liveAfterWarmUp = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (var i = 0; i < 30; i++)
+        {
+            optimizer.Step();
+        }
+
+        Assert.Equal(liveAfterWarmUp, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [SkippableFact]
+    public void Image_stays_finite_and_in_the_unit_range()
+    {
+        var extractor = SharedExtractor.Get();
+        using var content = rand([1, 3, 32, 40], generator: new Generator(3));
+        using var style = rand([1, 3, 32, 32], generator: new Generator(4));
+        var options = new StyleTransferOptions { Adam = new AdamSettings { LearningRate = 0.5 } };
+        using var optimizer = new StyleOptimizer(extractor, content, style, content, options);
+
+        for (var i = 0; i < 5; i++)
+        {
+            optimizer.Step();
+        }
+
+        using var image = optimizer.CopyImage();
+        Assert.Equal([1L, 3, 32, 40], image.shape);
+        Assert.True(image.isfinite().all().item<bool>());
+        Assert.True(image.min().item<float>() >= 0f);
+        Assert.True(image.max().item<float>() <= 1f);
+        Assert.Equal(5, optimizer.Iteration);
+    }
+
+    [SkippableFact]
+    public void Absurd_weights_end_in_a_divergence_error_naming_the_term()
+    {
+        var extractor = SharedExtractor.Get();
+        using var content = rand([1, 3, 32, 32], generator: new Generator(5));
+        using var style = rand([1, 3, 32, 32], generator: new Generator(6));
+        var options = new StyleTransferOptions { StyleWeight = 1e300 };
+        using var optimizer = new StyleOptimizer(extractor, content, style, content, options);
+
+        var ex = Assert.Throws<DivergenceException>(() => optimizer.Step());
+
+        Assert.Equal("total", ex.Term);
+        Assert.Equal(1, ex.Iteration);
+        using var image = optimizer.CopyImage();
+        Assert.True(image.isfinite().all().item<bool>(), "the image must not be touched by a diverged step");
+    }
+
+    [SkippableFact]
+    public void Mismatched_initial_image_is_an_argument_error()
+    {
+        var extractor = SharedExtractor.Get();
+        using var content = zeros(1, 3, 32, 32);
+        using var start = zeros(1, 3, 16, 32);
+
+        Assert.Throws<ArgumentException>(() => new StyleOptimizer(extractor, content, content, start, new StyleTransferOptions()));
+    }
+
+    [SkippableFact]
+    public void Extractor_returns_only_the_requested_layers_with_keras_shapes()
+    {
+        var extractor = SharedExtractor.Get();
+        using var scope = NewDisposeScope();
+        var image = rand(1, 3, 64, 48);
+
+        var features = extractor.Extract(image, ["block1_conv2", "block3_conv1", "block5_conv4"]);
+
+        Assert.Equal(3, features.Count);
+        Assert.Equal([1L, 64, 64, 48], features["block1_conv2"].shape);
+        Assert.Equal([1L, 256, 16, 12], features["block3_conv1"].shape);
+        Assert.Equal([1L, 512, 4, 3], features["block5_conv4"].shape);
+        Assert.Throws<ArgumentException>(() => extractor.Extract(image, ["block6_conv1"]));
+        Assert.Throws<ArgumentException>(() => extractor.Extract(rand(1, 3, 8, 8), ["block5_conv1"]));
+    }
+
+    [SkippableFact]
+    public void Weights_are_frozen()
+    {
+        var extractor = SharedExtractor.Get();
+        using var scope = NewDisposeScope();
+        var image = rand(1, 3, 32, 32).requires_grad_(true);
+
+        var feature = extractor.Extract(image, ["block2_conv1"])["block2_conv1"];
+        feature.sum().backward();
+
+        Assert.NotNull(image.grad);
+        Assert.All(extractor.WeightTensors, w => Assert.False(w.requires_grad));
+        Assert.All(extractor.WeightTensors, w => Assert.Null(w.grad));
+    }
+
+    internal static RgbImage LoadReal(string name, int size) =>
+        RgbImage.Load(Path.Combine(TestEnvironment.RequireImages(), name)).ResizeToFit(size);
+}

@@ -1,0 +1,207 @@
+using NeuralStyle.Imaging;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Core.Tests;
+
+/// <summary>The public one-call API end to end, with the real weights and photos at 128 px.</summary>
+public sealed class StyleTransferTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("neuralstyle-run-").FullName;
+
+    [SkippableFact]
+    public async Task Default_optimizer_cuts_the_style_loss_by_90_percent_and_keeps_the_content()
+    {
+        var options = RealOptions();
+        var reports = new List<StyleTransferProgress>();
+
+        var result = await StyleTransfer.RunAsync(options, new SynchronousProgress<StyleTransferProgress>(reports.Add));
+
+        var first = result.LossHistory[0];
+        var last = result.FinalLosses;
+        Assert.True(last.Style <= 0.1 * first.Style, $"style loss went from {first.Style:E3} to {last.Style:E3}");
+
+        // Bound on the content: in block5_conv2 features the result must be closer to the photo than
+        // an image without content (flat grey) is, and at least twice as close as the artwork itself
+        // (what a run that lost the content and copied the style would approach).
+        var (grey, artwork) = ReferenceContentLosses(options);
+        Assert.True(last.Content < grey, $"content loss {last.Content:E3} vs a grey image's {grey:E3}");
+        Assert.True(last.Content < 0.5 * artwork, $"content loss {last.Content:E3} vs the artwork's {artwork:E3}");
+
+        Assert.Equal(options.Iterations, reports.Count);
+        Assert.Equal(Enumerable.Range(1, options.Iterations), reports.Select(r => r.Iteration));
+        Assert.All(reports, r => Assert.Equal(options.Iterations, r.TotalIterations));
+        Assert.Equal(reports[^1].Losses, last);
+        Assert.Equal((128, 96), (result.Image.Width, result.Image.Height));
+        Assert.Equal(options.Iterations, result.LossHistory.Count);
+    }
+
+    [SkippableFact]
+    public async Task Output_is_written_and_an_existing_file_is_not_replaced_unless_asked()
+    {
+        var output = Path.Combine(_folder, "out.png");
+        var options = RealOptions();
+        options = Clone(options, iterations: 2, output: output);
+
+        var result = await StyleTransfer.RunAsync(options);
+
+        Assert.Equal(output, result.OutputPath);
+        Assert.Equal(result.Image.Pixels.ToArray(), RgbImage.Load(output).Pixels.ToArray());
+        await Assert.ThrowsAsync<ImageSaveException>(() => StyleTransfer.RunAsync(options));
+        var replaced = await StyleTransfer.RunAsync(Clone(options, iterations: 1, output: output, overwrite: true));
+        Assert.Equal(replaced.Image.Pixels.ToArray(), RgbImage.Load(output).Pixels.ToArray());
+    }
+
+    [SkippableFact]
+    public async Task Cancelling_after_a_few_iterations_ends_cancelled_and_writes_nothing()
+    {
+        var output = Path.Combine(_folder, "cancelled.png");
+        using var cts = new CancellationTokenSource();
+        var options = Clone(RealOptions(), iterations: 1000, output: output);
+        var seen = 0;
+        var progress = new SynchronousProgress<StyleTransferProgress>(p =>
+        {
+            seen = p.Iteration;
+            if (p.Iteration == 3)
+            {
+                cts.Cancel();
+            }
+        });
+
+        var task = StyleTransfer.RunAsync(options, progress, cts.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+        Assert.True(task.IsCanceled);
+        Assert.Equal(3, seen);
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    [SkippableFact]
+    public async Task Noise_start_with_a_seed_is_reproducible()
+    {
+        var options = new StyleTransferOptions
+        {
+            Content = RealOptions().Content,
+            Style = RealOptions().Style,
+            WeightsPath = TestEnvironment.RequireWeights(),
+            OutputSize = 32,
+            Iterations = 3,
+            Initialization = InitialImage.Noise,
+            Seed = 1234,
+        };
+
+        var first = await StyleTransfer.RunAsync(options);
+        var second = await StyleTransfer.RunAsync(options);
+
+        Assert.Equal(first.Image.Pixels.ToArray(), second.Image.Pixels.ToArray());
+        Assert.Equal(first.LossHistory, second.LossHistory);
+    }
+
+    [Fact]
+    public void Missing_inputs_are_argument_errors_thrown_before_any_work()
+    {
+        var noContent = Assert.Throws<ArgumentException>(() => Start(new StyleTransferOptions { Style = "s.png" }));
+        Assert.Equal("Content", noContent.ParamName);
+        var noStyle = Assert.Throws<ArgumentException>(() => Start(new StyleTransferOptions { Content = "c.png" }));
+        Assert.Equal("Style", noStyle.ParamName);
+    }
+
+    [Fact]
+    public void Bad_option_values_name_the_option()
+    {
+        Assert.Equal("OutputSize", Assert.Throws<ArgumentOutOfRangeException>(() => new StyleTransferOptions { OutputSize = 8 }).ParamName);
+        Assert.Equal("Iterations", Assert.Throws<ArgumentOutOfRangeException>(() => new StyleTransferOptions { Iterations = 0 }).ParamName);
+        Assert.Equal("StyleWeight", Assert.Throws<ArgumentOutOfRangeException>(() => new StyleTransferOptions { StyleWeight = double.NaN }).ParamName);
+        Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new AdamSettings { LearningRate = -1 }).ParamName);
+        Assert.Equal("StyleLayers", Assert.Throws<ArgumentException>(() => new StyleTransferOptions { StyleLayers = [] }).ParamName);
+        Assert.Equal("Threads", Assert.Throws<ArgumentOutOfRangeException>(() => new StyleTransferOptions { Threads = 0 }).ParamName);
+
+        var unknownLayer = new StyleTransferOptions { Content = "c.png", Style = "s.png", StyleLayers = [new("block9_conv1")] };
+        var ex = Assert.Throws<ArgumentException>(() => Start(unknownLayer));
+        Assert.Equal("StyleLayers", ex.ParamName);
+        Assert.Contains("block9_conv1", ex.Message);
+
+        var badOutput = new StyleTransferOptions { Content = "c.png", Style = "s.png", OutputPath = "out.bmp" };
+        Assert.Equal("OutputPath", Assert.Throws<ArgumentException>(() => Start(badOutput)).ParamName);
+    }
+
+    [Fact]
+    public async Task Missing_content_file_is_a_load_error_naming_it()
+    {
+        var path = Path.Combine(_folder, "missing.jpg");
+
+        var ex = await Assert.ThrowsAsync<ImageLoadException>(() => StyleTransfer.RunAsync(new StyleTransferOptions { Content = path, Style = path }));
+
+        Assert.Contains(path, ex.Message);
+    }
+
+    [SkippableFact]
+    public async Task Diverging_run_throws_and_writes_no_image()
+    {
+        var output = Path.Combine(_folder, "diverged.png");
+        var options = new StyleTransferOptions
+        {
+            Content = RealOptions().Content,
+            Style = RealOptions().Style,
+            WeightsPath = TestEnvironment.RequireWeights(),
+            OutputSize = 32,
+            Iterations = 5,
+            ContentWeight = 1e300,
+            OutputPath = output,
+        };
+
+        var ex = await Assert.ThrowsAsync<DivergenceException>(() => StyleTransfer.RunAsync(options));
+
+        Assert.Equal("total", ex.Term);
+        Assert.False(File.Exists(output));
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>Starts a run and drops the task: a synchronous throw (argument validation) surfaces here.</summary>
+    private static void Start(StyleTransferOptions options) => _ = StyleTransfer.RunAsync(options);
+
+    private static StyleTransferOptions RealOptions()
+    {
+        var images = TestEnvironment.RequireImages();
+        return new StyleTransferOptions
+        {
+            Content = Path.Combine(images, "tubingen.jpg"),
+            Style = Path.Combine(images, "starry_night.jpg"),
+            WeightsPath = TestEnvironment.RequireWeights(),
+            OutputSize = 128,
+            Iterations = 40,
+        };
+    }
+
+    private static StyleTransferOptions Clone(StyleTransferOptions o, int iterations, string output, bool overwrite = false) => new()
+    {
+        Content = o.Content,
+        Style = o.Style,
+        WeightsPath = o.WeightsPath,
+        OutputSize = o.OutputSize,
+        Iterations = iterations,
+        OutputPath = output,
+        OverwriteOutput = overwrite,
+    };
+
+    /// <summary>The content loss (at the content layer, against the photo) of a flat grey image and of the artwork itself.</summary>
+    private static (double Grey, double Artwork) ReferenceContentLosses(StyleTransferOptions options)
+    {
+        var images = TestEnvironment.RequireImages();
+        var content = RgbImage.Load(Path.Combine(images, "tubingen.jpg")).ResizeToFit(options.OutputSize);
+        var artwork = RgbImage.Load(Path.Combine(images, "starry_night.jpg")).Resize(content.Width, content.Height);
+        var extractor = SharedExtractor.Get();
+        var layer = options.ContentLayers[0].Layer;
+        using var scope = NewDisposeScope();
+        var contentTensor = ImageTensors.ToTensor(content);
+        var target = extractor.Extract(contentTensor, [layer])[layer];
+        double Loss(Tensor image) => LossFunctions.ContentLoss(extractor.Extract(image, [layer])[layer], target).item<float>();
+        return (Loss(full_like(contentTensor, 0.5f)), Loss(ImageTensors.ToTensor(artwork)));
+    }
+
+    /// <summary>Calls the handler on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
+    {
+        public void Report(T value) => handler(value);
+    }
+}

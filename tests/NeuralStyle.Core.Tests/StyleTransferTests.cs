@@ -198,10 +198,4 @@ public sealed class StyleTransferTests : IDisposable
         double Loss(Tensor image) => LossFunctions.ContentLoss(extractor.Extract(image, [layer])[layer], target).item<float>();
         return (Loss(full_like(contentTensor, 0.5f)), Loss(ImageTensors.ToTensor(artwork)));
     }
-
-    /// <summary>Calls the handler on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
-    {
-        public void Report(T value) => handler(value);
-    }
 }

@@ -122,7 +122,7 @@ public static class StyleTransfer
             history.Add(terms);
             var elapsed = clock.Elapsed;
             progress?.Report(new StyleTransferProgress(i, options.Iterations, terms, elapsed, elapsed / i * (options.Iterations - i)));
-            if (options.IntermediateImage is { } callback && options.IntermediateImageInterval > 0 && i % options.IntermediateImageInterval == 0 && i < options.Iterations)
+            if (options.IntermediateImage is { } callback && options.IntermediateImageInterval > 0 && i % options.IntermediateImageInterval == 0)
             {
                 callback(i, optimizer.ToRgbImage());
             }

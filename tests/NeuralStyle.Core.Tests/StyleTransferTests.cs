@@ -96,6 +96,30 @@ public sealed class StyleTransferTests : IDisposable
         Assert.Equal(first.LossHistory, second.LossHistory);
     }
 
+    [SkippableFact]
+    public async Task Stream_and_in_memory_inputs_work_and_intermediate_images_arrive_every_n_iterations()
+    {
+        var images = TestEnvironment.RequireImages();
+        await using var contentStream = File.OpenRead(Path.Combine(images, "tubingen.jpg"));
+        var style = RgbImage.Load(Path.Combine(images, "starry_night.jpg"));
+        var intermediate = new List<(int Iteration, int Width)>();
+        var options = new StyleTransferOptions
+        {
+            Content = ImageInput.FromStream(contentStream),
+            Style = style,
+            WeightsPath = TestEnvironment.RequireWeights(),
+            OutputSize = 48,
+            Iterations = 5,
+            IntermediateImageInterval = 2,
+            IntermediateImage = (i, image) => intermediate.Add((i, image.Width)),
+        };
+
+        var result = await StyleTransfer.RunAsync(options);
+
+        Assert.Equal([(2, 48), (4, 48)], intermediate);
+        Assert.Equal((48, 36), (result.Image.Width, result.Image.Height));
+    }
+
     [Fact]
     public void Missing_inputs_are_argument_errors_thrown_before_any_work()
     {

@@ -30,7 +30,7 @@ public sealed class ImageInput
         return new ImageInput(path, null, null);
     }
 
-    /// <summary>An encoded image in a stream, read to its end when the run starts (not closed).</summary>
+    /// <summary>An encoded image in a stream, read from its current position to its end when the run starts (not closed; a stream can be read by one run only).</summary>
     public static ImageInput FromStream(Stream stream)
     {
         Guard.NotNull(stream);

@@ -23,7 +23,7 @@ public sealed class StyleTransferResult
     /// <summary>The loss terms after each iteration, in order.</summary>
     public IReadOnlyList<LossTerms> LossHistory { get; }
 
-    /// <summary>Time spent loading images and weights and computing the targets.</summary>
+    /// <summary>Time spent outside the optimisation loop: loading images and weights, computing the targets, saving.</summary>
     public TimeSpan PreparationTime { get; }
 
     /// <summary>Time spent in the optimisation loop.</summary>

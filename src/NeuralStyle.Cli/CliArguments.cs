@@ -3,44 +3,33 @@ using System.Globalization;
 namespace NeuralStyle.Cli;
 
 /// <summary>The parsed command line: the run's options plus what only the tool needs.</summary>
-internal sealed record CliArguments(StyleTransferOptions Options, bool Quiet, bool ShowHelp, bool ShowVersion)
+internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Settings)
 {
-    /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a one-line message on bad input.</summary>
+    /// <summary>
+    /// Parses the arguments. Throws <see cref="ArgumentException"/> with a one-line message on bad
+    /// input (the options' own range checks name the setting).
+    /// </summary>
     public static CliArguments Parse(IReadOnlyList<string> args)
     {
         var positional = new List<string>();
-        string? output = null, weights = null;
-        int? size = null, iterations = null, seed = null, threads = null;
-        double? contentWeight = null, styleWeight = null, tvWeight = null;
-        OptimizerKind? optimizer = null;
-        bool quiet = false, overwrite = false, help = false, version = false;
-
+        var values = new Dictionary<string, string>();
+        var settings = new CliSettings();
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value.");
             switch (arg)
             {
-                case "-h" or "--help": help = true; break;
-                case "--version": version = true; break;
-                case "-q" or "--quiet": quiet = true; break;
-                case "--overwrite": overwrite = true; break;
-                case "-o" or "--output": output = Value(); break;
-                case "--weights": weights = Value(); break;
-                case "--size": size = Int(arg, Value()); break;
-                case "--iterations": iterations = Int(arg, Value()); break;
-                case "--seed": seed = Int(arg, Value()); break;
-                case "--threads": threads = Int(arg, Value()); break;
-                case "--content-weight": contentWeight = Double(arg, Value()); break;
-                case "--style-weight": styleWeight = Double(arg, Value()); break;
-                case "--tv-weight": tvWeight = Double(arg, Value()); break;
-                case "--optimizer":
-                    optimizer = Value().ToLowerInvariant() switch
-                    {
-                        "adam" => OptimizerKind.Adam,
-                        "lbfgs" or "l-bfgs" => OptimizerKind.Lbfgs,
-                        var other => throw new ArgumentException($"--optimizer must be adam or lbfgs, not '{other}'."),
-                    };
+                case "-h" or "--help": settings = settings with { ShowHelp = true }; break;
+                case "--version": settings = settings with { ShowVersion = true }; break;
+                case "-q" or "--quiet": settings = settings with { Quiet = true }; break;
+                case "--json": settings = settings with { Json = true }; break;
+                case "--verbose": settings = settings with { Verbose = true }; break;
+                case "--overwrite": values[arg] = "true"; break;
+                case "-o": values["--output"] = Next(args, ref i); break;
+                case "--output" or "--size" or "--iterations" or "--optimizer" or "--learning-rate" or "--weights"
+                    or "--content-weight" or "--style-weight" or "--tv-weight" or "--content-layers" or "--style-layers"
+                    or "--init" or "--seed" or "--device" or "--threads" or "--quality" or "--save-every":
+                    values[arg] = Next(args, ref i);
                     break;
                 default:
                     if (arg.StartsWith('-') && arg.Length > 1)
@@ -53,9 +42,9 @@ internal sealed record CliArguments(StyleTransferOptions Options, bool Quiet, bo
             }
         }
 
-        if (help || version)
+        if (settings.ShowHelp || settings.ShowVersion)
         {
-            return new CliArguments(new StyleTransferOptions(), quiet, help, version);
+            return new CliArguments(new StyleTransferOptions(), settings);
         }
 
         if (positional.Count != 2)
@@ -63,29 +52,90 @@ internal sealed record CliArguments(StyleTransferOptions Options, bool Quiet, bo
             throw new ArgumentException("Give a content image and a style image: neural-style CONTENT STYLE -o OUTPUT.");
         }
 
-        if (output is null)
+        if (!values.TryGetValue("--output", out var output))
         {
-            throw new ArgumentException("Give the output file with -o PATH (.png, .jpg or .webp).");
+            throw new ArgumentException("Give the output file with -o PATH (.png, .jpg, .jpeg or .webp).");
         }
 
         var defaults = new StyleTransferOptions();
+        var optimizer = Get(values, "--optimizer", ParseOptimizer, defaults.Optimizer);
+        var learningRate = Get<double?>(values, "--learning-rate", v => Double("--learning-rate", v), null);
         var options = new StyleTransferOptions
         {
             Content = positional[0],
             Style = positional[1],
             OutputPath = output,
-            OverwriteOutput = overwrite,
-            WeightsPath = weights,
-            OutputSize = size ?? defaults.OutputSize,
-            Iterations = iterations ?? defaults.Iterations,
-            Optimizer = optimizer ?? defaults.Optimizer,
-            ContentWeight = contentWeight ?? defaults.ContentWeight,
-            StyleWeight = styleWeight ?? defaults.StyleWeight,
-            TotalVariationWeight = tvWeight ?? defaults.TotalVariationWeight,
-            Seed = seed,
-            Threads = threads,
+            OverwriteOutput = values.ContainsKey("--overwrite"),
+            WeightsPath = values.GetValueOrDefault("--weights"),
+            OutputSize = Get(values, "--size", v => Int("--size", v), defaults.OutputSize),
+            Iterations = Get(values, "--iterations", v => Int("--iterations", v), defaults.Iterations),
+            Optimizer = optimizer,
+            Adam = optimizer == OptimizerKind.Adam && learningRate is { } adamRate ? new AdamSettings { LearningRate = adamRate } : defaults.Adam,
+            Lbfgs = optimizer == OptimizerKind.Lbfgs && learningRate is { } lbfgsRate ? new LbfgsSettings { LearningRate = lbfgsRate } : defaults.Lbfgs,
+            ContentWeight = Get(values, "--content-weight", v => Double("--content-weight", v), defaults.ContentWeight),
+            StyleWeight = Get(values, "--style-weight", v => Double("--style-weight", v), defaults.StyleWeight),
+            TotalVariationWeight = Get(values, "--tv-weight", v => Double("--tv-weight", v), defaults.TotalVariationWeight),
+            ContentLayers = Get(values, "--content-layers", v => Layers("--content-layers", v), defaults.ContentLayers),
+            StyleLayers = Get(values, "--style-layers", v => Layers("--style-layers", v), defaults.StyleLayers),
+            Initialization = Get(values, "--init", ParseInit, defaults.Initialization),
+            Seed = Get<int?>(values, "--seed", v => Int("--seed", v), null),
+            Device = Get(values, "--device", ParseDevice, defaults.Device),
+            Threads = Get<int?>(values, "--threads", v => Int("--threads", v), null),
+            OutputQuality = Get(values, "--quality", v => Int("--quality", v), defaults.OutputQuality),
         };
-        return new CliArguments(options, quiet, false, false);
+
+        var saveEvery = Get(values, "--save-every", v => Int("--save-every", v), 0);
+        if (saveEvery < 0)
+        {
+            throw new ArgumentException("--save-every needs a number of iterations of at least 0.");
+        }
+
+        return new CliArguments(options, settings with { SaveEvery = saveEvery });
+    }
+
+    private static string Next(IReadOnlyList<string> args, ref int i) =>
+        i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+
+    private static T Get<T>(Dictionary<string, string> values, string option, Func<string, T> parse, T fallback) =>
+        values.TryGetValue(option, out var value) ? parse(value) : fallback;
+
+    private static OptimizerKind ParseOptimizer(string value) => value.ToLowerInvariant() switch
+    {
+        "adam" => OptimizerKind.Adam,
+        "lbfgs" or "l-bfgs" => OptimizerKind.Lbfgs,
+        _ => throw new ArgumentException($"--optimizer must be adam or lbfgs, not '{value}'."),
+    };
+
+    private static ComputeDevice ParseDevice(string value) => value.ToLowerInvariant() switch
+    {
+        "cpu" => ComputeDevice.Cpu,
+        "cuda" => ComputeDevice.Cuda,
+        _ => throw new ArgumentException($"--device must be cpu or cuda, not '{value}'."),
+    };
+
+    private static InitialImage ParseInit(string value) => value.ToLowerInvariant() switch
+    {
+        "content" => InitialImage.Content,
+        "noise" => InitialImage.Noise,
+        _ => InitialImage.From(value),
+    };
+
+    /// <summary>"block1_conv1,block2_conv1:0.5" → layers with weights (1 when not given).</summary>
+    private static IReadOnlyList<LayerWeight> Layers(string option, string value)
+    {
+        var layers = new List<LayerWeight>();
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var pieces = part.Split(':');
+            layers.Add(pieces.Length switch
+            {
+                1 => new LayerWeight(pieces[0]),
+                2 => new LayerWeight(pieces[0], Double(option, pieces[1])),
+                _ => throw new ArgumentException($"{option} takes NAME or NAME:WEIGHT items separated by commas, not '{part}'."),
+            });
+        }
+
+        return layers;
     }
 
     private static int Int(string option, string value) =>

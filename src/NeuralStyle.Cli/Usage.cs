@@ -10,21 +10,30 @@ internal static class Usage
           neural-style CONTENT STYLE -o OUTPUT [options]
 
         Options:
-          -o, --output PATH        where to write the result (.png, .jpg, .jpeg, .webp)
-          --size N                 longest side of the output in pixels (default 512)
-          --iterations N           optimiser iterations (default 500)
-          --optimizer adam|lbfgs   optimiser (default adam)
-          --content-weight X       content loss weight (default 1e4)
-          --style-weight X         style loss weight (default 1e-2)
-          --tv-weight X            total variation weight (default 30)
-          --weights PATH           VGG19 Keras weights file (default: $NEURALSTYLE_VGG19_WEIGHTS,
-                                   then ~/.cache/neuralstyle, then a download)
-          --seed N                 random seed
-          --threads N              libtorch intra-op threads
-          --overwrite              replace an existing output file
-          -q, --quiet              no progress output
-          -h, --help               this text
-          --version                the version
+          -o, --output PATH          where to write the result (.png, .jpg, .jpeg, .webp)
+          --size N                   longest side of the output in pixels (default 512)
+          --iterations N             optimiser iterations (default 500)
+          --optimizer adam|lbfgs     optimiser (default adam)
+          --learning-rate X          the optimiser's step size (Adam 0.02, L-BFGS 1)
+          --content-weight X         content loss weight (default 1e4)
+          --style-weight X           style loss weight (default 1e-2)
+          --tv-weight X              total variation weight (default 30)
+          --content-layers LIST      e.g. block5_conv2 (NAME or NAME:WEIGHT, comma-separated)
+          --style-layers LIST        e.g. block1_conv1:0.2,block2_conv1:0.2,...
+          --init content|noise|PATH  where the optimisation starts (default content)
+          --seed N                   random seed (noise start)
+          --device cpu|cuda          where to compute (default cpu)
+          --threads N                libtorch intra-op threads
+          --weights PATH             VGG19 Keras weights file (default: $NEURALSTYLE_VGG19_WEIGHTS,
+                                     then ~/.cache/neuralstyle, then a download)
+          --quality N                JPEG/WebP quality 1-100 (default 95)
+          --save-every N             also write OUTPUT_0100.png etc. every N iterations
+          --overwrite                replace an existing output file
+          --json                     one JSON object per iteration on stdout, no live display
+          -q, --quiet                no progress output
+          --verbose                  stack traces with errors
+          -h, --help                 this text
+          --version                  the version
 
         Examples:
           neural-style photo.jpg starry_night.jpg -o out.png

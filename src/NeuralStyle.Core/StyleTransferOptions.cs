@@ -3,7 +3,8 @@ using NeuralStyle.Imaging;
 namespace NeuralStyle;
 
 /// <summary>
-/// Everything a style transfer run needs. Immutable: set properties with an object initializer.
+/// Everything a style transfer run needs. Immutable: set properties with an object initializer,
+/// or derive a changed copy with <c>options with { Iterations = 100 }</c>.
 /// Each property checks its own range when set (an <see cref="ArgumentException"/> naming it);
 /// the rest (required inputs, layer names) is checked when the run starts, before any work.
 /// </summary>
@@ -12,7 +13,7 @@ namespace NeuralStyle;
 /// with Gram matrices divided by H·W and TV the absolute sum of neighbour differences, as in the
 /// TensorFlow tutorial the project started from. See docs/defaults.md for how the defaults were chosen.
 /// </remarks>
-public sealed class StyleTransferOptions
+public sealed record StyleTransferOptions
 {
     /// <summary>The default content layer: <c>block5_conv2</c> with weight 1.</summary>
     public static IReadOnlyList<LayerWeight> DefaultContentLayers { get; } = [new("block5_conv2", 1.0)];

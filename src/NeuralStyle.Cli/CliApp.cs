@@ -1,0 +1,124 @@
+using System.Reflection;
+using System.Text.Json;
+using NeuralStyle.Imaging;
+
+namespace NeuralStyle.Cli;
+
+/// <summary>
+/// The tool's behaviour, apart from the process: parse, run, report, map failures to exit codes.
+/// Exit codes: 0 success, 1 bad arguments or bad input, 2 failure at run time, 130 cancelled.
+/// </summary>
+internal static class CliApp
+{
+    public const int Success = 0, BadInput = 1, RuntimeFailure = 2, Cancelled = 130;
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        CliArguments cli;
+        try
+        {
+            cli = CliArguments.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            await stderr.WriteLineAsync($"neural-style: {ex.Message}");
+            return BadInput;
+        }
+
+        if (cli.Settings.ShowHelp)
+        {
+            await stdout.WriteLineAsync(Usage.Text);
+            return Success;
+        }
+
+        if (cli.Settings.ShowVersion)
+        {
+            await stdout.WriteLineAsync(Version);
+            return Success;
+        }
+
+        try
+        {
+            var options = WithIntermediateSaves(cli.Options, cli.Settings.SaveEvery);
+            var result = await Run(options, cli.Settings, stdout, stderr, cancellationToken);
+            if (!cli.Settings.Quiet && !cli.Settings.Json)
+            {
+                await stderr.WriteLineAsync(
+                    $"wrote {result.OutputPath} ({result.Image.Width}×{result.Image.Height}, {result.LossHistory.Count} iterations in {result.OptimizationTime.TotalSeconds:F1} s)");
+            }
+
+            return Success;
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("neural-style: cancelled; no output was written.");
+            return Cancelled;
+        }
+        catch (Exception ex) when (ex is ArgumentException or ImageLoadException or ImageSaveException)
+        {
+            await Report(stderr, ex, cli.Settings.Verbose);
+            return BadInput;
+        }
+        catch (Exception ex)
+        {
+            await Report(stderr, ex, cli.Settings.Verbose);
+            return RuntimeFailure;
+        }
+    }
+
+    private static string Version =>
+        typeof(StyleTransfer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+
+    private static Task<StyleTransferResult> Run(StyleTransferOptions options, CliSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (settings.Json)
+        {
+            var progress = new CallbackProgress<StyleTransferProgress>(p => stdout.WriteLine(JsonSerializer.Serialize(new
+            {
+                iteration = p.Iteration,
+                iterations = p.TotalIterations,
+                total = p.Losses.Total,
+                content = p.Losses.Content,
+                style = p.Losses.Style,
+                tv = p.Losses.TotalVariation,
+                elapsed_seconds = p.Elapsed.TotalSeconds,
+                eta_seconds = p.EstimatedRemaining.TotalSeconds,
+            })));
+            return StyleTransfer.RunAsync(options, progress, cancellationToken);
+        }
+
+        if (settings.Quiet)
+        {
+            return StyleTransfer.RunAsync(options, null, cancellationToken);
+        }
+
+        return LiveProgress.RunAsync(options, stderr, cancellationToken);
+    }
+
+    /// <summary>With --save-every N: out.png → out_0100.png beside it every N iterations.</summary>
+    private static StyleTransferOptions WithIntermediateSaves(StyleTransferOptions options, int every)
+    {
+        if (every == 0)
+        {
+            return options;
+        }
+
+        var output = options.OutputPath!;
+        var stem = Path.Combine(Path.GetDirectoryName(output) ?? string.Empty, Path.GetFileNameWithoutExtension(output));
+        return options with
+        {
+            IntermediateImageInterval = every,
+            IntermediateImage = (i, image) =>
+                image.Save($"{stem}_{i:D4}{Path.GetExtension(output)}", new ImageSaveOptions { Quality = options.OutputQuality }),
+        };
+    }
+
+    private static async Task Report(TextWriter stderr, Exception ex, bool verbose)
+    {
+        await stderr.WriteLineAsync($"neural-style: {ex.Message}");
+        if (verbose)
+        {
+            await stderr.WriteLineAsync(ex.ToString());
+        }
+    }
+}

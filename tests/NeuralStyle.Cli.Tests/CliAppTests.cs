@@ -1,0 +1,95 @@
+using System.Text.Json;
+
+namespace NeuralStyle.Cli.Tests;
+
+/// <summary>The tool run in-process, as a user runs it: exit codes, messages, outputs.</summary>
+public sealed class CliAppTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("neuralstyle-cli-").FullName;
+    private readonly StringWriter _stdout = new();
+    private readonly StringWriter _stderr = new();
+
+    [Fact]
+    public async Task Help_lists_the_usage_and_exits_0()
+    {
+        Assert.Equal(0, await Run("--help"));
+        Assert.Contains("neural-style CONTENT STYLE -o OUTPUT", _stdout.ToString());
+        Assert.Contains("Exit codes", _stdout.ToString());
+    }
+
+    [Fact]
+    public async Task Bad_arguments_exit_1_with_one_line()
+    {
+        Assert.Equal(1, await Run("a.jpg"));
+        Assert.Single(Lines(_stderr));
+        Assert.StartsWith("neural-style: ", _stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Missing_input_file_exits_1_with_one_line_naming_it()
+    {
+        var missing = Path.Combine(_folder, "missing.jpg");
+
+        Assert.Equal(1, await Run(missing, missing, "-o", Path.Combine(_folder, "o.png"), "--quiet"));
+
+        var line = Assert.Single(Lines(_stderr));
+        Assert.Contains(missing, line);
+        Assert.DoesNotContain("   at ", _stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Corrupt_input_file_exits_1()
+    {
+        var corrupt = Path.Combine(_folder, "corrupt.jpg");
+        File.WriteAllBytes(corrupt, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
+
+        Assert.Equal(1, await Run(corrupt, corrupt, "-o", Path.Combine(_folder, "o.png"), "--quiet"));
+        Assert.Contains(corrupt, Assert.Single(Lines(_stderr)));
+    }
+
+    [SkippableFact]
+    public async Task Json_prints_one_object_per_iteration_and_save_every_writes_intermediates()
+    {
+        var (content, style, weights) = RealInputs();
+        var output = Path.Combine(_folder, "out.png");
+
+        var code = await Run(content, style, "-o", output, "--size", "32", "--iterations", "4", "--weights", weights, "--json", "--save-every", "2");
+
+        Assert.Equal(0, code);
+        var objects = Lines(_stdout).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal([1, 2, 3, 4], objects.Select(o => o.GetProperty("iteration").GetInt32()));
+        Assert.All(objects, o => Assert.True(o.GetProperty("total").GetDouble() > 0));
+        Assert.True(File.Exists(output));
+        Assert.True(File.Exists(Path.Combine(_folder, "out_0002.png")));
+        Assert.True(File.Exists(Path.Combine(_folder, "out_0004.png")));
+    }
+
+    [SkippableFact]
+    public async Task Cancelled_run_exits_130_and_writes_nothing()
+    {
+        var (content, style, weights) = RealInputs();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+
+        var code = await Run(cts.Token, content, style, "-o", Path.Combine(_folder, "out.png"), "--size", "64", "--iterations", "100000", "--weights", weights, "--quiet");
+
+        Assert.Equal(130, code);
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private Task<int> Run(params string[] args) => Run(CancellationToken.None, args);
+
+    private Task<int> Run(CancellationToken token, params string[] args) => CliApp.RunAsync(args, _stdout, _stderr, token);
+
+    private static string[] Lines(StringWriter writer) =>
+        writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static (string Content, string Style, string Weights) RealInputs()
+    {
+        var images = Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES");
+        var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS");
+        Skip.If(string.IsNullOrEmpty(images) || string.IsNullOrEmpty(weights), "NEURALSTYLE_TEST_IMAGES and NEURALSTYLE_VGG19_WEIGHTS must be set (.ci/run sets them).");
+        return (Path.Combine(images!, "tubingen.jpg"), Path.Combine(images!, "starry_night.jpg"), weights!);
+    }
+}

@@ -1,0 +1,54 @@
+namespace NeuralStyle.Cli.Tests;
+
+public class CliArgumentsTests
+{
+    [Fact]
+    public void Every_option_reaches_the_run_options()
+    {
+        var cli = CliArguments.Parse(
+        [
+            "c.jpg", "s.jpg", "-o", "out.webp", "--size", "300", "--iterations", "42", "--optimizer", "lbfgs",
+            "--learning-rate", "0.5", "--content-weight", "2", "--style-weight", "3", "--tv-weight", "4",
+            "--content-layers", "block4_conv2", "--style-layers", "block1_conv1:0.5,block2_conv1",
+            "--init", "noise", "--seed", "7", "--device", "cpu", "--threads", "1", "--quality", "80",
+            "--weights", "w.h5", "--overwrite", "--save-every", "10", "--json",
+        ]);
+
+        var o = cli.Options;
+        Assert.Equal("out.webp", o.OutputPath);
+        Assert.Equal((300, 42, OptimizerKind.Lbfgs, 0.5), (o.OutputSize, o.Iterations, o.Optimizer, o.Lbfgs.LearningRate));
+        Assert.Equal((2.0, 3.0, 4.0), (o.ContentWeight, o.StyleWeight, o.TotalVariationWeight));
+        Assert.Equal([new LayerWeight("block4_conv2", 1)], o.ContentLayers);
+        Assert.Equal([new LayerWeight("block1_conv1", 0.5), new LayerWeight("block2_conv1", 1)], o.StyleLayers);
+        Assert.Same(InitialImage.Noise, o.Initialization);
+        Assert.Equal((7, 1, 80, "w.h5", true), (o.Seed, o.Threads, o.OutputQuality, o.WeightsPath, o.OverwriteOutput));
+        Assert.Equal("'c.jpg'", o.Content!.Description);
+        Assert.Equal((10, true), (cli.Settings.SaveEvery, cli.Settings.Json));
+    }
+
+    [Fact]
+    public void Defaults_are_the_library_defaults()
+    {
+        var o = CliArguments.Parse(["c.jpg", "s.jpg", "-o", "out.png"]).Options;
+        var defaults = new StyleTransferOptions();
+
+        Assert.Equal((defaults.OutputSize, defaults.Iterations, defaults.Optimizer), (o.OutputSize, o.Iterations, o.Optimizer));
+        Assert.False(o.OverwriteOutput);
+        Assert.Equal(InitialImageKind.Content, o.Initialization.Kind);
+    }
+
+    [Theory]
+    [InlineData("needs a whole number", "c.jpg", "s.jpg", "-o", "o.png", "--size", "big")]
+    [InlineData("OutputSize", "c.jpg", "s.jpg", "-o", "o.png", "--size", "3")]
+    [InlineData("Unknown option '--colour'", "c.jpg", "s.jpg", "-o", "o.png", "--colour")]
+    [InlineData("-o PATH", "c.jpg", "s.jpg")]
+    [InlineData("content image and a style image", "c.jpg", "-o", "o.png")]
+    [InlineData("adam or lbfgs", "c.jpg", "s.jpg", "-o", "o.png", "--optimizer", "sgd")]
+    [InlineData("--iterations needs a value", "c.jpg", "s.jpg", "-o", "o.png", "--iterations")]
+    public void Bad_arguments_give_a_message_that_names_the_problem(string expected, params string[] args)
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() => CliArguments.Parse(args));
+
+        Assert.Contains(expected, ex.Message);
+    }
+}

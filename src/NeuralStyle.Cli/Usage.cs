@@ -12,9 +12,9 @@ internal static class Usage
         Options:
           -o, --output PATH          where to write the result (.png, .jpg, .jpeg, .webp)
           --size N                   longest side of the output in pixels (default 512)
-          --iterations N             optimiser iterations (default 500)
-          --optimizer adam|lbfgs     optimiser (default adam)
-          --learning-rate X          the optimiser's step size (Adam 0.02, L-BFGS 1)
+          --iterations N             optimiser iterations (default 300)
+          --optimizer lbfgs|adam     optimiser (default lbfgs)
+          --learning-rate X          the optimiser's step size (L-BFGS 1, Adam 0.02)
           --content-weight X         content loss weight (default 1e4)
           --style-weight X           style loss weight (default 1e-2)
           --tv-weight X              total variation weight (default 30)

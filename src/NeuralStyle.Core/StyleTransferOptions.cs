@@ -23,7 +23,7 @@ public sealed record StyleTransferOptions
         [new("block1_conv1", 0.2), new("block2_conv1", 0.2), new("block3_conv1", 0.2), new("block4_conv1", 0.2), new("block5_conv1", 0.2)];
 
     private readonly int _outputSize = 512;
-    private readonly int _iterations = 500;
+    private readonly int _iterations = 300;
     private readonly double _contentWeight = 1e4;
     private readonly double _styleWeight = 1e-2;
     private readonly double _totalVariationWeight = 30;
@@ -41,11 +41,11 @@ public sealed record StyleTransferOptions
     /// <summary>The output's longest side in pixels (the content is scaled to it, up or down), 16–8192. Default 512.</summary>
     public int OutputSize { get => _outputSize; init { Guard.MustBeBetween(value, 16, 8192, nameof(OutputSize)); _outputSize = value; } }
 
-    /// <summary>The number of optimiser iterations, 1–1,000,000. Default 500.</summary>
+    /// <summary>The number of optimiser iterations, 1–1,000,000. Default 300.</summary>
     public int Iterations { get => _iterations; init { Guard.MustBeBetween(value, 1, 1_000_000, nameof(Iterations)); _iterations = value; } }
 
-    /// <summary>The optimiser. Default <see cref="OptimizerKind.Adam"/>.</summary>
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    /// <summary>The optimiser. Default <see cref="OptimizerKind.Lbfgs"/> (it reaches a given loss in about a third of Adam's iterations).</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Lbfgs;
 
     /// <summary>Adam's settings, used when <see cref="Optimizer"/> is Adam.</summary>
     public AdamSettings Adam { get; init; } = new();

@@ -39,15 +39,14 @@ public sealed class StyleTransferTests : IDisposable
     public async Task Output_is_written_and_an_existing_file_is_not_replaced_unless_asked()
     {
         var output = Path.Combine(_folder, "out.png");
-        var options = RealOptions();
-        options = Clone(options, iterations: 2, output: output);
+        var options = RealOptions() with { Iterations = 2, OutputPath = output };
 
         var result = await StyleTransfer.RunAsync(options);
 
         Assert.Equal(output, result.OutputPath);
         Assert.Equal(result.Image.Pixels.ToArray(), RgbImage.Load(output).Pixels.ToArray());
         await Assert.ThrowsAsync<ImageSaveException>(() => StyleTransfer.RunAsync(options));
-        var replaced = await StyleTransfer.RunAsync(Clone(options, iterations: 1, output: output, overwrite: true));
+        var replaced = await StyleTransfer.RunAsync(options with { Iterations = 1, OverwriteOutput = true });
         Assert.Equal(replaced.Image.Pixels.ToArray(), RgbImage.Load(output).Pixels.ToArray());
     }
 
@@ -56,7 +55,7 @@ public sealed class StyleTransferTests : IDisposable
     {
         var output = Path.Combine(_folder, "cancelled.png");
         using var cts = new CancellationTokenSource();
-        var options = Clone(RealOptions(), iterations: 1000, output: output);
+        var options = RealOptions() with { Iterations = 1000, OutputPath = output };
         var seen = 0;
         var progress = new SynchronousProgress<StyleTransferProgress>(p =>
         {
@@ -78,16 +77,7 @@ public sealed class StyleTransferTests : IDisposable
     [SkippableFact]
     public async Task Noise_start_with_a_seed_is_reproducible()
     {
-        var options = new StyleTransferOptions
-        {
-            Content = RealOptions().Content,
-            Style = RealOptions().Style,
-            WeightsPath = TestEnvironment.RequireWeights(),
-            OutputSize = 32,
-            Iterations = 3,
-            Initialization = InitialImage.Noise,
-            Seed = 1234,
-        };
+        var options = RealOptions() with { OutputSize = 32, Iterations = 3, Initialization = InitialImage.Noise, Seed = 1234 };
 
         var first = await StyleTransfer.RunAsync(options);
         var second = await StyleTransfer.RunAsync(options);
@@ -162,16 +152,7 @@ public sealed class StyleTransferTests : IDisposable
     public async Task Diverging_run_throws_and_writes_no_image()
     {
         var output = Path.Combine(_folder, "diverged.png");
-        var options = new StyleTransferOptions
-        {
-            Content = RealOptions().Content,
-            Style = RealOptions().Style,
-            WeightsPath = TestEnvironment.RequireWeights(),
-            OutputSize = 32,
-            Iterations = 5,
-            ContentWeight = 1e300,
-            OutputPath = output,
-        };
+        var options = RealOptions() with { OutputSize = 32, Iterations = 5, ContentWeight = 1e300, OutputPath = output };
 
         var ex = await Assert.ThrowsAsync<DivergenceException>(() => StyleTransfer.RunAsync(options));
 
@@ -196,17 +177,6 @@ public sealed class StyleTransferTests : IDisposable
             Iterations = 40,
         };
     }
-
-    private static StyleTransferOptions Clone(StyleTransferOptions o, int iterations, string output, bool overwrite = false) => new()
-    {
-        Content = o.Content,
-        Style = o.Style,
-        WeightsPath = o.WeightsPath,
-        OutputSize = o.OutputSize,
-        Iterations = iterations,
-        OutputPath = output,
-        OverwriteOutput = overwrite,
-    };
 
     /// <summary>The content loss (at the content layer, against the photo) of a flat grey image and of the artwork itself.</summary>
     private static (double Grey, double Artwork) ReferenceContentLosses(StyleTransferOptions options)

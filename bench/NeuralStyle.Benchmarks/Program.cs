@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text.Json;
+using NeuralStyle;
+using NeuralStyle.Benchmarks;
+using static TorchSharp.torch;
+
+// Usage: NeuralStyle.Benchmarks [--sizes 128,256,512,1024] [--iterations N] [--out bench/results]
+// Needs NEURALSTYLE_VGG19_WEIGHTS. Prints a table and writes a JSON file of the results.
+var sizes = Arg("--sizes", "128,256,512,1024").Split(',').Select(int.Parse).ToArray();
+var iterations = int.Parse(Arg("--iterations", "5"));
+var outFolder = Arg("--out", Path.Combine("bench", "results"));
+var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS")
+    ?? throw new InvalidOperationException("Set NEURALSTYLE_VGG19_WEIGHTS to the VGG19 weights file.");
+
+var results = new Dictionary<string, object>
+{
+    ["machine"] = new { Environment.ProcessorCount, torch_threads = get_num_threads(), os = Environment.OSVersion.ToString() },
+    ["date"] = DateTime.UtcNow.ToString("u"),
+};
+
+var fp32 = MatmulGflops(ScalarType.Float32);
+var bf16 = MatmulGflops(ScalarType.BFloat16);
+Console.WriteLine($"matmul 2048²: float32 {fp32:F1} GFLOP/s, bfloat16 {bf16:F1} GFLOP/s");
+results["matmul_gflops"] = new { float32 = fp32, bfloat16 = bf16 };
+
+using var extractor = Vgg19FeatureExtractor.FromFile(weights, deepestLayer: "block5_conv2");
+var perSize = new List<object>();
+Console.WriteLine("size      ms/iter   GFLOP/iter   GFLOP/s   of fp32 matmul   peak RSS MB");
+foreach (var size in sizes)
+{
+    var (h, w) = (size * 3 / 4, size);
+    using var scope = NewDisposeScope();
+    var content = rand([1, 3, h, w], generator: new Generator(1));
+    var style = rand([1, 3, h, w], generator: new Generator(2));
+    using var optimizer = new StyleOptimizer(extractor, content, style, content, new StyleTransferOptions());
+    optimizer.Step(); // warm-up
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < iterations; i++)
+    {
+        optimizer.Step();
+    }
+
+    var ms = clock.Elapsed.TotalMilliseconds / iterations;
+    var gflop = ConvolutionWork.IterationFlops(h, w) / 1e9;
+    var achieved = gflop / (ms / 1000);
+    var peak = PeakResidentMegabytes();
+    Console.WriteLine($"{w}×{h,-5} {ms,9:F0} {gflop,12:F1} {achieved,9:F1} {achieved / fp32,16:P0} {peak,13:F0}");
+    perSize.Add(new { width = w, height = h, ms_per_iteration = ms, gflop_per_iteration = gflop, gflops = achieved, fraction_of_fp32_matmul = achieved / fp32, peak_rss_mb = peak });
+}
+
+results["iteration_cost"] = perSize;
+Directory.CreateDirectory(outFolder);
+var file = Path.Combine(outFolder, $"bench-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+File.WriteAllText(file, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"wrote {file}");
+
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+static double MatmulGflops(ScalarType type)
+{
+    using var scope = NewDisposeScope();
+    var a = rand(2048, 2048).to(type);
+    var b = rand(2048, 2048).to(type);
+    a.matmul(b);
+    const int repeats = 10;
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < repeats; i++)
+    {
+        a.matmul(b);
+    }
+
+    return 2.0 * 2048 * 2048 * 2048 * repeats / clock.Elapsed.TotalSeconds / 1e9;
+}
+
+static double PeakResidentMegabytes()
+{
+    var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+}

@@ -28,7 +28,8 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
                 case "-o": values["--output"] = Next(args, ref i); break;
                 case "--output" or "--size" or "--iterations" or "--optimizer" or "--learning-rate" or "--weights"
                     or "--content-weight" or "--style-weight" or "--tv-weight" or "--content-layers" or "--style-layers"
-                    or "--init" or "--seed" or "--device" or "--threads" or "--quality" or "--save-every":
+                    or "--init" or "--seed" or "--device" or "--threads" or "--quality" or "--save-every"
+                    or "--style-scale" or "--preserve-colors":
                     values[arg] = Next(args, ref i);
                     break;
                 default:
@@ -78,6 +79,8 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             ContentLayers = Get(values, "--content-layers", v => Layers("--content-layers", v), defaults.ContentLayers),
             StyleLayers = Get(values, "--style-layers", v => Layers("--style-layers", v), defaults.StyleLayers),
             Initialization = Get(values, "--init", ParseInit, defaults.Initialization),
+            StyleScale = Get(values, "--style-scale", v => Double("--style-scale", v), defaults.StyleScale),
+            ColorPreservation = Get(values, "--preserve-colors", ParseColorPreservation, defaults.ColorPreservation),
             Seed = Get<int?>(values, "--seed", v => Int("--seed", v), null),
             Device = Get(values, "--device", ParseDevice, defaults.Device),
             Threads = Get<int?>(values, "--threads", v => Int("--threads", v), null),
@@ -111,6 +114,14 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
         "cpu" => ComputeDevice.Cpu,
         "cuda" => ComputeDevice.Cuda,
         _ => throw new ArgumentException($"--device must be cpu or cuda, not '{value}'."),
+    };
+
+    private static ColorPreservation ParseColorPreservation(string value) => value.ToLowerInvariant() switch
+    {
+        "none" => ColorPreservation.None,
+        "match" => ColorPreservation.MatchStyleToContent,
+        "luminance" => ColorPreservation.LuminanceOnly,
+        _ => throw new ArgumentException($"--preserve-colors must be none, match or luminance, not '{value}'."),
     };
 
     private static InitialImage ParseInit(string value) => value.ToLowerInvariant() switch

@@ -21,6 +21,9 @@ internal static class Usage
           --content-layers LIST      e.g. block5_conv2 (NAME or NAME:WEIGHT, comma-separated)
           --style-layers LIST        e.g. block1_conv1:0.2,block2_conv1:0.2,...
           --init content|noise|PATH  where the optimisation starts (default content)
+          --style-scale X            style size relative to the output (0.5: larger strokes; default 1)
+          --preserve-colors MODE     none (default), match (recolour the style to the photo's
+                                     palette first) or luminance (keep the photo's chroma)
           --seed N                   random seed (noise start)
           --device cpu|cuda          where to compute (default cpu)
           --threads N                libtorch intra-op threads

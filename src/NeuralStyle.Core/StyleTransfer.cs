@@ -65,20 +65,21 @@ public static class StyleTransfer
         CheckOutputPath(options);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var content = (await options.Content!.LoadAsync(cancellationToken).ConfigureAwait(false)).ResizeToFit(options.OutputSize, allowUpscale: true);
-        var style = (await options.Style!.LoadAsync(cancellationToken).ConfigureAwait(false)).ResizeToFit(options.OutputSize, allowUpscale: true);
+        var content = InputPreparation.Content(await options.Content!.LoadAsync(cancellationToken).ConfigureAwait(false), options);
+        var style = InputPreparation.Style(await options.Style!.LoadAsync(cancellationToken).ConfigureAwait(false), content, options);
         var initial = options.Initialization.Kind == InitialImageKind.Image
             ? (await options.Initialization.Image!.LoadAsync(cancellationToken).ConfigureAwait(false)).Resize(content.Width, content.Height)
             : null;
         var weightsPath = await WeightsLocator.ResolveAsync(options.WeightsPath, options.WeightsDownloadProgress, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var (image, history, optimizationTime) = await Task.Factory.StartNew(
+        var (optimized, history, optimizationTime) = await Task.Factory.StartNew(
             () => Optimize(options, weightsPath, content, style, initial, progress, cancellationToken),
             cancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default).ConfigureAwait(false);
 
+        var image = InputPreparation.Result(optimized, content, options);
         if (options.OutputPath is not null)
         {
             var saveOptions = new ImageSaveOptions { Overwrite = options.OverwriteOutput, Quality = options.OutputQuality };

@@ -23,6 +23,7 @@ public sealed record StyleTransferOptions
         [new("block1_conv1", 0.2), new("block2_conv1", 0.2), new("block3_conv1", 0.2), new("block4_conv1", 0.2), new("block5_conv1", 0.2)];
 
     private readonly int _outputSize = 512;
+    private readonly double _styleScale = 1.0;
     private readonly int _iterations = 300;
     private readonly double _contentWeight = 1e4;
     private readonly double _styleWeight = 1e-2;
@@ -40,6 +41,28 @@ public sealed record StyleTransferOptions
 
     /// <summary>The output's longest side in pixels (the content is scaled to it, up or down), 16–8192. Default 512.</summary>
     public int OutputSize { get => _outputSize; init { Guard.MustBeBetween(value, 16, 8192, nameof(OutputSize)); _outputSize = value; } }
+
+    /// <summary>
+    /// The style image's size relative to the output: its longest side becomes
+    /// <see cref="OutputSize"/> × this (at least 16 px), in (0, 8]. Below 1 the style's brush strokes
+    /// come out larger, above 1 finer. Default 1.
+    /// </summary>
+    public double StyleScale
+    {
+        get => _styleScale;
+        init
+        {
+            if (!(value > 0 && value <= 8))
+            {
+                throw new ArgumentOutOfRangeException(nameof(StyleScale), value, $"{nameof(StyleScale)} must be above 0 and at most 8; it was {value}.");
+            }
+
+            _styleScale = value;
+        }
+    }
+
+    /// <summary>Whether the result keeps the content's colours, and how. Default <see cref="NeuralStyle.ColorPreservation.None"/>.</summary>
+    public ColorPreservation ColorPreservation { get; init; } = ColorPreservation.None;
 
     /// <summary>The number of optimiser iterations, 1–1,000,000. Default 300.</summary>
     public int Iterations { get => _iterations; init { Guard.MustBeBetween(value, 1, 1_000_000, nameof(Iterations)); _iterations = value; } }
@@ -131,6 +154,11 @@ public sealed record StyleTransferOptions
         if (!Enum.IsDefined(Optimizer))
         {
             Guard.ThrowArgument($"Unknown optimizer {Optimizer}.", nameof(Optimizer));
+        }
+
+        if (!Enum.IsDefined(ColorPreservation))
+        {
+            Guard.ThrowArgument($"Unknown colour preservation {ColorPreservation}.", nameof(ColorPreservation));
         }
 
         if (!Enum.IsDefined(Device))

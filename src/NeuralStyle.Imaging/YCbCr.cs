@@ -40,6 +40,33 @@ public static class YCbCr
         }
     }
 
+    /// <summary>
+    /// Returns an image with the luminance (Y) of <paramref name="luminanceFrom"/> and the chroma
+    /// (Cb, Cr) of <paramref name="chromaFrom"/>, clipped to 8 bits: the "keep the original colours"
+    /// step of luminance-only style transfer.
+    /// </summary>
+    /// <exception cref="ArgumentException">The images differ in size.</exception>
+    public static RgbImage Combine(RgbImage luminanceFrom, RgbImage chromaFrom)
+    {
+        Guard.NotNull(luminanceFrom);
+        Guard.NotNull(chromaFrom);
+        if (luminanceFrom.Width != chromaFrom.Width || luminanceFrom.Height != chromaFrom.Height)
+        {
+            Guard.ThrowArgument(
+                $"The images must have the same size; got {luminanceFrom.Width} × {luminanceFrom.Height} and {chromaFrom.Width} × {chromaFrom.Height}.",
+                nameof(chromaFrom));
+        }
+
+        var luminance = luminanceFrom.ToTensorData();
+        var chroma = chromaFrom.ToTensorData();
+        FromRgb(luminance, luminance);
+        FromRgb(chroma, chroma);
+        var planeSize = luminanceFrom.PixelCount;
+        luminance.AsSpan(0, planeSize).CopyTo(chroma);
+        ToRgb(chroma, chroma);
+        return RgbImage.FromTensorData(chroma, luminanceFrom.Width, luminanceFrom.Height);
+    }
+
     private static int PlaneSize(int sourceLength, int destinationLength)
     {
         if (sourceLength % 3 != 0 || sourceLength != destinationLength)

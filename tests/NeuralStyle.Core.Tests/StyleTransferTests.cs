@@ -110,6 +110,28 @@ public sealed class StyleTransferTests : IDisposable
         Assert.Equal((48, 36), (result.Image.Width, result.Image.Height));
     }
 
+    [SkippableFact]
+    public async Task Luminance_only_output_has_the_content_chroma()
+    {
+        var options = RealOptions() with { OutputSize = 48, Iterations = 5, ColorPreservation = ColorPreservation.LuminanceOnly };
+        var content = RgbImage.Load(Path.Combine(TestEnvironment.RequireImages(), "tubingen.jpg")).ResizeToFit(48);
+
+        var result = await StyleTransfer.RunAsync(options);
+
+        var resultPlanes = result.Image.ToTensorData();
+        var contentPlanes = content.ToTensorData();
+        YCbCr.FromRgb(resultPlanes, resultPlanes);
+        YCbCr.FromRgb(contentPlanes, contentPlanes);
+        var n = content.PixelCount;
+        var chromaErrors = Enumerable.Range(n, 2 * n).Select(i => Math.Abs(resultPlanes[i] - contentPlanes[i])).ToArray();
+
+        // Rounding to 8 bits moves chroma by well under 1/255; only pixels whose new luminance pushes
+        // the colour out of gamut (clipped) may differ more.
+        var within = chromaErrors.Count(e => e <= 1f / 255) / (double)chromaErrors.Length;
+        Assert.True(within >= 0.98, $"{within:P1} of chroma values are within 1/255 of the content's");
+        Assert.NotEqual(content.Pixels.ToArray(), result.Image.Pixels.ToArray());
+    }
+
     [Fact]
     public void Missing_inputs_are_argument_errors_thrown_before_any_work()
     {

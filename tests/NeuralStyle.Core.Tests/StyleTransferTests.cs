@@ -111,6 +111,25 @@ public sealed class StyleTransferTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Concurrent_runs_give_the_same_images_as_runs_made_alone()
+    {
+        var first = RealOptions() with { OutputSize = 40, Iterations = 3, Initialization = InitialImage.Noise, Seed = 11 };
+        var second = first with { Seed = 12, StyleWeight = 0.05 };
+        var aloneFirst = await StyleTransfer.RunAsync(first);
+        var aloneSecond = await StyleTransfer.RunAsync(second);
+
+        var together = await Task.WhenAll(
+            Task.Run(() => StyleTransfer.RunAsync(first)),
+            Task.Run(() => StyleTransfer.RunAsync(second)),
+            Task.Run(() => StyleTransfer.RunAsync(first)));
+
+        Assert.Equal(aloneFirst.Image.Pixels.ToArray(), together[0].Image.Pixels.ToArray());
+        Assert.Equal(aloneSecond.Image.Pixels.ToArray(), together[1].Image.Pixels.ToArray());
+        Assert.Equal(aloneFirst.Image.Pixels.ToArray(), together[2].Image.Pixels.ToArray());
+        Assert.NotEqual(aloneFirst.Image.Pixels.ToArray(), aloneSecond.Image.Pixels.ToArray());
+    }
+
+    [SkippableFact]
     public async Task Luminance_only_output_has_the_content_chroma()
     {
         var options = RealOptions() with { OutputSize = 48, Iterations = 5, ColorPreservation = ColorPreservation.LuminanceOnly };

@@ -29,7 +29,7 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
                 case "--output" or "--size" or "--iterations" or "--optimizer" or "--learning-rate" or "--weights"
                     or "--content-weight" or "--style-weight" or "--tv-weight" or "--content-layers" or "--style-layers"
                     or "--init" or "--seed" or "--device" or "--threads" or "--quality" or "--save-every"
-                    or "--style-scale" or "--preserve-colors":
+                    or "--style-scale" or "--preserve-colors" or "--average":
                     values[arg] = Next(args, ref i);
                     break;
                 default:
@@ -80,6 +80,7 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             StyleLayers = Get(values, "--style-layers", v => Layers("--style-layers", v), defaults.StyleLayers),
             Initialization = Get(values, "--init", ParseInit, defaults.Initialization),
             StyleScale = Get(values, "--style-scale", v => Double("--style-scale", v), defaults.StyleScale),
+            AveragingDecay = Get(values, "--average", v => Double("--average", v), defaults.AveragingDecay),
             ColorPreservation = Get(values, "--preserve-colors", ParseColorPreservation, defaults.ColorPreservation),
             Seed = Get<int?>(values, "--seed", v => Int("--seed", v), null),
             Device = Get(values, "--device", ParseDevice, defaults.Device),

@@ -24,6 +24,8 @@ internal static class Usage
           --style-scale X            style size relative to the output (0.5: larger strokes; default 1)
           --preserve-colors MODE     none (default), match (recolour the style to the photo's
                                      palette first) or luminance (keep the photo's chroma)
+          --average DECAY            iterate averaging, e.g. 0.9: output the moving average of the
+                                     iterates (smoother); default 0 (off)
           --seed N                   random seed (noise start)
           --device cpu|cuda          where to compute (default cpu)
           --threads N                libtorch intra-op threads

@@ -23,6 +23,9 @@ public sealed class StyleOptimizer : IDisposable
     private readonly Parameter _image;
     private readonly optim.Optimizer? _adam;
     private readonly LbfgsOptimizer? _lbfgs;
+    private readonly double _averagingDecay;
+    private readonly Tensor? _average;
+    private double _averageWeight;
     private bool _disposed;
 
     /// <summary>Prepares the targets and the optimiser.</summary>
@@ -50,6 +53,12 @@ public sealed class StyleOptimizer : IDisposable
         using (no_grad())
         {
             _image = new Parameter(initialImage.detach().clone().clamp_(0, 1).DetachFromDisposeScope(), requires_grad: true);
+        }
+
+        _averagingDecay = options.AveragingDecay;
+        if (_averagingDecay > 0)
+        {
+            _average = zeros_like(_image).DetachFromDisposeScope();
         }
 
         if (options.Optimizer == OptimizerKind.Lbfgs)
@@ -92,18 +101,28 @@ public sealed class StyleOptimizer : IDisposable
         using (no_grad())
         {
             _image.clamp_(0, 1);
+            if (_average is not null)
+            {
+                _average.mul_(_averagingDecay).add_(_image, 1 - _averagingDecay);
+                _averageWeight = 1 - Math.Pow(_averagingDecay, Iteration);
+            }
         }
 
         return terms;
     }
 
-    /// <summary>A detached copy of the current image (NCHW 1×3×H×W in [0, 1]); the caller owns it.</summary>
+    /// <summary>
+    /// A detached copy of the current image (NCHW 1×3×H×W in [0, 1]), or of the iterate average when
+    /// <see cref="StyleTransferOptions.AveragingDecay"/> is on and an iteration has been made; the caller owns it.
+    /// </summary>
     public Tensor CopyImage()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using (no_grad())
         {
-            return _image.detach().clone();
+            return _average is not null && _averageWeight > 0
+                ? (_average / _averageWeight).clamp_(0, 1)
+                : _image.detach().clone();
         }
     }
 
@@ -126,6 +145,7 @@ public sealed class StyleOptimizer : IDisposable
         _disposed = true;
         _adam?.Dispose();
         _lbfgs?.Dispose();
+        _average?.Dispose();
         _image.Dispose();
         _objective.Dispose();
     }

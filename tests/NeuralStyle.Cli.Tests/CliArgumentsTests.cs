@@ -12,7 +12,7 @@ public class CliArgumentsTests
             "--content-layers", "block4_conv2", "--style-layers", "block1_conv1:0.5,block2_conv1",
             "--init", "noise", "--seed", "7", "--device", "cpu", "--threads", "1", "--quality", "80",
             "--weights", "w.h5", "--overwrite", "--save-every", "10", "--json",
-            "--style-scale", "0.5", "--preserve-colors", "luminance",
+            "--style-scale", "0.5", "--preserve-colors", "luminance", "--average", "0.9",
         ]);
 
         var o = cli.Options;
@@ -25,7 +25,7 @@ public class CliArgumentsTests
         Assert.Equal((7, 1, 80, "w.h5", true), (o.Seed, o.Threads, o.OutputQuality, o.WeightsPath, o.OverwriteOutput));
         Assert.Equal("'c.jpg'", o.Content!.Description);
         Assert.Equal((10, true), (cli.Settings.SaveEvery, cli.Settings.Json));
-        Assert.Equal((0.5, ColorPreservation.LuminanceOnly), (o.StyleScale, o.ColorPreservation));
+        Assert.Equal((0.5, ColorPreservation.LuminanceOnly, 0.9), (o.StyleScale, o.ColorPreservation, o.AveragingDecay));
     }
 
     [Fact]

@@ -56,6 +56,33 @@ public class StyleOptimizerTests
     }
 
     [SkippableFact]
+    public void Iterate_averaging_returns_the_bias_corrected_moving_average_of_the_iterates()
+    {
+        var extractor = SharedExtractor.Get();
+        using var content = rand([1, 3, 32, 32], generator: new Generator(7));
+        using var style = rand([1, 3, 32, 32], generator: new Generator(8));
+        using var plain = new StyleOptimizer(extractor, content, style, content, new StyleTransferOptions());
+        using var averaged = new StyleOptimizer(extractor, content, style, content, new StyleTransferOptions { AveragingDecay = 0.5 });
+        using var expected = zeros_like(content);
+
+        for (var t = 1; t <= 3; t++)
+        {
+            plain.Step();
+            averaged.Step();
+            using var iterate = plain.CopyImage();
+            expected.mul_(0.5).add_(iterate, 0.5);
+            using var corrected = expected / (1 - Math.Pow(0.5, t));
+            using var actual = averaged.CopyImage();
+
+            Assert.True(actual.allclose(corrected, rtol: 1e-5, atol: 1e-6), $"iteration {t}");
+        }
+
+        using var last = plain.CopyImage();
+        using var average = averaged.CopyImage();
+        Assert.False(average.allclose(last), "the average must differ from the last iterate");
+    }
+
+    [SkippableFact]
     public void Absurd_weights_end_in_a_divergence_error_naming_the_term()
     {
         var extractor = SharedExtractor.Get();

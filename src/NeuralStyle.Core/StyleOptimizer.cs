@@ -84,20 +84,17 @@ public sealed class StyleOptimizer : IDisposable
         var (total, content, style, tv) = _objective.Evaluate(_image);
         total.backward();
         var terms = new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
-        if (IsFinite(terms))
+        Iteration++;
+        ThrowIfDiverged(terms, Iteration); // before the update, so a diverged step leaves the image as it was
+        if (_lbfgs is not null)
         {
-            if (_lbfgs is not null)
-            {
-                _lbfgs.Step();
-            }
-            else
-            {
-                _adam!.step();
-            }
+            _lbfgs.Step();
+        }
+        else
+        {
+            _adam!.step();
         }
 
-        Iteration++;
-        ThrowIfDiverged(terms, Iteration);
         using (no_grad())
         {
             _image.clamp_(0, 1);
@@ -149,9 +146,6 @@ public sealed class StyleOptimizer : IDisposable
         _image.Dispose();
         _objective.Dispose();
     }
-
-    private static bool IsFinite(LossTerms terms) =>
-        double.IsFinite(terms.Content) && double.IsFinite(terms.Style) && double.IsFinite(terms.TotalVariation) && double.IsFinite(terms.Total);
 
     private static void ThrowIfDiverged(LossTerms terms, int iteration)
     {

@@ -77,6 +77,10 @@ internal static class CliApp
             {
                 iteration = p.Iteration,
                 iterations = p.TotalIterations,
+                scale = p.Scale,
+                scales = p.ScaleCount,
+                width = p.Width,
+                height = p.Height,
                 total = p.Losses.Total,
                 content = p.Losses.Content,
                 style = p.Losses.Style,

@@ -29,7 +29,8 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
                 case "--output" or "--size" or "--iterations" or "--optimizer" or "--learning-rate" or "--weights"
                     or "--content-weight" or "--style-weight" or "--tv-weight" or "--content-layers" or "--style-layers"
                     or "--init" or "--seed" or "--device" or "--threads" or "--quality" or "--save-every"
-                    or "--style-scale" or "--preserve-colors" or "--average":
+                    or "--style-scale" or "--preserve-colors" or "--average" or "--style-blend" or "--style-masks"
+                    or "--start-size" or "--pooling" or "--tv-norm":
                     values[arg] = Next(args, ref i);
                     break;
                 default:
@@ -48,9 +49,9 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             return new CliArguments(new StyleTransferOptions(), settings);
         }
 
-        if (positional.Count != 2)
+        if (positional.Count < 2)
         {
-            throw new ArgumentException("Give a content image and a style image: neural-style CONTENT STYLE -o OUTPUT.");
+            throw new ArgumentException("Give a content image and at least one style image: neural-style CONTENT STYLE [STYLE...] -o OUTPUT.");
         }
 
         if (!values.TryGetValue("--output", out var output))
@@ -64,7 +65,10 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
         var options = new StyleTransferOptions
         {
             Content = positional[0],
-            Style = positional[1],
+            Styles = Styles(positional.Skip(1).ToArray(), values),
+            StartSize = Get(values, "--start-size", v => Int("--start-size", v), defaults.StartSize),
+            Pooling = Get(values, "--pooling", ParsePooling, defaults.Pooling),
+            TotalVariationNorm = Get(values, "--tv-norm", ParseTotalVariationNorm, defaults.TotalVariationNorm),
             OutputPath = output,
             OverwriteOutput = values.ContainsKey("--overwrite"),
             WeightsPath = values.GetValueOrDefault("--weights"),
@@ -108,6 +112,47 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
         "adam" => OptimizerKind.Adam,
         "lbfgs" or "l-bfgs" => OptimizerKind.Lbfgs,
         _ => throw new ArgumentException($"--optimizer must be adam or lbfgs, not '{value}'."),
+    };
+
+    /// <summary>The style paths with --style-blend weights and --style-masks masks (one per style, comma-separated).</summary>
+    private static IReadOnlyList<StyleImage> Styles(IReadOnlyList<string> paths, Dictionary<string, string> values)
+    {
+        var weights = values.TryGetValue("--style-blend", out var blend)
+            ? blend.Split(',', StringSplitOptions.TrimEntries).Select(w => Double("--style-blend", w)).ToArray()
+            : Enumerable.Repeat(1.0, paths.Count).ToArray();
+        var masks = values.TryGetValue("--style-masks", out var maskList)
+            ? maskList.Split(',', StringSplitOptions.TrimEntries)
+            : null;
+        if (weights.Length != paths.Count)
+        {
+            throw new ArgumentException($"--style-blend needs one weight per style image: {paths.Count} styles, {weights.Length} weights.");
+        }
+
+        if (masks is not null && masks.Length != paths.Count)
+        {
+            throw new ArgumentException($"--style-masks needs one mask per style image: {paths.Count} styles, {masks.Length} masks.");
+        }
+
+        if (weights.Any(w => !(w >= 0) || !double.IsFinite(w)) || !(weights.Sum() > 0))
+        {
+            throw new ArgumentException("--style-blend weights must be numbers of at least 0, not all 0.");
+        }
+
+        return paths.Select((path, i) => new StyleImage(path, weights[i], masks is null ? null : ImageInput.FromFile(masks[i]))).ToArray();
+    }
+
+    private static Pooling ParsePooling(string value) => value.ToLowerInvariant() switch
+    {
+        "max" => Pooling.Max,
+        "average" or "avg" => Pooling.Average,
+        _ => throw new ArgumentException($"--pooling must be max or average, not '{value}'."),
+    };
+
+    private static TotalVariationNorm ParseTotalVariationNorm(string value) => value.ToLowerInvariant() switch
+    {
+        "mean" => TotalVariationNorm.AbsoluteMean,
+        "sum" => TotalVariationNorm.AbsoluteSum,
+        _ => throw new ArgumentException($"--tv-norm must be mean or sum, not '{value}'."),
     };
 
     private static ComputeDevice ParseDevice(string value) => value.ToLowerInvariant() switch

@@ -15,7 +15,7 @@ internal static class LiveProgress
             .StartAsync(async context =>
             {
                 ProgressTask? download = null;
-                var iterations = context.AddTask("starting", maxValue: options.Iterations);
+                var iterations = context.AddTask("starting", maxValue: 1);
                 var withDownload = options with
                 {
                     WeightsDownloadProgress = new CallbackProgress<WeightsDownloadProgress>(d =>
@@ -26,8 +26,9 @@ internal static class LiveProgress
                 };
                 var progress = new CallbackProgress<StyleTransferProgress>(p =>
                 {
+                    iterations.MaxValue = p.TotalIterations;
                     iterations.Description = Markup.Escape(
-                        $"{p.Iteration}/{p.TotalIterations} loss {p.Losses.Total:G3} (c {p.Losses.Content:G3} s {p.Losses.Style:G3} tv {p.Losses.TotalVariation:G3}) {p.IterationsPerSecond:F2} it/s");
+                        $"{p.Iteration}/{p.TotalIterations} scale {p.Scale}/{p.ScaleCount} ({p.Width}×{p.Height}) loss {p.Losses.Total:G3} (c {p.Losses.Content:G3} s {p.Losses.Style:G3} tv {p.Losses.TotalVariation:G3}) {p.IterationsPerSecond:F2} it/s");
                     iterations.Value = p.Iteration;
                 });
                 result = await StyleTransfer.RunAsync(withDownload, progress, cancellationToken);

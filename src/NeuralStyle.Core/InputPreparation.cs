@@ -2,21 +2,58 @@ using NeuralStyle.Imaging;
 
 namespace NeuralStyle;
 
-/// <summary>Turns the decoded inputs into the images the optimisation uses, and the result into the output.</summary>
+/// <summary>Turns the decoded inputs into the images each scale of the optimisation uses, and the result into the output.</summary>
 internal static class InputPreparation
 {
     /// <summary>The content scaled to the output size (up or down).</summary>
     public static RgbImage Content(RgbImage content, StyleTransferOptions options) =>
         content.ResizeToFit(options.OutputSize, allowUpscale: true);
 
-    /// <summary>The style scaled to OutputSize × StyleScale, recoloured to the content's palette if asked.</summary>
-    public static RgbImage Style(RgbImage style, RgbImage preparedContent, StyleTransferOptions options)
+    /// <summary>The prepared content scaled down to one scale of the schedule.</summary>
+    public static RgbImage ContentAt(RgbImage preparedContent, int size) => preparedContent.ResizeToFit(size);
+
+    /// <summary>The style recoloured to the content's palette if asked (at its own resolution; it is scaled per scale).</summary>
+    public static RgbImage Style(RgbImage style, RgbImage preparedContent, StyleTransferOptions options) =>
+        options.ColorPreservation == ColorPreservation.MatchStyleToContent
+            ? ColorMatching.MatchMeanAndCovariance(style, preparedContent)
+            : style;
+
+    /// <summary>The style scaled for one scale: its longest side becomes size × StyleScale, but its shorter side at least 16 px.</summary>
+    public static RgbImage StyleAt(RgbImage preparedStyle, int size, StyleTransferOptions options)
     {
-        var longestSide = Math.Max(16, (int)Math.Round(options.OutputSize * options.StyleScale));
-        var scaled = style.ResizeToFit(longestSide, allowUpscale: true);
-        return options.ColorPreservation == ColorPreservation.MatchStyleToContent
-            ? ColorMatching.MatchMeanAndCovariance(scaled, preparedContent)
-            : scaled;
+        var longest = Math.Max(preparedStyle.Width, preparedStyle.Height);
+        var shortest = Math.Min(preparedStyle.Width, preparedStyle.Height);
+        var smallestLongSide = (int)Math.Ceiling(16.0 * longest / shortest);
+        return preparedStyle.ResizeToFit(Math.Max(smallestLongSide, (int)Math.Round(size * options.StyleScale)), allowUpscale: true);
+    }
+
+    /// <summary>A mask as weights in [0, 1] (its luminance), stretched to width × height, row-major.</summary>
+    public static float[] MaskAt(RgbImage mask, int width, int height)
+    {
+        var pixels = mask.Resize(width, height).Pixels;
+        var weights = new float[width * height];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            var luminance = (0.299f * pixels[3 * i]) + (0.587f * pixels[(3 * i) + 1]) + (0.114f * pixels[(3 * i) + 2]);
+            weights[i] = Math.Clamp(luminance / 255f, 0f, 1f);
+        }
+
+        return weights;
+    }
+
+    /// <summary>Checks that a mask selects something.</summary>
+    /// <exception cref="ArgumentException">The mask is black everywhere.</exception>
+    public static void RequireNonEmptyMask(RgbImage mask, int styleIndex)
+    {
+        foreach (var value in mask.Pixels)
+        {
+            if (value != 0)
+            {
+                return;
+            }
+        }
+
+        Guard.ThrowArgument($"The mask of style {styleIndex + 1} is black everywhere, so that style would apply nowhere; give it a region or remove the style.", nameof(StyleTransferOptions.Styles));
     }
 
     /// <summary>The optimised image as delivered: with the content's chroma for luminance-only transfer.</summary>

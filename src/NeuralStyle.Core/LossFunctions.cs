@@ -57,6 +57,35 @@ public static class LossFunctions
     }
 
     /// <summary>
+    /// The Gram matrix of a region: G = (F·m)(F·m)ᵀ / Σm², with m the mask (one weight per position).
+    /// For a 0/1 mask it is the Gram matrix of the masked positions alone, divided by their count, so
+    /// it has the scale of <see cref="GramMatrix"/> of an image that is all region.
+    /// </summary>
+    /// <param name="features">An NCHW tensor.</param>
+    /// <param name="mask">An N×1×H×W tensor of weights in [0, 1], the features' height and width.</param>
+    /// <returns>An N × C × C tensor (zeros where a mask is empty).</returns>
+    /// <exception cref="ArgumentException">The shapes do not fit.</exception>
+    public static Tensor MaskedGramMatrix(Tensor features, Tensor mask)
+    {
+        Guard.NotNull(features);
+        Guard.NotNull(mask);
+        if (features.dim() != 4 || mask.dim() != 4 || mask.shape[0] != features.shape[0] || mask.shape[1] != 1
+            || mask.shape[2] != features.shape[2] || mask.shape[3] != features.shape[3])
+        {
+            Guard.ThrowArgument(
+                $"Expected NCHW features and an N×1×H×W mask of the same N, H and W but got [{string.Join(", ", features.shape)}] and [{string.Join(", ", mask.shape)}].",
+                nameof(mask));
+        }
+
+        var (n, c, h, w) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3]);
+        using var scope = NewDisposeScope();
+        var flat = (features * mask).reshape(n, c, h * w);
+        var gram = flat.bmm(flat.transpose(1, 2));
+        var area = mask.square().sum([1, 2, 3]).clamp_min(1e-8).view(n, 1, 1);
+        return (gram / area).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Style loss at one layer: mean((G − A)²), the mean squared difference of two Gram matrices.
     /// </summary>
     /// <param name="gram">The optimised image's Gram matrix (see <see cref="GramMatrix"/>).</param>
@@ -110,6 +139,7 @@ public static class LossFunctions
         {
             TotalVariationNorm.SquaredSum => vertical.square().sum() + horizontal.square().sum(),
             TotalVariationNorm.SquaredMean => vertical.square().mean() + horizontal.square().mean(),
+            TotalVariationNorm.AbsoluteMean => vertical.abs().mean() + horizontal.abs().mean(),
             _ => vertical.abs().sum() + horizontal.abs().sum(),
         };
         return loss.MoveToOuterDisposeScope();

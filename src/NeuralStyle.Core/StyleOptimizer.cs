@@ -21,14 +21,14 @@ public sealed class StyleOptimizer : IDisposable
 {
     private readonly StyleObjective _objective;
     private readonly Parameter _image;
-    private readonly optim.Optimizer? _adam;
+    private readonly AdamOptimizer? _adam;
     private readonly LbfgsOptimizer? _lbfgs;
     private readonly double _averagingDecay;
     private readonly Tensor? _average;
     private double _averageWeight;
     private bool _disposed;
 
-    /// <summary>Prepares the targets and the optimiser.</summary>
+    /// <summary>Prepares the targets and the optimiser for one style image.</summary>
     /// <param name="extractor">The feature network (not owned; keep it alive while this object is used).</param>
     /// <param name="content">The content image, NCHW 1×3×H×W in [0, 1], on the extractor's device.</param>
     /// <param name="style">The style image, NCHW 1×3×H'×W' in [0, 1] (any size).</param>
@@ -36,38 +36,55 @@ public sealed class StyleOptimizer : IDisposable
     /// <param name="options">Weights, layers and optimiser settings; the image inputs in it are not used here.</param>
     /// <exception cref="ArgumentException">A tensor has the wrong shape or a layer is unknown.</exception>
     public StyleOptimizer(IFeatureExtractor extractor, Tensor content, Tensor style, Tensor initialImage, StyleTransferOptions options)
+        : this(extractor, content, [new StyleTensor(style)], initialImage, options)
+    {
+    }
+
+    /// <summary>Prepares the targets and the optimiser for one or more style images, blended or masked.</summary>
+    /// <param name="extractor">The feature network (not owned; keep it alive while this object is used).</param>
+    /// <param name="content">The content image, NCHW 1×3×H×W in [0, 1], on the extractor's device.</param>
+    /// <param name="styles">The style images with their blend weights and, for all or none of them, masks of H×W.</param>
+    /// <param name="initialImage">Where to start, the same size as <paramref name="content"/>; copied.</param>
+    /// <param name="options">Weights, layers and optimiser settings; the image inputs in it are not used here.</param>
+    /// <exception cref="ArgumentException">A tensor has the wrong shape, a layer is unknown, or only some styles have masks.</exception>
+    public StyleOptimizer(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, Tensor initialImage, StyleTransferOptions options)
     {
         Guard.NotNull(extractor);
         Guard.NotNull(content);
-        Guard.NotNull(style);
+        Guard.NotNull(styles);
         Guard.NotNull(initialImage);
         Guard.NotNull(options);
-        if (!initialImage.shape.SequenceEqual(content.shape))
-        {
-            Guard.ThrowArgument(
-                $"The initial image [{string.Join(", ", initialImage.shape)}] must have the content's shape [{string.Join(", ", content.shape)}].",
-                nameof(initialImage));
-        }
+        RequireShapes(content, styles, initialImage);
 
-        _objective = new StyleObjective(extractor, content, style, options);
-        using (no_grad())
+        _objective = new StyleObjective(extractor, content, styles, options);
+        try
         {
-            _image = new Parameter(initialImage.detach().clone().clamp_(0, 1).DetachFromDisposeScope(), requires_grad: true);
-        }
+            using (no_grad())
+            {
+                _image = new Parameter(initialImage.detach().clone().clamp_(0, 1).DetachFromDisposeScope(), requires_grad: true);
+            }
 
-        _averagingDecay = options.AveragingDecay;
-        if (_averagingDecay > 0)
-        {
-            _average = zeros_like(_image).DetachFromDisposeScope();
-        }
+            _averagingDecay = options.AveragingDecay;
+            if (_averagingDecay > 0)
+            {
+                _average = zeros_like(_image).DetachFromDisposeScope();
+            }
 
-        if (options.Optimizer == OptimizerKind.Lbfgs)
-        {
-            _lbfgs = new LbfgsOptimizer(_image, options.Lbfgs.LearningRate, options.Lbfgs.HistorySize);
+            if (options.Optimizer == OptimizerKind.Lbfgs)
+            {
+                _lbfgs = new LbfgsOptimizer(_image, options.Lbfgs.LearningRate, options.Lbfgs.HistorySize);
+            }
+            else
+            {
+                _adam = new AdamOptimizer(_image, options.Adam);
+            }
         }
-        else
+        catch
         {
-            _adam = optim.Adam([_image], options.Adam.LearningRate, options.Adam.Beta1, options.Adam.Beta2, options.Adam.Epsilon);
+            _objective.Dispose();
+            _image?.Dispose();
+            _average?.Dispose();
+            throw;
         }
     }
 
@@ -92,7 +109,7 @@ public sealed class StyleOptimizer : IDisposable
         }
         else
         {
-            _adam!.step();
+            _adam!.Step();
         }
 
         using (no_grad())
@@ -123,6 +140,19 @@ public sealed class StyleOptimizer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Carries the optimiser state of the previous (smaller) scale of a coarse-to-fine run over to
+    /// this one where that is meaningful: Adam's moments, resized. L-BFGS's curvature pairs do not
+    /// survive a change of size, so L-BFGS starts afresh.
+    /// </summary>
+    internal void ContinueFrom(StyleOptimizer previous)
+    {
+        if (_adam is not null && previous._adam is not null)
+        {
+            _adam.ContinueFrom(previous._adam);
+        }
+    }
+
     /// <summary>The current image as an 8-bit <see cref="RgbImage"/>.</summary>
     public RgbImage ToRgbImage()
     {
@@ -145,6 +175,47 @@ public sealed class StyleOptimizer : IDisposable
         _average?.Dispose();
         _image.Dispose();
         _objective.Dispose();
+    }
+
+    private static void RequireShapes(Tensor content, IReadOnlyList<StyleTensor> styles, Tensor initialImage)
+    {
+        if (!initialImage.shape.SequenceEqual(content.shape))
+        {
+            Guard.ThrowArgument(
+                $"The initial image [{string.Join(", ", initialImage.shape)}] must have the content's shape [{string.Join(", ", content.shape)}].",
+                nameof(initialImage));
+        }
+
+        if (styles.Count == 0)
+        {
+            Guard.ThrowArgument("Give at least one style.", nameof(styles));
+        }
+
+        foreach (var style in styles)
+        {
+            Guard.NotNull(style, nameof(styles));
+        }
+
+        var masked = styles.Count(s => s.Mask is not null);
+        if (masked != 0 && masked != styles.Count)
+        {
+            Guard.ThrowArgument($"Either every style has a mask or none has; {masked} of {styles.Count} have one.", nameof(styles));
+        }
+
+        if (!(styles.Sum(s => s.Weight) > 0))
+        {
+            Guard.ThrowArgument("The styles' blend weights are all 0; give at least one a positive weight.", nameof(styles));
+        }
+
+        foreach (var mask in styles.Select(s => s.Mask).OfType<Tensor>())
+        {
+            if (mask.shape[2] != content.shape[2] || mask.shape[3] != content.shape[3])
+            {
+                Guard.ThrowArgument(
+                    $"A mask is {mask.shape[3]} × {mask.shape[2]} but the image is {content.shape[3]} × {content.shape[2]}; masks must have the image's size.",
+                    nameof(styles));
+            }
+        }
     }
 
     private static void ThrowIfDiverged(LossTerms terms, int iteration)

@@ -13,7 +13,7 @@ namespace NeuralStyle;
 /// var result = await StyleTransfer.RunAsync(new StyleTransferOptions
 /// {
 ///     Content = "photo.jpg",
-///     Style = "starry_night.jpg",
+///     Styles = ["starry_night.jpg"],
 ///     OutputPath = "out.png",
 /// });
 /// </code>
@@ -56,7 +56,7 @@ public static class StyleTransfer
         Guard.NotNullOrWhiteSpace(contentPath);
         Guard.NotNullOrWhiteSpace(stylePath);
         Guard.NotNullOrWhiteSpace(outputPath);
-        return RunAsync(new StyleTransferOptions { Content = contentPath, Style = stylePath, OutputPath = outputPath }, null, cancellationToken);
+        return RunAsync(new StyleTransferOptions { Content = contentPath, Styles = [stylePath], OutputPath = outputPath }, null, cancellationToken);
     }
 
     private static async Task<StyleTransferResult> RunValidatedAsync(StyleTransferOptions options, IProgress<StyleTransferProgress>? progress, CancellationToken cancellationToken)
@@ -66,35 +66,51 @@ public static class StyleTransfer
         cancellationToken.ThrowIfCancellationRequested();
 
         var content = InputPreparation.Content(await options.Content!.LoadAsync(cancellationToken).ConfigureAwait(false), options);
-        var style = InputPreparation.Style(await options.Style!.LoadAsync(cancellationToken).ConfigureAwait(false), content, options);
+        var styles = new List<PreparedStyle>(options.Styles.Count);
+        for (var i = 0; i < options.Styles.Count; i++)
+        {
+            var style = options.Styles[i];
+            var image = InputPreparation.Style(await style.Image.LoadAsync(cancellationToken).ConfigureAwait(false), content, options);
+            var mask = style.Mask is null ? null : await style.Mask.LoadAsync(cancellationToken).ConfigureAwait(false);
+            if (mask is not null)
+            {
+                InputPreparation.RequireNonEmptyMask(mask, i);
+            }
+
+            styles.Add(new PreparedStyle(image, style.Weight, mask));
+        }
+
         var initial = options.Initialization.Kind == InitialImageKind.Image
-            ? (await options.Initialization.Image!.LoadAsync(cancellationToken).ConfigureAwait(false)).Resize(content.Width, content.Height)
+            ? await options.Initialization.Image!.LoadAsync(cancellationToken).ConfigureAwait(false)
             : null;
         var weightsPath = await WeightsLocator.ResolveAsync(options.WeightsPath, options.WeightsDownloadProgress, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
         var (optimized, history, optimizationTime) = await Task.Factory.StartNew(
-            () => Optimize(options, weightsPath, content, style, initial, progress, cancellationToken),
+            () => Optimize(options, weightsPath, content, styles, initial, progress, cancellationToken),
             cancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default).ConfigureAwait(false);
 
-        var image = InputPreparation.Result(optimized, content, options);
+        var result = InputPreparation.Result(optimized, content, options);
         if (options.OutputPath is not null)
         {
             var saveOptions = new ImageSaveOptions { Overwrite = options.OverwriteOutput, Quality = options.OutputQuality };
-            await image.SaveAsync(options.OutputPath, saveOptions, cancellationToken).ConfigureAwait(false);
+            await result.SaveAsync(options.OutputPath, saveOptions, cancellationToken).ConfigureAwait(false);
         }
 
-        return new StyleTransferResult(image, history, preparation.Elapsed - optimizationTime, optimizationTime, options.OutputPath);
+        return new StyleTransferResult(result, history, preparation.Elapsed - optimizationTime, optimizationTime, options.OutputPath);
     }
 
-    /// <summary>The tensor work, all on one thread (dispose scopes and no_grad are per thread).</summary>
+    /// <summary>
+    /// The tensor work, all on one thread (dispose scopes and no_grad are per thread): each scale of
+    /// the schedule in turn, each starting from the upscaled result of the one before.
+    /// </summary>
     private static (RgbImage Image, IReadOnlyList<LossTerms> History, TimeSpan Elapsed) Optimize(
         StyleTransferOptions options,
         string weightsPath,
-        RgbImage contentImage,
-        RgbImage styleImage,
+        RgbImage content,
+        IReadOnlyList<PreparedStyle> styles,
         RgbImage? initialImage,
         IProgress<StyleTransferProgress>? progress,
         CancellationToken cancellationToken)
@@ -106,32 +122,80 @@ public static class StyleTransfer
         }
 
         var deepest = options.AllLayers.MaxBy(Vgg19Architecture.IndexOf)!;
-        using var extractor = Vgg19FeatureExtractor.FromFile(weightsPath, options.Device, deepest);
-        using var scope = NewDisposeScope();
-        var content = ImageTensors.ToTensor(contentImage, extractor.Device);
-        var style = ImageTensors.ToTensor(styleImage, extractor.Device);
-        var start = InitialTensor(options, content, initialImage, extractor.Device);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        using var optimizer = new StyleOptimizer(extractor, content, style, start, options);
-        var history = new List<LossTerms>(options.Iterations);
+        using var extractor = Vgg19FeatureExtractor.FromFile(weightsPath, options.Device, deepest, options.Pooling);
+        var schedule = ScaleSchedule.For(
+            options,
+            (double)Math.Min(content.Width, content.Height) / Math.Max(content.Width, content.Height),
+            Vgg19Architecture.MinimumSide(deepest));
         var clock = Stopwatch.StartNew();
-        for (var i = 1; i <= options.Iterations; i++)
+        var pace = new RunPace(schedule, content);
+        var history = new List<LossTerms>(schedule.TotalIterations);
+        StyleOptimizer? previous = null;
+        Tensor? previousImage = null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var terms = optimizer.Step();
-            history.Add(terms);
-            var elapsed = clock.Elapsed;
-            progress?.Report(new StyleTransferProgress(i, options.Iterations, terms, elapsed, elapsed / i * (options.Iterations - i)));
-            if (options.IntermediateImage is { } callback && options.IntermediateImageInterval > 0 && i % options.IntermediateImageInterval == 0)
+            for (var k = 0; k < schedule.Scales.Count; k++)
             {
-                callback(i, optimizer.ToRgbImage());
-            }
-        }
+                var scale = schedule.Scales[k];
+                var scaleContent = InputPreparation.ContentAt(content, scale.Size);
+                StyleOptimizer optimizer;
+                using (var scope = NewDisposeScope())
+                {
+                    var contentTensor = ImageTensors.ToTensor(scaleContent, extractor.Device);
+                    var styleTensors = styles.Select(s => new StyleTensor(
+                        ImageTensors.ToTensor(InputPreparation.StyleAt(s.Image, scale.Size, options), extractor.Device),
+                        s.Weight,
+                        s.Mask is null ? null : tensor(InputPreparation.MaskAt(s.Mask, scaleContent.Width, scaleContent.Height), [1, 1, scaleContent.Height, scaleContent.Width]).to(extractor.Device))).ToArray();
+                    var start = previousImage is null
+                        ? InitialTensor(options, contentTensor, initialImage, extractor.Device)
+                        : Upscale(previousImage, contentTensor);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    optimizer = new StyleOptimizer(extractor, contentTensor, styleTensors, start, options);
+                }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        return (optimizer.ToRgbImage(), history, clock.Elapsed);
+                if (previous is not null)
+                {
+                    optimizer.ContinueFrom(previous);
+                    previous.Dispose();
+                }
+
+                previous = optimizer;
+                for (var i = 1; i <= scale.Iterations; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var terms = optimizer.Step();
+                    history.Add(terms);
+                    pace.Done(k);
+                    progress?.Report(new StyleTransferProgress(history.Count, schedule.TotalIterations, terms, clock.Elapsed, pace.Remaining(clock.Elapsed))
+                    {
+                        Scale = k + 1,
+                        ScaleCount = schedule.Scales.Count,
+                        Width = scaleContent.Width,
+                        Height = scaleContent.Height,
+                    });
+                    if (options.IntermediateImage is { } callback && options.IntermediateImageInterval > 0 && history.Count % options.IntermediateImageInterval == 0)
+                    {
+                        callback(history.Count, optimizer.ToRgbImage());
+                    }
+                }
+
+                previousImage?.Dispose();
+                previousImage = optimizer.CopyImage();
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return (ImageTensors.ToRgbImage(previousImage!), history, clock.Elapsed);
+        }
+        finally
+        {
+            previous?.Dispose();
+            previousImage?.Dispose();
+        }
     }
+
+    /// <summary>The previous scale's result resized (bicubic) to the next scale's size, clamped to [0, 1].</summary>
+    private static Tensor Upscale(Tensor image, Tensor like) =>
+        nn.functional.interpolate(image, [like.shape[2], like.shape[3]], mode: InterpolationMode.Bicubic, align_corners: false).clamp_(0, 1);
 
     private static Tensor InitialTensor(StyleTransferOptions options, Tensor content, RgbImage? initialImage, Device device)
     {
@@ -145,7 +209,7 @@ public static class StyleTransfer
                 }
 
             case InitialImageKind.Image:
-                return ImageTensors.ToTensor(initialImage!, device);
+                return ImageTensors.ToTensor(initialImage!.Resize((int)content.shape[3], (int)content.shape[2]), device);
             default:
                 return content.clone();
         }
@@ -170,4 +234,6 @@ public static class StyleTransfer
             throw new ImageSaveException(options.OutputPath, $"a file already exists there; set {nameof(StyleTransferOptions.OverwriteOutput)} to replace it");
         }
     }
+
+    private sealed record PreparedStyle(RgbImage Image, double Weight, RgbImage? Mask);
 }

@@ -10,8 +10,9 @@ namespace NeuralStyle;
 /// </summary>
 /// <remarks>
 /// The loss is contentWeight·Σ wₗ·mean((Fₗ − Pₗ)²) + styleWeight·Σ wₗ·mean((Gₗ − Aₗ)²) + tvWeight·TV,
-/// with Gram matrices divided by H·W and TV the absolute sum of neighbour differences, as in the
-/// TensorFlow tutorial the project started from. See docs/defaults.md for how the defaults were chosen.
+/// with Gram matrices divided by H·W (the TensorFlow tutorial the project started from) and TV, by
+/// default, the mean absolute neighbour difference: each term is a mean, so the weights carry across
+/// output sizes. See docs/defaults.md for how the defaults were chosen.
 /// </remarks>
 public sealed record StyleTransferOptions
 {
@@ -22,13 +23,15 @@ public sealed record StyleTransferOptions
     public static IReadOnlyList<LayerWeight> DefaultStyleLayers { get; } =
         [new("block1_conv1", 0.2), new("block2_conv1", 0.2), new("block3_conv1", 0.2), new("block4_conv1", 0.2), new("block5_conv1", 0.2)];
 
+    private readonly IReadOnlyList<StyleImage> _styles = [];
+    private readonly int _startSize = 128;
     private readonly int _outputSize = 512;
     private readonly double _styleScale = 1.0;
     private readonly double _averagingDecay;
-    private readonly int _iterations = 300;
+    private readonly int _iterations = 100;
     private readonly double _contentWeight = 1e4;
     private readonly double _styleWeight = 1e-2;
-    private readonly double _totalVariationWeight = 30;
+    private readonly double _totalVariationWeight = 1.8e7;
     private readonly IReadOnlyList<LayerWeight> _contentLayers = DefaultContentLayers;
     private readonly IReadOnlyList<LayerWeight> _styleLayers = DefaultStyleLayers;
     private readonly int? _threads;
@@ -37,8 +40,21 @@ public sealed record StyleTransferOptions
     /// <summary>The photo whose content is kept. Required.</summary>
     public ImageInput? Content { get; init; }
 
-    /// <summary>The artwork whose style is taken. Required.</summary>
-    public ImageInput? Style { get; init; }
+    /// <summary>
+    /// The artworks whose style is taken, at least one (required). A path converts to a style, so
+    /// <c>Styles = ["starry_night.jpg"]</c> gives one. Several are blended by their weights
+    /// (normalised to sum to 1), or, when each has a mask, applied each to its own region.
+    /// </summary>
+    public IReadOnlyList<StyleImage> Styles { get => _styles; init => _styles = CheckStyles(value); }
+
+    /// <summary>
+    /// The first scale's longest side in pixels, 16–8192. Default 128. The run optimises at sizes
+    /// that grow by √2 from this one to <see cref="OutputSize"/>, each starting from the upscaled
+    /// result of the one before (coarse to fine); at or above <see cref="OutputSize"/> there is one
+    /// scale. Coarse scales set the large structures cheaply, so results at 512 px and above keep the
+    /// style's strokes at the same relative scale and converge in less time.
+    /// </summary>
+    public int StartSize { get => _startSize; init { Guard.MustBeBetween(value, 16, 8192, nameof(StartSize)); _startSize = value; } }
 
     /// <summary>The output's longest side in pixels (the content is scaled to it, up or down), 16–8192. Default 512.</summary>
     public int OutputSize { get => _outputSize; init { Guard.MustBeBetween(value, 16, 8192, nameof(OutputSize)); _outputSize = value; } }
@@ -85,7 +101,11 @@ public sealed record StyleTransferOptions
     /// <summary>Whether the result keeps the content's colours, and how. Default <see cref="NeuralStyle.ColorPreservation.None"/>.</summary>
     public ColorPreservation ColorPreservation { get; init; } = ColorPreservation.None;
 
-    /// <summary>The number of optimiser iterations, 1–1,000,000. Default 300.</summary>
+    /// <summary>
+    /// The optimiser iterations at the output size, 1–1,000,000. Default 100. With several scales
+    /// (see <see cref="StartSize"/>) a scale whose longest side is s gets
+    /// round(Iterations · √(OutputSize / s)): more where pixels are few.
+    /// </summary>
     public int Iterations { get => _iterations; init { Guard.MustBeBetween(value, 1, 1_000_000, nameof(Iterations)); _iterations = value; } }
 
     /// <summary>The optimiser. Default <see cref="OptimizerKind.Lbfgs"/> (it reaches a given loss in about a third of Adam's iterations).</summary>
@@ -103,8 +123,23 @@ public sealed record StyleTransferOptions
     /// <summary>The style loss weight β. Default 1e-2.</summary>
     public double StyleWeight { get => _styleWeight; init { Guard.MustBeFiniteAndNonNegative(value, nameof(StyleWeight)); _styleWeight = value; } }
 
-    /// <summary>The total variation weight γ (smoothness). Default 30.</summary>
+    /// <summary>
+    /// The total variation weight γ (smoothness). Default 1.8e7: with the default
+    /// <see cref="TotalVariationNorm.AbsoluteMean"/> this gives the balance the TensorFlow tutorial's
+    /// 30 gives on the summed form at 512 × 384, and it stays the same at every size.
+    /// </summary>
     public double TotalVariationWeight { get => _totalVariationWeight; init { Guard.MustBeFiniteAndNonNegative(value, nameof(TotalVariationWeight)); _totalVariationWeight = value; } }
+
+    /// <summary>
+    /// How the total variation term combines neighbour differences. Default
+    /// <see cref="TotalVariationNorm.AbsoluteMean"/>: every term of the loss is then a mean, so one set
+    /// of weights gives the same look at every output size. <see cref="TotalVariationNorm.AbsoluteSum"/>
+    /// with weight 30 is the TensorFlow tutorial's objective (its weights must be retuned when the size changes).
+    /// </summary>
+    public TotalVariationNorm TotalVariationNorm { get; init; } = TotalVariationNorm.AbsoluteMean;
+
+    /// <summary>The downsampling between VGG19's blocks. Default <see cref="NeuralStyle.Pooling.Max"/>.</summary>
+    public Pooling Pooling { get; init; } = Pooling.Max;
 
     /// <summary>The content layers and their weights. Default <see cref="DefaultContentLayers"/>.</summary>
     public IReadOnlyList<LayerWeight> ContentLayers { get => _contentLayers; init => _contentLayers = CheckLayers(value, nameof(ContentLayers)); }
@@ -163,9 +198,9 @@ public sealed record StyleTransferOptions
             Guard.ThrowArgument($"{nameof(Content)} is required: the photo whose content is kept.", nameof(Content));
         }
 
-        if (Style is null)
+        if (Styles.Count == 0)
         {
-            Guard.ThrowArgument($"{nameof(Style)} is required: the artwork whose style is taken.", nameof(Style));
+            Guard.ThrowArgument($"{nameof(Styles)} is required: at least one artwork whose style is taken.", nameof(Styles));
         }
 
         Guard.NotNull(Adam, nameof(Adam));
@@ -180,6 +215,16 @@ public sealed record StyleTransferOptions
         if (!Enum.IsDefined(ColorPreservation))
         {
             Guard.ThrowArgument($"Unknown colour preservation {ColorPreservation}.", nameof(ColorPreservation));
+        }
+
+        if (!Enum.IsDefined(Pooling))
+        {
+            Guard.ThrowArgument($"Unknown pooling {Pooling}.", nameof(Pooling));
+        }
+
+        if (!Enum.IsDefined(TotalVariationNorm))
+        {
+            Guard.ThrowArgument($"Unknown total variation norm {TotalVariationNorm}.", nameof(TotalVariationNorm));
         }
 
         if (!Enum.IsDefined(Device))
@@ -207,6 +252,28 @@ public sealed record StyleTransferOptions
                 Guard.ThrowArgument($"{nameof(OutputPath)} '{OutputPath}' must end in .png, .jpg, .jpeg or .webp.", nameof(OutputPath));
             }
         }
+    }
+
+    private static IReadOnlyList<StyleImage> CheckStyles(IReadOnlyList<StyleImage> styles)
+    {
+        Guard.NotNull(styles, nameof(Styles));
+        foreach (var style in styles)
+        {
+            Guard.NotNull(style, nameof(Styles));
+        }
+
+        var masked = styles.Count(s => s.Mask is not null);
+        if (masked != 0 && masked != styles.Count)
+        {
+            Guard.ThrowArgument($"Either every style has a mask or none has; {masked} of {styles.Count} styles have one.", nameof(Styles));
+        }
+
+        if (styles.Count > 0 && !(styles.Sum(s => s.Weight) > 0))
+        {
+            Guard.ThrowArgument("The styles' blend weights are all 0; give at least one a positive weight.", nameof(Styles));
+        }
+
+        return styles.ToArray();
     }
 
     private static IReadOnlyList<LayerWeight> CheckLayers(IReadOnlyList<LayerWeight> layers, string name)

@@ -41,6 +41,9 @@ internal static class Vgg19Architecture
         return -1;
     }
 
+    /// <summary>The smallest image side that reaches <paramref name="layer"/> with at least one pixel: 2 to the number of poolings before it.</summary>
+    public static int MinimumSide(string layer) => 1 << Layers.Take(IndexOf(layer)).Count(l => l.PoolAfter);
+
     /// <summary>One 3×3 convolution with "same" zero padding, followed by ReLU.</summary>
     public sealed record ConvLayer(string Name, int InChannels, int OutChannels, bool PoolAfter)
     {

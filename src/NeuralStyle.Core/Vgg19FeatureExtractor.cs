@@ -7,7 +7,7 @@ namespace NeuralStyle;
 /// <summary>
 /// VGG19's convolutional layers with the Keras ImageNet weights, exactly as Keras builds them
 /// (3×3 convolutions with "same" zero padding, ReLU after each, 2×2 max pooling with stride 2 after
-/// each block), with Keras' "caffe" preprocessing inside: RGB in [0, 1] → BGR × 255 − mean.
+/// each block, or rescaled average pooling if asked), with Keras' "caffe" preprocessing inside: RGB in [0, 1] → BGR × 255 − mean.
 /// </summary>
 /// <remarks>
 /// The network is truncated after the deepest layer it was loaded for, and its weights are frozen:
@@ -20,9 +20,10 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
     private readonly Tensor _bgrMean;
     private bool _disposed;
 
-    private Vgg19FeatureExtractor(IReadOnlyList<KerasWeightsReader.LayerWeights> weights, Device device)
+    private Vgg19FeatureExtractor(IReadOnlyList<KerasWeightsReader.LayerWeights> weights, Device device, Pooling pooling)
     {
         Device = device;
+        Pooling = pooling;
         _kernels = new Tensor[weights.Count];
         _biases = new Tensor[weights.Count];
         for (var i = 0; i < weights.Count; i++)
@@ -42,8 +43,17 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
     /// <summary>Every layer name of VGG19's convolutional part, shallowest first (<c>block1_conv1</c> … <c>block5_conv4</c>).</summary>
     public static IReadOnlyList<string> AllLayerNames { get; } = Vgg19Architecture.Layers.Select(l => l.Name).ToArray();
 
+    /// <summary>
+    /// The factor average pooling's output is multiplied by (<see cref="NeuralStyle.Pooling.Average"/>), so that
+    /// activations after it keep about the scale they have after max pooling.
+    /// </summary>
+    public static double AveragePoolingScale => 1.4;
+
     /// <inheritdoc />
     public IReadOnlyList<string> LayerNames { get; }
+
+    /// <summary>The downsampling between blocks.</summary>
+    public Pooling Pooling { get; }
 
     /// <inheritdoc />
     public Device Device { get; }
@@ -58,11 +68,17 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
     /// <param name="weightsPath">The Keras VGG19 "notop" weights file.</param>
     /// <param name="device">Where to compute.</param>
     /// <param name="deepestLayer">Load only up to this layer (saves memory and time); null loads all 16.</param>
+    /// <param name="pooling">The downsampling between blocks.</param>
     /// <exception cref="WeightsException">The file is missing, truncated, corrupt, or a layer is missing or misshapen.</exception>
     /// <exception cref="NativeBackendException">libtorch cannot be loaded, or CUDA was asked for and is absent.</exception>
-    public static Vgg19FeatureExtractor FromFile(string weightsPath, ComputeDevice device = ComputeDevice.Cpu, string? deepestLayer = null)
+    public static Vgg19FeatureExtractor FromFile(string weightsPath, ComputeDevice device = ComputeDevice.Cpu, string? deepestLayer = null, Pooling pooling = Pooling.Max)
     {
         Guard.NotNullOrWhiteSpace(weightsPath);
+        if (!Enum.IsDefined(pooling))
+        {
+            Guard.ThrowArgument($"Unknown pooling {pooling}.", nameof(pooling));
+        }
+
         var layerCount = AllLayerNames.Count;
         if (deepestLayer is not null)
         {
@@ -75,7 +91,7 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
 
         var torchDevice = TorchRuntime.ResolveDevice(device);
         var weights = KerasWeightsReader.ReadVgg19(weightsPath, layerCount);
-        return new Vgg19FeatureExtractor(weights, torchDevice);
+        return new Vgg19FeatureExtractor(weights, torchDevice, pooling);
     }
 
     /// <summary>
@@ -85,6 +101,7 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
     /// <param name="weightsPath">An explicit weights file, or null to search.</param>
     /// <param name="device">Where to compute.</param>
     /// <param name="deepestLayer">Load only up to this layer; null loads all 16.</param>
+    /// <param name="pooling">The downsampling between blocks.</param>
     /// <param name="downloadProgress">Receives download progress when the weights have to be downloaded.</param>
     /// <param name="cancellationToken">Cancels the download or the load.</param>
     /// <exception cref="WeightsException">No weights were found and the download failed, or the file is unusable.</exception>
@@ -92,12 +109,13 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
         string? weightsPath = null,
         ComputeDevice device = ComputeDevice.Cpu,
         string? deepestLayer = null,
+        Pooling pooling = Pooling.Max,
         IProgress<WeightsDownloadProgress>? downloadProgress = null,
         CancellationToken cancellationToken = default)
     {
         var path = await WeightsLocator.ResolveAsync(weightsPath, downloadProgress, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        return FromFile(path, device, deepestLayer);
+        return FromFile(path, device, deepestLayer, pooling);
     }
 
     /// <inheritdoc />
@@ -124,7 +142,7 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
 
             if (layer.PoolAfter && i < deepest)
             {
-                x = max_pool2d(x, 2, 2);
+                x = Pooling == Pooling.Max ? max_pool2d(x, 2, 2) : avg_pool2d(x, 2, 2) * AveragePoolingScale;
             }
         }
 
@@ -176,8 +194,7 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
 
     private void RequireImageShape(Tensor image, int deepest)
     {
-        var pools = Vgg19Architecture.Layers.Take(deepest).Count(l => l.PoolAfter);
-        var minimum = 1 << pools;
+        var minimum = Vgg19Architecture.MinimumSide(Vgg19Architecture.Layers[deepest].Name);
         if (image.dim() != 4 || image.shape[1] != 3 || image.dtype != ScalarType.Float32 || image.shape[2] < minimum || image.shape[3] < minimum)
         {
             Guard.ThrowArgument(

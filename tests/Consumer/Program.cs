@@ -5,7 +5,7 @@ using NeuralStyle.Imaging;
 var result = await StyleTransfer.RunAsync(new StyleTransferOptions
 {
     Content = args[0],
-    Style = args[1],
+    Styles = [args[1]],
     OutputPath = args[2],
     WeightsPath = args[3],
     OutputSize = 64,

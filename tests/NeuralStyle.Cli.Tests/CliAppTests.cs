@@ -13,7 +13,7 @@ public sealed class CliAppTests : IDisposable
     public async Task Help_lists_the_usage_and_exits_0()
     {
         Assert.Equal(0, await Run("--help"));
-        Assert.Contains("neural-style CONTENT STYLE -o OUTPUT", _stdout.ToString());
+        Assert.Contains("neural-style CONTENT STYLE [STYLE...] -o OUTPUT", _stdout.ToString());
         Assert.Contains("Exit codes", _stdout.ToString());
     }
 

@@ -13,6 +13,7 @@ public class CliArgumentsTests
             "--init", "noise", "--seed", "7", "--device", "cpu", "--threads", "1", "--quality", "80",
             "--weights", "w.h5", "--overwrite", "--save-every", "10", "--json",
             "--style-scale", "0.5", "--preserve-colors", "luminance", "--average", "0.9",
+            "--start-size", "64", "--pooling", "average", "--tv-norm", "sum",
         ]);
 
         var o = cli.Options;
@@ -26,6 +27,33 @@ public class CliArgumentsTests
         Assert.Equal("'c.jpg'", o.Content!.Description);
         Assert.Equal((10, true), (cli.Settings.SaveEvery, cli.Settings.Json));
         Assert.Equal((0.5, ColorPreservation.LuminanceOnly, 0.9), (o.StyleScale, o.ColorPreservation, o.AveragingDecay));
+        Assert.Equal((64, Pooling.Average, TotalVariationNorm.AbsoluteSum), (o.StartSize, o.Pooling, o.TotalVariationNorm));
+        Assert.Equal("'s.jpg'", Assert.Single(o.Styles).Image.Description);
+    }
+
+    [Fact]
+    public void Several_styles_take_blend_weights_and_masks_in_order()
+    {
+        var o = CliArguments.Parse(["c.jpg", "a.jpg", "b.jpg", "-o", "out.png", "--style-blend", "0.7,0.3", "--style-masks", "ma.png,mb.png"]).Options;
+
+        Assert.Equal(["'a.jpg'", "'b.jpg'"], o.Styles.Select(s => s.Image.Description));
+        Assert.Equal([0.7, 0.3], o.Styles.Select(s => s.Weight));
+        Assert.Equal(["'ma.png'", "'mb.png'"], o.Styles.Select(s => s.Mask!.Description));
+    }
+
+    [Theory]
+    [InlineData("--style-blend", "1")]
+    [InlineData("--style-blend", "1,-1")]
+    [InlineData("--style-blend", "0,0")]
+    [InlineData("--style-masks", "only-one.png")]
+    [InlineData("--pooling", "min")]
+    [InlineData("--tv-norm", "square")]
+    public void Bad_style_and_loss_options_are_one_line_errors(string option, string value)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => CliArguments.Parse(["c.jpg", "a.jpg", "b.jpg", "-o", "out.png", option, value]));
+
+        Assert.Contains(option, ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
     }
 
     [Fact]
@@ -44,7 +72,7 @@ public class CliArgumentsTests
     [InlineData("OutputSize", "c.jpg", "s.jpg", "-o", "o.png", "--size", "3")]
     [InlineData("Unknown option '--colour'", "c.jpg", "s.jpg", "-o", "o.png", "--colour")]
     [InlineData("-o PATH", "c.jpg", "s.jpg")]
-    [InlineData("content image and a style image", "c.jpg", "-o", "o.png")]
+    [InlineData("content image and at least one style image", "c.jpg", "-o", "o.png")]
     [InlineData("adam or lbfgs", "c.jpg", "s.jpg", "-o", "o.png", "--optimizer", "sgd")]
     [InlineData("--iterations needs a value", "c.jpg", "s.jpg", "-o", "o.png", "--iterations")]
     public void Bad_arguments_give_a_message_that_names_the_problem(string expected, params string[] args)

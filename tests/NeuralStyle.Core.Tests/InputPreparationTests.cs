@@ -14,10 +14,36 @@ public class InputPreparationTests
         var options = new StyleTransferOptions { OutputSize = 128, StyleScale = scale };
         var content = InputPreparation.Content(Gradient(200, 150, 0), options);
 
-        var style = InputPreparation.Style(Gradient(300, 150, 50), content, options);
+        var style = InputPreparation.StyleAt(InputPreparation.Style(Gradient(300, 150, 50), content, options), 128, options);
 
         Assert.Equal((128, 96), (content.Width, content.Height));
         Assert.Equal((width, height), (style.Width, style.Height));
+    }
+
+    [Theory]
+    [InlineData(64, 32, 16)]
+    [InlineData(90, 45, 22)]
+    public void At_a_smaller_scale_content_and_style_shrink_together(int scaleSize, int styleWidth, int styleHeight)
+    {
+        var options = new StyleTransferOptions { OutputSize = 128, StyleScale = 0.5 };
+        var content = InputPreparation.Content(Gradient(200, 150, 0), options);
+
+        var scaledContent = InputPreparation.ContentAt(content, scaleSize);
+        var scaledStyle = InputPreparation.StyleAt(Gradient(300, 150, 50), scaleSize, options);
+
+        Assert.Equal(scaleSize, scaledContent.Width);
+        Assert.Equal((styleWidth, styleHeight), (scaledStyle.Width, scaledStyle.Height));
+    }
+
+    [Fact]
+    public void A_mask_becomes_its_luminance_stretched_to_the_image()
+    {
+        // 2 × 1 mask: white | mid grey (128, 128, 128) → weights 1 and 128/255 at 2 × 1.
+        var mask = new RgbImage(2, 1, [255, 255, 255, 128, 128, 128]);
+
+        var weights = InputPreparation.MaskAt(mask, 2, 1);
+
+        Assert.Equal([1f, 128f / 255], weights, (a, b) => Math.Abs(a - b) < 1e-5);
     }
 
     [Fact]

@@ -80,6 +80,25 @@ public class LossFunctionsTests
         Assert.Equal(7f + 3f, LossFunctions.TotalVariationLoss(image).item<float>());
         Assert.Equal(21f + 5f, LossFunctions.TotalVariationLoss(image, TotalVariationNorm.SquaredSum).item<float>());
         Assert.Equal((21f / 3) + (5f / 4), LossFunctions.TotalVariationLoss(image, TotalVariationNorm.SquaredMean).item<float>(), 5);
+        Assert.Equal((7f / 3) + (3f / 4), LossFunctions.TotalVariationLoss(image, TotalVariationNorm.AbsoluteMean).item<float>(), 5);
+    }
+
+    [Fact]
+    public void Masked_gram_matrix_counts_only_the_masked_positions()
+    {
+        // Channel 0 = [1, 2, 3, 4], channel 1 = [0, 1, 0, 1]; mask keeps positions 2 and 4 (values 2, 4 and 1, 1):
+        // F·Fᵀ over them = [[4+16, 2+4], [6, 1+1]] = [[20, 6], [6, 2]], divided by the 2 positions.
+        using var scope = NewDisposeScope();
+        var features = tensor(new float[] { 1, 2, 3, 4, 0, 1, 0, 1 }, [1, 2, 2, 2]);
+        var mask = tensor(new float[] { 0, 1, 0, 1 }, [1, 1, 2, 2]);
+
+        var gram = LossFunctions.MaskedGramMatrix(features, mask);
+
+        Assert.Equal([10f, 3f, 3f, 1f], gram.data<float>().ToArray());
+        Assert.Equal(
+            LossFunctions.GramMatrix(features).data<float>().ToArray(),
+            LossFunctions.MaskedGramMatrix(features, ones(1, 1, 2, 2)).data<float>().ToArray());
+        Assert.Throws<ArgumentException>(() => LossFunctions.MaskedGramMatrix(features, ones(1, 1, 2, 3)));
     }
 
     [Fact]

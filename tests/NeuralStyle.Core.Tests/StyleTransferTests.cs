@@ -96,7 +96,7 @@ public sealed class StyleTransferTests : IDisposable
         var options = new StyleTransferOptions
         {
             Content = ImageInput.FromStream(contentStream),
-            Style = style,
+            Styles = [style],
             WeightsPath = TestEnvironment.RequireWeights(),
             OutputSize = 48,
             Iterations = 5,
@@ -154,10 +154,10 @@ public sealed class StyleTransferTests : IDisposable
     [Fact]
     public void Missing_inputs_are_argument_errors_thrown_before_any_work()
     {
-        var noContent = Assert.Throws<ArgumentException>(() => Start(new StyleTransferOptions { Style = "s.png" }));
+        var noContent = Assert.Throws<ArgumentException>(() => Start(new StyleTransferOptions { Styles = ["s.png"] }));
         Assert.Equal("Content", noContent.ParamName);
         var noStyle = Assert.Throws<ArgumentException>(() => Start(new StyleTransferOptions { Content = "c.png" }));
-        Assert.Equal("Style", noStyle.ParamName);
+        Assert.Equal("Styles", noStyle.ParamName);
     }
 
     [Fact]
@@ -170,12 +170,12 @@ public sealed class StyleTransferTests : IDisposable
         Assert.Equal("StyleLayers", Assert.Throws<ArgumentException>(() => new StyleTransferOptions { StyleLayers = [] }).ParamName);
         Assert.Equal("Threads", Assert.Throws<ArgumentOutOfRangeException>(() => new StyleTransferOptions { Threads = 0 }).ParamName);
 
-        var unknownLayer = new StyleTransferOptions { Content = "c.png", Style = "s.png", StyleLayers = [new("block9_conv1")] };
+        var unknownLayer = new StyleTransferOptions { Content = "c.png", Styles = ["s.png"], StyleLayers = [new("block9_conv1")] };
         var ex = Assert.Throws<ArgumentException>(() => Start(unknownLayer));
         Assert.Equal("StyleLayers", ex.ParamName);
         Assert.Contains("block9_conv1", ex.Message);
 
-        var badOutput = new StyleTransferOptions { Content = "c.png", Style = "s.png", OutputPath = "out.bmp" };
+        var badOutput = new StyleTransferOptions { Content = "c.png", Styles = ["s.png"], OutputPath = "out.bmp" };
         Assert.Equal("OutputPath", Assert.Throws<ArgumentException>(() => Start(badOutput)).ParamName);
     }
 
@@ -184,7 +184,7 @@ public sealed class StyleTransferTests : IDisposable
     {
         var path = Path.Combine(_folder, "missing.jpg");
 
-        var ex = await Assert.ThrowsAsync<ImageLoadException>(() => StyleTransfer.RunAsync(new StyleTransferOptions { Content = path, Style = path }));
+        var ex = await Assert.ThrowsAsync<ImageLoadException>(() => StyleTransfer.RunAsync(new StyleTransferOptions { Content = path, Styles = [path] }));
 
         Assert.Contains(path, ex.Message);
     }
@@ -212,7 +212,7 @@ public sealed class StyleTransferTests : IDisposable
         return new StyleTransferOptions
         {
             Content = Path.Combine(images, "tubingen.jpg"),
-            Style = Path.Combine(images, "starry_night.jpg"),
+            Styles = [Path.Combine(images, "starry_night.jpg")],
             WeightsPath = TestEnvironment.RequireWeights(),
             OutputSize = 128,
             Iterations = 40,

@@ -26,17 +26,22 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
         Pooling = pooling;
         _kernels = new Tensor[weights.Count];
         _biases = new Tensor[weights.Count];
+
+        // Every temporary lives in this scope until the end: a temporary that nothing references can
+        // be finalised (and its native tensor freed) by the GC while libtorch is still using it.
+        using var scope = NewDisposeScope();
         for (var i = 0; i < weights.Count; i++)
         {
             var layer = Vgg19Architecture.Layers[i];
-            using var kerasKernel = tensor(weights[i].Kernel, layer.KerasKernelShape);
+            var kerasKernel = tensor(weights[i].Kernel, layer.KerasKernelShape);
 
-            // Keras stores [height, width, in, out]; conv2d wants [out, in, height, width].
-            _kernels[i] = kerasKernel.permute(3, 2, 0, 1).contiguous().to(device).DetachFromDisposeScope();
-            _biases[i] = tensor(weights[i].Bias).to(device).DetachFromDisposeScope();
+            // Keras stores [height, width, in, out]; conv2d wants [out, in, height, width]. The copies
+            // are libtorch's own memory, not pinned managed arrays.
+            _kernels[i] = kerasKernel.permute(3, 2, 0, 1).contiguous().to(device).clone().DetachFromDisposeScope();
+            _biases[i] = tensor(weights[i].Bias).to(device).clone().DetachFromDisposeScope();
         }
 
-        _bgrMean = tensor(Vgg19Architecture.BgrMean, [1, 3, 1, 1]).to(device).DetachFromDisposeScope();
+        _bgrMean = tensor(Vgg19Architecture.BgrMean, [1, 3, 1, 1]).to(device).clone().DetachFromDisposeScope();
         LayerNames = Vgg19Architecture.Layers.Take(weights.Count).Select(l => l.Name).ToArray();
     }
 

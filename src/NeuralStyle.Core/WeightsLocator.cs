@@ -4,13 +4,14 @@ namespace NeuralStyle;
 
 /// <summary>
 /// Finds the VGG19 weights: an explicit path → <c>NEURALSTYLE_VGG19_WEIGHTS</c> → the user's cache
-/// folder → a download of the official Keras file, checked against the MD5 Keras uses and written
-/// atomically into the cache.
+/// folder → a download of the official Keras file (or of <c>NEURALSTYLE_VGG19_URL</c>, a mirror),
+/// checked against the MD5 Keras uses (or <c>NEURALSTYLE_VGG19_MD5</c>) and written atomically into the cache.
 /// </summary>
 internal static class WeightsLocator
 {
     public const string PathVariable = "NEURALSTYLE_VGG19_WEIGHTS";
     public const string UrlVariable = "NEURALSTYLE_VGG19_URL";
+    public const string Md5Variable = "NEURALSTYLE_VGG19_MD5";
     public const string FileName = "vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5";
     public const string OfficialUrl = "https://storage.googleapis.com/tensorflow/keras-applications/vgg19/" + FileName;
     public const string OfficialMd5 = "253f8cb515780f3b799900260a226db6";
@@ -39,7 +40,13 @@ internal static class WeightsLocator
         }
 
         var url = Environment.GetEnvironmentVariable(UrlVariable);
-        await DownloadAsync(string.IsNullOrWhiteSpace(url) ? OfficialUrl : url, cached, progress, cancellationToken).ConfigureAwait(false);
+        var md5 = Environment.GetEnvironmentVariable(Md5Variable);
+        await DownloadAsync(
+            string.IsNullOrWhiteSpace(url) ? OfficialUrl : url,
+            cached,
+            string.IsNullOrWhiteSpace(md5) ? OfficialMd5 : md5.Trim().ToLowerInvariant(),
+            progress,
+            cancellationToken).ConfigureAwait(false);
         return cached;
     }
 
@@ -57,45 +64,72 @@ internal static class WeightsLocator
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "neuralstyle");
     }
 
-    private static async Task DownloadAsync(string url, string destination, IProgress<WeightsDownloadProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Downloads <paramref name="url"/> to a temporary file beside <paramref name="destination"/>,
+    /// checks its MD5, and only then renames it into place: a failed, cut-short or corrupt download
+    /// leaves nothing behind.
+    /// </summary>
+    /// <remarks><c>openTemporary</c> opens the temporary file for writing (tests substitute a failing stream).</remarks>
+    internal static async Task DownloadAsync(
+        string url,
+        string destination,
+        string expectedMd5,
+        IProgress<WeightsDownloadProgress>? progress,
+        CancellationToken cancellationToken,
+        Func<string, Stream>? openTemporary = null)
     {
         var folder = Path.GetDirectoryName(destination)!;
         var temporary = destination + "." + Guid.NewGuid().ToString("N") + ".part";
+        openTemporary ??= path => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        Stream target;
         try
         {
             Directory.CreateDirectory(folder);
-            using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            response.EnsureSuccessStatusCode();
-            var total = response.Content.Headers.ContentLength;
-            using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-            var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (source.ConfigureAwait(false))
+            target = openTemporary(temporary);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw CacheNotWritable(folder, destination, ex);
+        }
+
+        try
+        {
+            await using (target.ConfigureAwait(false))
             {
-                var target = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-                await using (target.ConfigureAwait(false))
+                using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
+                using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                response.EnsureSuccessStatusCode();
+                var total = response.Content.Headers.ContentLength;
+                using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+                var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                long received = 0;
+                await using (source.ConfigureAwait(false))
                 {
                     var buffer = new byte[1 << 16];
-                    long received = 0;
                     int read;
                     while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                     {
-                        await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                        await WriteToCacheAsync(target, buffer.AsMemory(0, read), folder, destination, cancellationToken).ConfigureAwait(false);
                         md5.AppendData(buffer, 0, read);
                         received += read;
                         progress?.Report(new WeightsDownloadProgress(received, total));
                     }
-
-                    target.Flush(flushToDisk: true);
                 }
-            }
 
-            var actual = Convert.ToHexStringLower(md5.GetHashAndReset());
-            if (actual != OfficialMd5)
-            {
-                throw new WeightsException(
-                    $"The VGG19 weights downloaded from {url} have MD5 {actual}, not the expected {OfficialMd5}; the download is corrupt and was discarded. Try again.",
-                    destination);
+                if (total is { } expectedLength && received != expectedLength)
+                {
+                    throw new IOException($"the server sent {received} of {expectedLength} bytes");
+                }
+
+                await WriteToCacheAsync(target, ReadOnlyMemory<byte>.Empty, folder, destination, cancellationToken, flush: true).ConfigureAwait(false);
+                var actual = Convert.ToHexStringLower(md5.GetHashAndReset());
+                if (actual != expectedMd5)
+                {
+                    throw new WeightsException(
+                        $"The VGG19 weights downloaded from {url} have MD5 {actual}, not the expected {expectedMd5}; the download is corrupt and was discarded. Try again.",
+                        destination);
+                }
             }
 
             File.Move(temporary, destination, overwrite: true);
@@ -114,6 +148,36 @@ internal static class WeightsLocator
             TryDelete(temporary);
         }
     }
+
+    /// <summary>Writes (or flushes) the temporary file, turning a disk error into a <see cref="WeightsException"/> about the cache.</summary>
+    private static async Task WriteToCacheAsync(Stream target, ReadOnlyMemory<byte> data, string folder, string destination, CancellationToken cancellationToken, bool flush = false)
+    {
+        try
+        {
+            if (flush)
+            {
+                await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+                if (target is FileStream file)
+                {
+                    file.Flush(flushToDisk: true);
+                }
+            }
+            else
+            {
+                await target.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw CacheNotWritable(folder, destination, ex);
+        }
+    }
+
+    private static WeightsException CacheNotWritable(string folder, string destination, Exception ex) => new(
+        $"The VGG19 weights could not be written to the cache folder '{folder}' ({ex.Message}); it may be read-only or full. " +
+        $"Free space there, point XDG_CACHE_HOME at a writable folder, or download {OfficialUrl} yourself and set {PathVariable} to its path.",
+        destination,
+        ex);
 
     private static void TryDelete(string path)
     {

@@ -14,13 +14,14 @@ public sealed class WeightsLocatorTests : IDisposable
 
     public WeightsLocatorTests()
     {
-        foreach (var name in new[] { WeightsLocator.PathVariable, WeightsLocator.UrlVariable, "XDG_CACHE_HOME" })
+        foreach (var name in new[] { WeightsLocator.PathVariable, WeightsLocator.UrlVariable, WeightsLocator.Md5Variable, "XDG_CACHE_HOME" })
         {
             _saved[name] = Environment.GetEnvironmentVariable(name);
         }
 
         Environment.SetEnvironmentVariable(WeightsLocator.PathVariable, null);
         Environment.SetEnvironmentVariable(WeightsLocator.UrlVariable, null);
+        Environment.SetEnvironmentVariable(WeightsLocator.Md5Variable, null);
         Environment.SetEnvironmentVariable("XDG_CACHE_HOME", Path.Combine(_folder, "cache"));
     }
 
@@ -95,6 +96,92 @@ public sealed class WeightsLocatorTests : IDisposable
         Assert.Equal(100_000, reports[^1].TotalBytes);
     }
 
+    [Fact]
+    public async Task Download_cut_short_leaves_nothing_and_a_later_good_download_succeeds()
+    {
+        var body = new byte[200_000];
+        new Random(5).NextBytes(body);
+        var port = UnusedPort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            // First request: promise 200 000 bytes, send half, drop the connection.
+            var first = await listener.GetContextAsync();
+            first.Response.ContentLength64 = body.Length;
+            await first.Response.OutputStream.WriteAsync(body.AsMemory(0, 100_000));
+            await first.Response.OutputStream.FlushAsync();
+            first.Response.Abort();
+
+            // Second request: the whole file.
+            var second = await listener.GetContextAsync();
+            second.Response.ContentLength64 = body.Length;
+            await second.Response.OutputStream.WriteAsync(body);
+            second.Response.Close();
+        });
+        Environment.SetEnvironmentVariable(WeightsLocator.UrlVariable, $"http://127.0.0.1:{port}/vgg19.h5");
+        Environment.SetEnvironmentVariable(WeightsLocator.Md5Variable, Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(body)));
+
+        var ex = await Assert.ThrowsAsync<WeightsException>(() => WeightsLocator.ResolveAsync(null, null, CancellationToken.None));
+        Assert.Contains("downloading them", ex.Message);
+        Assert.Empty(CacheEntries());
+
+        var path = await WeightsLocator.ResolveAsync(null, null, CancellationToken.None);
+        await serving;
+        Assert.Equal(body, await File.ReadAllBytesAsync(path));
+        Assert.Equal([path], CacheEntries());
+    }
+
+    [SkippableFact]
+    public async Task A_cache_folder_that_cannot_be_created_is_a_clear_error()
+    {
+        // /proc refuses new folders even to root, so this is read-only for every user.
+        Skip.IfNot(OperatingSystem.IsLinux());
+        Environment.SetEnvironmentVariable("XDG_CACHE_HOME", "/proc/neuralstyle-test-cache");
+        Environment.SetEnvironmentVariable(WeightsLocator.UrlVariable, $"http://127.0.0.1:{UnusedPort()}/vgg19.h5");
+
+        var ex = await Assert.ThrowsAsync<WeightsException>(() => WeightsLocator.ResolveAsync(null, null, CancellationToken.None));
+
+        Assert.Contains("/proc/neuralstyle-test-cache/neuralstyle", ex.Message);
+        Assert.Contains("read-only or full", ex.Message);
+        Assert.Contains(WeightsLocator.PathVariable, ex.Message);
+    }
+
+    [Fact]
+    public async Task A_full_disk_during_the_download_is_a_clear_error_and_leaves_nothing()
+    {
+        var body = new byte[300_000];
+        var port = UnusedPort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var serving = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            context.Response.ContentLength64 = body.Length;
+            try
+            {
+                await context.Response.OutputStream.WriteAsync(body);
+                context.Response.Close();
+            }
+            catch (HttpListenerException)
+            {
+                // The client stopped reading when its disk filled up.
+            }
+        });
+        var folder = Path.Combine(_folder, "cache", "neuralstyle");
+        var destination = Path.Combine(folder, WeightsLocator.FileName);
+
+        var ex = await Assert.ThrowsAsync<WeightsException>(() => WeightsLocator.DownloadAsync(
+            $"http://127.0.0.1:{port}/vgg19.h5", destination, WeightsLocator.OfficialMd5, null, CancellationToken.None, path => new FullDiskStream(path, 100_000)));
+        listener.Stop();
+        await serving;
+
+        Assert.Contains("read-only or full", ex.Message);
+        Assert.Empty(CacheEntries());
+    }
+
     public void Dispose()
     {
         foreach (var (name, value) in _saved)
@@ -124,5 +211,14 @@ public sealed class WeightsLocatorTests : IDisposable
         using var socket = new TcpListener(IPAddress.Loopback, 0);
         socket.Start();
         return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
+    /// <summary>A real file that fails like a full disk (ENOSPC) once it holds <c>capacity</c> bytes.</summary>
+    private sealed class FullDiskStream(string path, long capacity) : FileStream(path, FileMode.CreateNew, FileAccess.Write)
+    {
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Length + buffer.Length > capacity
+                ? ValueTask.FromException(new IOException("No space left on device"))
+                : base.WriteAsync(buffer, cancellationToken);
     }
 }

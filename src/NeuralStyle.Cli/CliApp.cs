@@ -37,6 +37,12 @@ internal static class CliApp
             return Success;
         }
 
+        if (cli.Options.OutputPath is { } output && !cli.Options.OverwriteOutput && File.Exists(output))
+        {
+            await stderr.WriteLineAsync($"neural-style: '{output}' already exists; add --overwrite to replace it.");
+            return BadInput;
+        }
+
         try
         {
             var options = WithIntermediateSaves(cli.Options, cli.Settings.SaveEvery);

@@ -76,6 +76,19 @@ public sealed class CliAppTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
     }
 
+    [Fact]
+    public async Task An_existing_output_is_kept_without_overwrite()
+    {
+        var output = Path.Combine(_folder, "out.png");
+        await File.WriteAllTextAsync(output, "keep me");
+
+        var code = await Run(CancellationToken.None, "c.jpg", "s.jpg", "-o", output);
+
+        Assert.Equal(1, code);
+        Assert.Contains("--overwrite", _stderr.ToString());
+        Assert.Equal("keep me", await File.ReadAllTextAsync(output));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private Task<int> Run(params string[] args) => Run(CancellationToken.None, args);

@@ -189,6 +189,18 @@ public sealed class StyleTransferTests : IDisposable
         Assert.Contains(path, ex.Message);
     }
 
+    [Fact]
+    public async Task An_output_folder_that_does_not_exist_is_refused_before_any_work()
+    {
+        var output = Path.Combine(_folder, "no-such-folder", "out.png");
+
+        // The inputs do not exist either: the output is checked first, so no time is spent before the error.
+        var ex = await Assert.ThrowsAsync<ImageSaveException>(() => StyleTransfer.RunAsync(new StyleTransferOptions { Content = "missing.jpg", Styles = ["missing.jpg"], OutputPath = output }));
+
+        Assert.Contains("does not exist", ex.Message);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(output)));
+    }
+
     [SkippableFact]
     public async Task Diverging_run_throws_and_writes_no_image()
     {

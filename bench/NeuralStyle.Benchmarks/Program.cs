@@ -4,13 +4,23 @@ using NeuralStyle;
 using NeuralStyle.Benchmarks;
 using static TorchSharp.torch;
 
-// Usage: NeuralStyle.Benchmarks [--sizes 128,256,512,1024] [--iterations N] [--out bench/results]
+// Usage: NeuralStyle.Benchmarks [--sizes 128,256,512,1024] [--iterations N] [--precisions float32,bfloat16] [--out bench/results]
+//        NeuralStyle.Benchmarks --precision-quality SIZE ITERATIONS   (needs NEURALSTYLE_TEST_IMAGES too)
 // Needs NEURALSTYLE_VGG19_WEIGHTS. Prints a table and writes a JSON file of the results.
 var sizes = Arg("--sizes", "128,256,512,1024").Split(',').Select(int.Parse).ToArray();
 var iterations = int.Parse(Arg("--iterations", "5"));
 var outFolder = Arg("--out", Path.Combine("bench", "results"));
+var precisions = Arg("--precisions", "float32,bfloat16").Split(',')
+    .Select(p => p.ToLowerInvariant() switch { "float32" => ComputePrecision.Float32, "bfloat16" => ComputePrecision.BFloat16, _ => throw new ArgumentException($"unknown precision {p}") })
+    .ToArray();
 var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS")
     ?? throw new InvalidOperationException("Set NEURALSTYLE_VGG19_WEIGHTS to the VGG19 weights file.");
+
+if (Array.IndexOf(args, "--precision-quality") is var q and >= 0)
+{
+    await PrecisionQuality.RunAsync(weights, int.Parse(args[q + 1]), int.Parse(args[q + 2]), outFolder);
+    return;
+}
 
 var results = new Dictionary<string, object>
 {
@@ -23,29 +33,32 @@ var bf16 = MatmulGflops(ScalarType.BFloat16);
 Console.WriteLine($"matmul 2048²: float32 {fp32:F1} GFLOP/s, bfloat16 {bf16:F1} GFLOP/s");
 results["matmul_gflops"] = new { float32 = fp32, bfloat16 = bf16 };
 
-using var extractor = Vgg19FeatureExtractor.FromFile(weights, deepestLayer: "block5_conv2");
 var perSize = new List<object>();
-Console.WriteLine("size      ms/iter   GFLOP/iter   GFLOP/s   of fp32 matmul   peak RSS MB");
-foreach (var size in sizes)
+Console.WriteLine("precision size      ms/iter   GFLOP/iter   GFLOP/s   of fp32 matmul   peak RSS MB");
+foreach (var precision in precisions)
 {
-    var (h, w) = (size * 3 / 4, size);
-    using var scope = NewDisposeScope();
-    var content = rand([1, 3, h, w], generator: new Generator(1));
-    var style = rand([1, 3, h, w], generator: new Generator(2));
-    using var optimizer = new StyleOptimizer(extractor, content, style, content, new StyleTransferOptions());
-    optimizer.Step(); // warm-up
-    var clock = Stopwatch.StartNew();
-    for (var i = 0; i < iterations; i++)
+    using var extractor = Vgg19FeatureExtractor.FromFile(weights, deepestLayer: "block5_conv2", precision: precision);
+    foreach (var size in sizes)
     {
-        optimizer.Step();
-    }
+        var (h, w) = (size * 3 / 4, size);
+        using var scope = NewDisposeScope();
+        var content = rand([1, 3, h, w], generator: new Generator(1));
+        var style = rand([1, 3, h, w], generator: new Generator(2));
+        using var optimizer = new StyleOptimizer(extractor, content, style, content, new StyleTransferOptions());
+        optimizer.Step(); // warm-up
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < iterations; i++)
+        {
+            optimizer.Step();
+        }
 
-    var ms = clock.Elapsed.TotalMilliseconds / iterations;
-    var gflop = ConvolutionWork.IterationFlops(h, w) / 1e9;
-    var achieved = gflop / (ms / 1000);
-    var peak = PeakResidentMegabytes();
-    Console.WriteLine($"{w}×{h,-5} {ms,9:F0} {gflop,12:F1} {achieved,9:F1} {achieved / fp32,16:P0} {peak,13:F0}");
-    perSize.Add(new { width = w, height = h, ms_per_iteration = ms, gflop_per_iteration = gflop, gflops = achieved, fraction_of_fp32_matmul = achieved / fp32, peak_rss_mb = peak });
+        var ms = clock.Elapsed.TotalMilliseconds / iterations;
+        var gflop = ConvolutionWork.IterationFlops(h, w) / 1e9;
+        var achieved = gflop / (ms / 1000);
+        var peak = PeakResidentMegabytes();
+        Console.WriteLine($"{precision,-9} {w}×{h,-5} {ms,9:F0} {gflop,12:F1} {achieved,9:F1} {achieved / fp32,16:P0} {peak,13:F0}");
+        perSize.Add(new { precision = precision.ToString(), width = w, height = h, ms_per_iteration = ms, gflop_per_iteration = gflop, gflops = achieved, fraction_of_fp32_matmul = achieved / fp32, peak_rss_mb = peak });
+    }
 }
 
 results["iteration_cost"] = perSize;

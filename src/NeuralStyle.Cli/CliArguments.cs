@@ -30,7 +30,7 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
                     or "--content-weight" or "--style-weight" or "--tv-weight" or "--content-layers" or "--style-layers"
                     or "--init" or "--seed" or "--device" or "--threads" or "--quality" or "--save-every"
                     or "--style-scale" or "--preserve-colors" or "--average" or "--style-blend" or "--style-masks"
-                    or "--start-size" or "--pooling" or "--tv-norm":
+                    or "--start-size" or "--pooling" or "--tv-norm" or "--precision":
                     values[arg] = Next(args, ref i);
                     break;
                 default:
@@ -68,6 +68,7 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             Styles = Styles(positional.Skip(1).ToArray(), values),
             StartSize = Get(values, "--start-size", v => Int("--start-size", v), defaults.StartSize),
             Pooling = Get(values, "--pooling", ParsePooling, defaults.Pooling),
+            Precision = Get(values, "--precision", ParsePrecision, defaults.Precision),
             TotalVariationNorm = Get(values, "--tv-norm", ParseTotalVariationNorm, defaults.TotalVariationNorm),
             OutputPath = output,
             OverwriteOutput = values.ContainsKey("--overwrite"),
@@ -146,6 +147,13 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
         "max" => Pooling.Max,
         "average" or "avg" => Pooling.Average,
         _ => throw new ArgumentException($"--pooling must be max or average, not '{value}'."),
+    };
+
+    private static ComputePrecision ParsePrecision(string value) => value.ToLowerInvariant() switch
+    {
+        "float32" or "fp32" => ComputePrecision.Float32,
+        "bfloat16" or "bf16" => ComputePrecision.BFloat16,
+        _ => throw new ArgumentException($"--precision must be float32 or bfloat16, not '{value}'."),
     };
 
     private static TotalVariationNorm ParseTotalVariationNorm(string value) => value.ToLowerInvariant() switch

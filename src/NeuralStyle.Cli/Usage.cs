@@ -36,6 +36,9 @@ internal static class Usage
                                      iterates (smoother); default 0 (off)
           --seed N                   random seed (noise start)
           --device cpu|cuda          where to compute (default cpu)
+          --precision float32|bfloat16
+                                     number format of the convolutions (default float32; bfloat16
+                                     is about 2x faster on CPUs with AVX-512 BF16)
           --threads N                libtorch intra-op threads
           --weights PATH             VGG19 Keras weights file (default: $NEURALSTYLE_VGG19_WEIGHTS,
                                      then ~/.cache/neuralstyle, then a download)

@@ -122,7 +122,7 @@ public static class StyleTransfer
         }
 
         var deepest = options.AllLayers.MaxBy(Vgg19Architecture.IndexOf)!;
-        using var extractor = Vgg19FeatureExtractor.FromFile(weightsPath, options.Device, deepest, options.Pooling);
+        using var extractor = Vgg19FeatureExtractor.FromFile(weightsPath, options.Device, deepest, options.Pooling, options.Precision);
         var schedule = ScaleSchedule.For(
             options,
             (double)Math.Min(content.Width, content.Height) / Math.Max(content.Width, content.Height),

@@ -153,6 +153,12 @@ public sealed record StyleTransferOptions
     /// <summary>The random seed (noise start, any randomness); null picks one. Same seed, options and thread count give the same image.</summary>
     public int? Seed { get; init; }
 
+    /// <summary>
+    /// The number format of the VGG19 convolutions. Default <see cref="ComputePrecision.Float32"/>;
+    /// <see cref="ComputePrecision.BFloat16"/> is faster where the hardware computes in bfloat16.
+    /// </summary>
+    public ComputePrecision Precision { get; init; } = ComputePrecision.Float32;
+
     /// <summary>Where to compute. Default <see cref="ComputeDevice.Cpu"/>.</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
 
@@ -225,6 +231,11 @@ public sealed record StyleTransferOptions
         if (!Enum.IsDefined(TotalVariationNorm))
         {
             Guard.ThrowArgument($"Unknown total variation norm {TotalVariationNorm}.", nameof(TotalVariationNorm));
+        }
+
+        if (!Enum.IsDefined(Precision))
+        {
+            Guard.ThrowArgument($"Unknown precision {Precision}.", nameof(Precision));
         }
 
         if (!Enum.IsDefined(Device))

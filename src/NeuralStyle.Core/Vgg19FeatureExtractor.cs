@@ -20,10 +20,12 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
     private readonly Tensor _bgrMean;
     private bool _disposed;
 
-    private Vgg19FeatureExtractor(IReadOnlyList<KerasWeightsReader.LayerWeights> weights, Device device, Pooling pooling)
+    private Vgg19FeatureExtractor(IReadOnlyList<KerasWeightsReader.LayerWeights> weights, Device device, Pooling pooling, ComputePrecision precision)
     {
         Device = device;
         Pooling = pooling;
+        Precision = precision;
+        var type = precision == ComputePrecision.BFloat16 ? ScalarType.BFloat16 : ScalarType.Float32;
         _kernels = new Tensor[weights.Count];
         _biases = new Tensor[weights.Count];
 
@@ -37,8 +39,8 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
 
             // Keras stores [height, width, in, out]; conv2d wants [out, in, height, width]. The copies
             // are libtorch's own memory, not pinned managed arrays.
-            _kernels[i] = kerasKernel.permute(3, 2, 0, 1).contiguous().to(device).clone().DetachFromDisposeScope();
-            _biases[i] = tensor(weights[i].Bias).to(device).clone().DetachFromDisposeScope();
+            _kernels[i] = kerasKernel.permute(3, 2, 0, 1).contiguous().to(type, device).clone().DetachFromDisposeScope();
+            _biases[i] = tensor(weights[i].Bias).to(type, device).clone().DetachFromDisposeScope();
         }
 
         _bgrMean = tensor(Vgg19Architecture.BgrMean, [1, 3, 1, 1]).to(device).clone().DetachFromDisposeScope();
@@ -60,6 +62,9 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
     /// <summary>The downsampling between blocks.</summary>
     public Pooling Pooling { get; }
 
+    /// <summary>The number format of the convolutions; features are returned as float32 either way.</summary>
+    public ComputePrecision Precision { get; }
+
     /// <inheritdoc />
     public Device Device { get; }
 
@@ -74,10 +79,21 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
     /// <param name="device">Where to compute.</param>
     /// <param name="deepestLayer">Load only up to this layer (saves memory and time); null loads all 16.</param>
     /// <param name="pooling">The downsampling between blocks.</param>
+    /// <param name="precision">The number format of the convolutions.</param>
     /// <exception cref="WeightsException">The file is missing, truncated, corrupt, or a layer is missing or misshapen.</exception>
     /// <exception cref="NativeBackendException">libtorch cannot be loaded, or CUDA was asked for and is absent.</exception>
-    public static Vgg19FeatureExtractor FromFile(string weightsPath, ComputeDevice device = ComputeDevice.Cpu, string? deepestLayer = null, Pooling pooling = Pooling.Max)
+    public static Vgg19FeatureExtractor FromFile(
+        string weightsPath,
+        ComputeDevice device = ComputeDevice.Cpu,
+        string? deepestLayer = null,
+        Pooling pooling = Pooling.Max,
+        ComputePrecision precision = ComputePrecision.Float32)
     {
+        if (!Enum.IsDefined(precision))
+        {
+            Guard.ThrowArgument($"Unknown precision {precision}.", nameof(precision));
+        }
+
         Guard.NotNullOrWhiteSpace(weightsPath);
         if (!Enum.IsDefined(pooling))
         {
@@ -96,7 +112,7 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
 
         var torchDevice = TorchRuntime.ResolveDevice(device);
         var weights = KerasWeightsReader.ReadVgg19(weightsPath, layerCount);
-        return new Vgg19FeatureExtractor(weights, torchDevice, pooling);
+        return new Vgg19FeatureExtractor(weights, torchDevice, pooling, precision);
     }
 
     /// <summary>
@@ -136,6 +152,11 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
         var wanted = new HashSet<string>(layers);
         var features = new Dictionary<string, Tensor>(wanted.Count);
         var x = (image.flip(1) * 255f) - _bgrMean;
+        if (Precision == ComputePrecision.BFloat16)
+        {
+            x = x.to(ScalarType.BFloat16);
+        }
+
         for (var i = 0; i <= deepest; i++)
         {
             var layer = Vgg19Architecture.Layers[i];
@@ -151,12 +172,13 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
             }
         }
 
-        foreach (var feature in features.Values)
+        var result = new Dictionary<string, Tensor>(features.Count);
+        foreach (var (name, feature) in features)
         {
-            feature.MoveToOuterDisposeScope();
+            result[name] = (feature.dtype == ScalarType.Float32 ? feature : feature.to(ScalarType.Float32)).MoveToOuterDisposeScope();
         }
 
-        return features;
+        return result;
     }
 
     /// <summary>Releases the weight tensors.</summary>

@@ -13,7 +13,7 @@ public class CliArgumentsTests
             "--init", "noise", "--seed", "7", "--device", "cpu", "--threads", "1", "--quality", "80",
             "--weights", "w.h5", "--overwrite", "--save-every", "10", "--json",
             "--style-scale", "0.5", "--preserve-colors", "luminance", "--average", "0.9",
-            "--start-size", "64", "--pooling", "average", "--tv-norm", "sum",
+            "--start-size", "64", "--pooling", "average", "--tv-norm", "sum", "--precision", "bfloat16",
         ]);
 
         var o = cli.Options;
@@ -27,7 +27,7 @@ public class CliArgumentsTests
         Assert.Equal("'c.jpg'", o.Content!.Description);
         Assert.Equal((10, true), (cli.Settings.SaveEvery, cli.Settings.Json));
         Assert.Equal((0.5, ColorPreservation.LuminanceOnly, 0.9), (o.StyleScale, o.ColorPreservation, o.AveragingDecay));
-        Assert.Equal((64, Pooling.Average, TotalVariationNorm.AbsoluteSum), (o.StartSize, o.Pooling, o.TotalVariationNorm));
+        Assert.Equal((64, Pooling.Average, TotalVariationNorm.AbsoluteSum, ComputePrecision.BFloat16), (o.StartSize, o.Pooling, o.TotalVariationNorm, o.Precision));
         Assert.Equal("'s.jpg'", Assert.Single(o.Styles).Image.Description);
     }
 
@@ -48,6 +48,7 @@ public class CliArgumentsTests
     [InlineData("--style-masks", "only-one.png")]
     [InlineData("--pooling", "min")]
     [InlineData("--tv-norm", "square")]
+    [InlineData("--precision", "fp8")]
     public void Bad_style_and_loss_options_are_one_line_errors(string option, string value)
     {
         var ex = Assert.Throws<ArgumentException>(() => CliArguments.Parse(["c.jpg", "a.jpg", "b.jpg", "-o", "out.png", option, value]));

@@ -141,6 +141,32 @@ public sealed class QualityFeatureTests
     }
 
     [SkippableFact]
+    public void Bfloat16_features_are_float32_tensors_close_to_the_float32_ones_and_carry_gradients()
+    {
+        var weights = TestEnvironment.RequireWeights();
+        var images = TestEnvironment.RequireImages();
+        using var full = Vgg19FeatureExtractor.FromFile(weights, ComputeDevice.Cpu, "block5_conv2");
+        using var half = Vgg19FeatureExtractor.FromFile(weights, ComputeDevice.Cpu, "block5_conv2", precision: ComputePrecision.BFloat16);
+        using var scope = NewDisposeScope();
+        var image = Tensor(images, "tubingen.jpg", 64).requires_grad_(true);
+        string[] layers = ["block1_conv1", "block3_conv1", "block5_conv2"];
+
+        var exact = full.Extract(image.detach(), layers);
+        var approximate = half.Extract(image, layers);
+
+        foreach (var layer in layers)
+        {
+            Assert.Equal(ScalarType.Float32, approximate[layer].dtype);
+            var relativeError = ((approximate[layer] - exact[layer]).norm() / exact[layer].norm()).item<float>();
+            Assert.InRange(relativeError, 0, 0.05); // bfloat16 keeps about 3 significant digits per value
+            Assert.True(relativeError > 0, $"{layer}: bfloat16 should not be exact");
+        }
+
+        approximate["block5_conv2"].sum().backward();
+        Assert.True(image.grad is { } grad && grad.abs().sum().item<float>() > 0, "gradients must reach the float32 image");
+    }
+
+    [SkippableFact]
     public async Task A_multi_scale_run_reports_each_scale_and_ends_at_the_output_size()
     {
         var reports = new List<StyleTransferProgress>();

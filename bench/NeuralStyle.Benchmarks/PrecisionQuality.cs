@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text.Json;
+using NeuralStyle.Imaging;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Benchmarks;
+
+/// <summary>
+/// The quality ruler for bfloat16: the same run (tubingen × starry_night, single scale, L-BFGS) in
+/// float32 and in bfloat16, both final images measured by the same float32 objective.
+/// </summary>
+internal static class PrecisionQuality
+{
+    public static async Task RunAsync(string weights, int size, int iterations, string outFolder)
+    {
+        var images = Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES")
+            ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg.");
+        var options = new StyleTransferOptions
+        {
+            Content = Path.Combine(images, "tubingen.jpg"),
+            Styles = [Path.Combine(images, "starry_night.jpg")],
+            WeightsPath = weights,
+            OutputSize = size,
+            StartSize = size,
+            Iterations = iterations,
+        };
+
+        var rows = new List<object>();
+        double? reference = null;
+        foreach (var precision in new[] { ComputePrecision.Float32, ComputePrecision.BFloat16 })
+        {
+            var clock = Stopwatch.StartNew();
+            var result = await StyleTransfer.RunAsync(options with { Precision = precision });
+            var seconds = clock.Elapsed.TotalSeconds;
+            var objective = Float32Objective(weights, options, result.Image, images);
+            reference ??= objective;
+            Console.WriteLine($"{precision,-9} {size} px, {iterations} iterations: {seconds,7:F1} s, float32 objective of the result {objective:E4} ({objective / reference.Value - 1:+0.00%;-0.00%} vs float32)");
+            rows.Add(new { precision = precision.ToString(), size, iterations, seconds, objective, relative_to_float32 = objective / reference.Value });
+        }
+
+        Directory.CreateDirectory(outFolder);
+        var file = Path.Combine(outFolder, $"precision-quality-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(new { date = DateTime.UtcNow.ToString("u"), rows }, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"wrote {file}");
+    }
+
+    /// <summary>The total loss of an image under the options' objective, computed in float32 (one evaluation, no update kept).</summary>
+    private static double Float32Objective(string weights, StyleTransferOptions options, RgbImage image, string images)
+    {
+        using var extractor = Vgg19FeatureExtractor.FromFile(weights, deepestLayer: "block5_conv2");
+        using var scope = NewDisposeScope();
+        var content = ImageTensors.ToTensor(RgbImage.Load(Path.Combine(images, "tubingen.jpg")).ResizeToFit(options.OutputSize, allowUpscale: true));
+        var style = ImageTensors.ToTensor(RgbImage.Load(Path.Combine(images, "starry_night.jpg")).ResizeToFit(options.OutputSize, allowUpscale: true));
+        using var optimizer = new StyleOptimizer(extractor, content, style, ImageTensors.ToTensor(image), options);
+        return optimizer.Step().Total; // measured at the image before the step
+    }
+}

@@ -12,7 +12,7 @@ internal static class Usage
         Options:
           -o, --output PATH          where to write the result (.png, .jpg, .jpeg, .webp)
           --size N                   longest side of the output in pixels (default 512)
-          --iterations N             iterations at the output size (default 100); smaller scales
+          --iterations N             iterations at the output size (default 50); smaller scales
                                      get more: N·√(size/scale size)
           --start-size N             first scale of the coarse-to-fine schedule, growing by √2 to
                                      --size (default 128; --start-size equal to --size: one scale)

@@ -28,7 +28,7 @@ public sealed record StyleTransferOptions
     private readonly int _outputSize = 512;
     private readonly double _styleScale = 1.0;
     private readonly double _averagingDecay;
-    private readonly int _iterations = 100;
+    private readonly int _iterations = 50;
     private readonly double _contentWeight = 1e4;
     private readonly double _styleWeight = 1e-2;
     private readonly double _totalVariationWeight = 1.8e7;
@@ -102,7 +102,7 @@ public sealed record StyleTransferOptions
     public ColorPreservation ColorPreservation { get; init; } = ColorPreservation.None;
 
     /// <summary>
-    /// The optimiser iterations at the output size, 1–1,000,000. Default 100. With several scales
+    /// The optimiser iterations at the output size, 1–1,000,000. Default 50. With several scales
     /// (see <see cref="StartSize"/>) a scale whose longest side is s gets
     /// round(Iterations · √(OutputSize / s)): more where pixels are few.
     /// </summary>

@@ -180,7 +180,10 @@ public sealed record StyleTransferOptions
     /// <summary>Call <see cref="IntermediateImage"/> every this many iterations; 0 (the default) never.</summary>
     public int IntermediateImageInterval { get => _intermediateImageInterval; init { Guard.MustBeBetween(value, 0, int.MaxValue, nameof(IntermediateImageInterval)); _intermediateImageInterval = value; } }
 
-    /// <summary>Receives (iteration, image) every <see cref="IntermediateImageInterval"/> iterations, on the run's thread.</summary>
+    /// <summary>
+    /// Receives (iteration, image) every <see cref="IntermediateImageInterval"/> iterations, counted
+    /// over all scales, on the run's thread. Images of the coarser scales are smaller than the output.
+    /// </summary>
     public Action<int, RgbImage>? IntermediateImage { get; init; }
 
     /// <summary>Where to write the result (atomically; PNG, JPEG or WebP by extension). Null writes nothing.</summary>

@@ -17,10 +17,13 @@ public sealed class StyleTransferResult
     /// <summary>The stylised image, ready to save.</summary>
     public RgbImage Image { get; }
 
-    /// <summary>The loss terms after the last iteration.</summary>
+    /// <summary>The loss terms of the last iteration (at the output size).</summary>
     public LossTerms FinalLosses => LossHistory[^1];
 
-    /// <summary>The loss terms after each iteration, in order.</summary>
+    /// <summary>
+    /// The loss terms of every iteration of every scale, in order (measured at the image before
+    /// each update). Losses of different scales are not comparable: the images differ in size.
+    /// </summary>
     public IReadOnlyList<LossTerms> LossHistory { get; }
 
     /// <summary>Time spent outside the optimisation loop: loading images and weights, computing the targets, saving.</summary>

@@ -71,10 +71,7 @@ public sealed class WeightsLocatorTests : IDisposable
     [Fact]
     public async Task Download_with_the_wrong_checksum_is_discarded()
     {
-        var port = UnusedPort();
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
+        using var listener = StartLocalServer(out var url);
         var serving = Task.Run(async () =>
         {
             var context = await listener.GetContextAsync();
@@ -83,7 +80,7 @@ public sealed class WeightsLocatorTests : IDisposable
             await context.Response.OutputStream.WriteAsync(body);
             context.Response.Close();
         });
-        Environment.SetEnvironmentVariable(WeightsLocator.UrlVariable, $"http://127.0.0.1:{port}/vgg19.h5");
+        Environment.SetEnvironmentVariable(WeightsLocator.UrlVariable, url);
         var reports = new List<WeightsDownloadProgress>();
 
         var ex = await Assert.ThrowsAsync<WeightsException>(
@@ -101,10 +98,7 @@ public sealed class WeightsLocatorTests : IDisposable
     {
         var body = new byte[200_000];
         new Random(5).NextBytes(body);
-        var port = UnusedPort();
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
+        using var listener = StartLocalServer(out var url);
         var serving = Task.Run(async () =>
         {
             // First request: promise 200 000 bytes, send half, drop the connection.
@@ -120,7 +114,7 @@ public sealed class WeightsLocatorTests : IDisposable
             await second.Response.OutputStream.WriteAsync(body);
             second.Response.Close();
         });
-        Environment.SetEnvironmentVariable(WeightsLocator.UrlVariable, $"http://127.0.0.1:{port}/vgg19.h5");
+        Environment.SetEnvironmentVariable(WeightsLocator.UrlVariable, url);
         Environment.SetEnvironmentVariable(WeightsLocator.Md5Variable, Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(body)));
 
         var ex = await Assert.ThrowsAsync<WeightsException>(() => WeightsLocator.ResolveAsync(null, null, CancellationToken.None));
@@ -152,10 +146,7 @@ public sealed class WeightsLocatorTests : IDisposable
     public async Task A_full_disk_during_the_download_is_a_clear_error_and_leaves_nothing()
     {
         var body = new byte[300_000];
-        var port = UnusedPort();
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
+        using var listener = StartLocalServer(out var url);
         var serving = Task.Run(async () =>
         {
             var context = await listener.GetContextAsync();
@@ -174,7 +165,7 @@ public sealed class WeightsLocatorTests : IDisposable
         var destination = Path.Combine(folder, WeightsLocator.FileName);
 
         var ex = await Assert.ThrowsAsync<WeightsException>(() => WeightsLocator.DownloadAsync(
-            $"http://127.0.0.1:{port}/vgg19.h5", destination, WeightsLocator.OfficialMd5, null, CancellationToken.None, path => new FullDiskStream(path, 100_000)));
+            url, destination, WeightsLocator.OfficialMd5, null, CancellationToken.None, path => new FullDiskStream(path, 100_000)));
         listener.Stop();
         await serving;
 
@@ -204,6 +195,17 @@ public sealed class WeightsLocatorTests : IDisposable
     {
         var cache = Path.Combine(_folder, "cache", "neuralstyle");
         return Directory.Exists(cache) ? Directory.GetFileSystemEntries(cache) : [];
+    }
+
+    /// <summary>An HTTP server on 127.0.0.1 at a free port; <paramref name="url"/> is the weights file's address on it.</summary>
+    private static HttpListener StartLocalServer(out string url)
+    {
+        var port = UnusedPort();
+        var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        url = $"http://127.0.0.1:{port}/vgg19.h5";
+        return listener;
     }
 
     private static int UnusedPort()

@@ -9,6 +9,14 @@ namespace NeuralStyle;
 /// (the loss and its autograd graph would leak on every evaluation).
 /// </summary>
 /// <remarks>
+/// Without a line search a step can overshoot badly: the first quasi-Newton step at a scale, made
+/// with a curvature estimate from one tiny step, raised the loss 100–1000-fold at the start of
+/// most scales of a coarse-to-fine run and scrambled the picture carried over from the scale
+/// before. So every step is checked once its loss is known: a step that raised the loss is taken
+/// back, to a quarter of the way from the last accepted image to the rejected one, and checked
+/// again (a backtracking search spread over iterations; each retry costs one evaluation).
+/// Shrinking the actual, clamped displacement works even when the step is so long that every
+/// pixel ends at 0 or 1, where shrinking the step length would change nothing.
 /// The curvature pairs use the image's actual displacement, so clamping the image to [0, 1]
 /// after a step (a projection) keeps them consistent. State tensors are owned here, outside any
 /// dispose scope, and released when replaced.
@@ -16,6 +24,8 @@ namespace NeuralStyle;
 internal sealed class LbfgsOptimizer : IDisposable
 {
     private const double CurvatureThreshold = 1e-10;
+    private const double RetreatFactor = 0.25;
+    private const int MaxRetreats = 6;
 
     private readonly Tensor _image;
     private readonly double _learningRate;
@@ -24,6 +34,8 @@ internal sealed class LbfgsOptimizer : IDisposable
     private Tensor? _previousGradient;
     private Tensor? _previousImage;
     private double _hessianScale = 1;
+    private double? _acceptedLoss;
+    private int _retreats;
 
     public LbfgsOptimizer(Tensor image, double learningRate, int historySize)
     {
@@ -33,13 +45,30 @@ internal sealed class LbfgsOptimizer : IDisposable
     }
 
     /// <summary>
-    /// Moves the image one step along the L-BFGS direction. The image's gradient must hold the
-    /// gradient of the loss at the current image (call backward first).
+    /// Moves the image one step along the L-BFGS direction, or, when <paramref name="loss"/> shows
+    /// that the last step went uphill, takes that step back and makes it shorter. The image's
+    /// gradient must hold the gradient of the loss at the current image (call backward first).
     /// </summary>
-    public void Step()
+    /// <param name="loss">The loss at the current image.</param>
+    public void Step(double loss)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        if (_acceptedLoss is { } accepted && loss > accepted && _previousImage is not null)
+        {
+            if (_retreats < MaxRetreats)
+            {
+                _retreats++;
+                var lastAccepted = _previousImage.view_as(_image);
+                _image.sub_(lastAccepted).mul_(RetreatFactor).add_(lastAccepted);
+                return;
+            }
+
+            ClearHistory(); // Still uphill after many retreats: the curvature estimate is no good; start afresh from here.
+        }
+
+        _retreats = 0;
+        _acceptedLoss = loss;
         var gradient = _image.grad!.detach().flatten().clone();
         var image = _image.detach().flatten().clone();
 
@@ -65,6 +94,12 @@ internal sealed class LbfgsOptimizer : IDisposable
 
     public void Dispose()
     {
+        ClearHistory();
+    }
+
+    /// <summary>Forgets the curvature pairs and the last point, so that the next step is a plain (normalised) gradient step.</summary>
+    private void ClearHistory()
+    {
         foreach (var (s, y, _) in _history)
         {
             s.Dispose();
@@ -72,8 +107,11 @@ internal sealed class LbfgsOptimizer : IDisposable
         }
 
         _history.Clear();
+        _hessianScale = 1;
         _previousGradient?.Dispose();
+        _previousGradient = null;
         _previousImage?.Dispose();
+        _previousImage = null;
     }
 
     private void Remember(Tensor s, Tensor y)

@@ -7,8 +7,9 @@ public enum OptimizerKind
     Adam,
 
     /// <summary>
-    /// L-BFGS (quasi-Newton, no line search; jcjohnson/neural-style's default and ours): one network
-    /// evaluation per iteration, like Adam, and far fewer iterations for the same loss.
+    /// L-BFGS (quasi-Newton; jcjohnson/neural-style's default and ours): one network evaluation per
+    /// iteration, like Adam, and far fewer iterations for the same loss. A step that raised the loss
+    /// is taken back and retried shorter at the next iteration.
     /// </summary>
     Lbfgs,
 }

@@ -105,7 +105,7 @@ public sealed class StyleOptimizer : IDisposable
         ThrowIfDiverged(terms, Iteration); // before the update, so a diverged step leaves the image as it was
         if (_lbfgs is not null)
         {
-            _lbfgs.Step();
+            _lbfgs.Step(terms.Total);
         }
         else
         {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using NeuralStyle.Imaging;
-using static TorchSharp.torch;
 
 namespace NeuralStyle.Benchmarks;
 
@@ -25,6 +23,7 @@ internal static class PrecisionQuality
             Iterations = iterations,
         };
 
+        using var ruler = new SeedObjective(weights, Path.Combine(images, "tubingen.jpg"), Path.Combine(images, "starry_night.jpg"), options);
         var rows = new List<object>();
         double? reference = null;
         foreach (var precision in new[] { ComputePrecision.Float32, ComputePrecision.BFloat16 })
@@ -32,7 +31,7 @@ internal static class PrecisionQuality
             var clock = Stopwatch.StartNew();
             var result = await StyleTransfer.RunAsync(options with { Precision = precision });
             var seconds = clock.Elapsed.TotalSeconds;
-            var objective = Float32Objective(weights, options, result.Image, images);
+            var objective = ruler.Measure(result.Image);
             reference ??= objective;
             Console.WriteLine($"{precision,-9} {size} px, {iterations} iterations: {seconds,7:F1} s, float32 objective of the result {objective:E4} ({objective / reference.Value - 1:+0.00%;-0.00%} vs float32)");
             rows.Add(new { precision = precision.ToString(), size, iterations, seconds, objective, relative_to_float32 = objective / reference.Value });
@@ -42,16 +41,5 @@ internal static class PrecisionQuality
         var file = Path.Combine(outFolder, $"precision-quality-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
         File.WriteAllText(file, JsonSerializer.Serialize(new { date = DateTime.UtcNow.ToString("u"), rows }, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"wrote {file}");
-    }
-
-    /// <summary>The total loss of an image under the options' objective, computed in float32 (one evaluation, no update kept).</summary>
-    private static double Float32Objective(string weights, StyleTransferOptions options, RgbImage image, string images)
-    {
-        using var extractor = Vgg19FeatureExtractor.FromFile(weights, deepestLayer: "block5_conv2");
-        using var scope = NewDisposeScope();
-        var content = ImageTensors.ToTensor(RgbImage.Load(Path.Combine(images, "tubingen.jpg")).ResizeToFit(options.OutputSize, allowUpscale: true));
-        var style = ImageTensors.ToTensor(RgbImage.Load(Path.Combine(images, "starry_night.jpg")).ResizeToFit(options.OutputSize, allowUpscale: true));
-        using var optimizer = new StyleOptimizer(extractor, content, style, ImageTensors.ToTensor(image), options);
-        return optimizer.Step().Total; // measured at the image before the step
     }
 }

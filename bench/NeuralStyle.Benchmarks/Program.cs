@@ -6,6 +6,9 @@ using static TorchSharp.torch;
 
 // Usage: NeuralStyle.Benchmarks [--sizes 128,256,512,1024] [--iterations N] [--precisions float32,bfloat16] [--out bench/results]
 //        NeuralStyle.Benchmarks --precision-quality SIZE ITERATIONS   (needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --time-to-quality [--size 512] [--seed-iterations 1000] [--cap 400] [--evaluate-every 5]
+//                               [--contenders lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16]
+//                               [--seed-seconds S --seed-objective V]   (reuse the seed's half of an earlier run; needs NEURALSTYLE_TEST_IMAGES too)
 // Needs NEURALSTYLE_VGG19_WEIGHTS. Prints a table and writes a JSON file of the results.
 var sizes = Arg("--sizes", "128,256,512,1024").Split(',').Select(int.Parse).ToArray();
 var iterations = int.Parse(Arg("--iterations", "5"));
@@ -19,6 +22,21 @@ var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS")
 if (Array.IndexOf(args, "--precision-quality") is var q and >= 0)
 {
     await PrecisionQuality.RunAsync(weights, int.Parse(args[q + 1]), int.Parse(args[q + 2]), outFolder);
+    return;
+}
+
+if (Array.IndexOf(args, "--time-to-quality") >= 0)
+{
+    await TimeToQuality.RunAsync(
+        weights,
+        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
+        int.Parse(Arg("--size", "512")),
+        int.Parse(Arg("--seed-iterations", "1000")),
+        int.Parse(Arg("--cap", "400")),
+        int.Parse(Arg("--evaluate-every", "5")),
+        Arg("--contenders", "lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16").Split(','),
+        Array.IndexOf(args, "--seed-objective") >= 0 ? (double.Parse(Arg("--seed-seconds", "NaN")), double.Parse(Arg("--seed-objective", "NaN"))) : null,
+        outFolder);
     return;
 }
 

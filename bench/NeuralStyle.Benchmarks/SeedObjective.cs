@@ -1,0 +1,40 @@
+using NeuralStyle.Imaging;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Benchmarks;
+
+/// <summary>
+/// The one ruler every result is measured by: the total loss of an 8-bit image under a run's
+/// options, computed in float32 at the output size (content and style resized the way a run
+/// resizes them). One evaluation per image; the optimiser step it takes is thrown away.
+/// </summary>
+internal sealed class SeedObjective : IDisposable
+{
+    private readonly Vgg19FeatureExtractor _extractor;
+    private readonly Tensor _content;
+    private readonly Tensor _style;
+    private readonly StyleTransferOptions _options;
+
+    public SeedObjective(string weights, string contentPath, string stylePath, StyleTransferOptions options)
+    {
+        _options = options with { Precision = ComputePrecision.Float32 };
+        _extractor = Vgg19FeatureExtractor.FromFile(weights, deepestLayer: "block5_conv2");
+        _content = ImageTensors.ToTensor(RgbImage.Load(contentPath).ResizeToFit(options.OutputSize, allowUpscale: true));
+        _style = ImageTensors.ToTensor(RgbImage.Load(stylePath).ResizeToFit(options.OutputSize, allowUpscale: true));
+    }
+
+    /// <summary>The objective of <paramref name="image"/> (which must have the output size).</summary>
+    public double Measure(RgbImage image)
+    {
+        using var scope = NewDisposeScope();
+        using var optimizer = new StyleOptimizer(_extractor, _content, _style, ImageTensors.ToTensor(image), _options);
+        return optimizer.Step().Total; // The loss of the image before the step.
+    }
+
+    public void Dispose()
+    {
+        _content.Dispose();
+        _style.Dispose();
+        _extractor.Dispose();
+    }
+}

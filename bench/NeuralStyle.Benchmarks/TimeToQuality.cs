@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace NeuralStyle.Benchmarks;
+
+/// <summary>
+/// Time to quality at one size on tubingen × starry_night: the seed's configuration (the TF
+/// tutorial's weights and layers, single scale, Adam lr 0.02, β₁ 0.99, ε 0.1) sets the bar with
+/// its final image; each contender runs until its image, measured by the same float32 objective
+/// (<see cref="SeedObjective"/>), is at least as good. The figure of merit is the ratio of wall
+/// times (weights loading and style preparation included on both sides).
+/// </summary>
+/// <remarks>
+/// The seed's wall time is taken as its preparation plus its iterations times the cost of one
+/// iteration measured in a short run of its own (Adam's iterations all cost the same), so that
+/// the long run that finds the seed's final value does not have to run on an idle machine. Both
+/// the estimate and the long run's own wall time are recorded. A contender's image is measured
+/// every <c>evaluateEvery</c> iterations of its output scale; the time spent measuring is not
+/// counted, and the run stops at the first image that reaches the bar, so the reported time is
+/// an upper bound by at most that many iterations. The seed's half takes an hour at 512 px here
+/// and does not depend on our code, so its two numbers can be passed back in to time new
+/// contenders against it.
+/// </remarks>
+internal static class TimeToQuality
+{
+    private const int SeedTimingIterations = 20;
+
+    public static async Task RunAsync(string weights, string images, int size, int seedIterations, int iterationCap, int evaluateEvery, IReadOnlyList<string> contenders, (double Seconds, double Objective)? knownSeed, string outFolder)
+    {
+        var contentPath = Path.Combine(images, "tubingen.jpg");
+        var stylePath = Path.Combine(images, "starry_night.jpg");
+        var common = new StyleTransferOptions
+        {
+            Content = contentPath,
+            Styles = [stylePath],
+            WeightsPath = weights,
+            OutputSize = size,
+        };
+        var seed = common with
+        {
+            StartSize = size,
+            Iterations = seedIterations,
+            Optimizer = OptimizerKind.Adam,
+            Adam = new AdamSettings { LearningRate = 0.02, Beta1 = 0.99, Epsilon = 0.1 },
+            ContentWeight = 1e4,
+            StyleWeight = 1e-2,
+            TotalVariationNorm = TotalVariationNorm.AbsoluteSum,
+            TotalVariationWeight = 30,
+        };
+        using var ruler = new SeedObjective(weights, contentPath, stylePath, seed);
+
+        await TimeRunAsync(seed with { Iterations = 2 }); // Warm-up: native library, JIT and file cache, so that no side pays for a cold start.
+        double seedSeconds, bar;
+        object seedRecord;
+        if (knownSeed is { } known)
+        {
+            (seedSeconds, bar) = known;
+            seedRecord = new { iterations = seedIterations, estimated_seconds = seedSeconds, final_objective = bar, source = "given on the command line (--seed-seconds, --seed-objective) from an earlier run of this command" };
+            Console.WriteLine($"seed: {seedSeconds:F0} s and final objective {bar:E4}, as given");
+        }
+        else
+        {
+            var timing = await TimeRunAsync(seed with { Iterations = SeedTimingIterations });
+            var secondsPerIteration = timing.Result.OptimizationTime.TotalSeconds / SeedTimingIterations;
+            seedSeconds = timing.Result.PreparationTime.TotalSeconds + seedIterations * secondsPerIteration;
+            Console.WriteLine($"seed: {secondsPerIteration * 1000:F0} ms per Adam iteration at {size} px; {seedIterations} iterations ≈ {seedSeconds:F0} s with preparation");
+
+            var seedRun = await TimeRunAsync(seed);
+            bar = ruler.Measure(seedRun.Result.Image);
+            Console.WriteLine($"seed: final objective {bar:E4} (its own run took {seedRun.Seconds:F0} s wall)");
+            seedRecord = new { iterations = seedIterations, seconds_per_iteration = secondsPerIteration, preparation_seconds = timing.Result.PreparationTime.TotalSeconds, estimated_seconds = seedSeconds, measured_wall_seconds = seedRun.Seconds, final_objective = bar };
+        }
+
+        var rows = new List<object>();
+        Console.WriteLine("contender                                  reached   seconds   speed-up   iterations   objective");
+        foreach (var name in contenders)
+        {
+            var options = Contender(name, common, iterationCap);
+            var row = await RaceAsync(options, ruler, bar, evaluateEvery);
+            var speedUp = row.Reached ? seedSeconds / row.Seconds : double.NaN;
+            Console.WriteLine($"{name,-42} {(row.Reached ? "yes" : "no"),-7} {row.Seconds,9:F0} {speedUp,9:F1}× {row.Iterations,11} {row.Objective,11:E4}");
+            rows.Add(new { contender = name, row.Reached, seconds = row.Seconds, speed_up = row.Reached ? speedUp : (double?)null, iterations_total = row.Iterations, objective = row.Objective });
+        }
+
+        Directory.CreateDirectory(outFolder);
+        var file = Path.Combine(outFolder, $"time-to-quality-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(
+            new
+            {
+                date = DateTime.UtcNow.ToString("u"),
+                size,
+                seed = seedRecord,
+                evaluate_every = evaluateEvery,
+                contenders = rows,
+            },
+            new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"wrote {file}");
+    }
+
+    /// <summary>The contenders by name: our optimiser (L-BFGS) at one scale, and our default coarse-to-fine schedule; float32 or bfloat16.</summary>
+    private static StyleTransferOptions Contender(string name, StyleTransferOptions common, int iterationCap) => name switch
+    {
+        "lbfgs-float32" => common with { StartSize = common.OutputSize, Iterations = iterationCap },
+        "lbfgs-bfloat16" => common with { StartSize = common.OutputSize, Iterations = iterationCap, Precision = ComputePrecision.BFloat16 },
+        "default-float32" => common,
+        "default-bfloat16" => common with { Precision = ComputePrecision.BFloat16 },
+        _ => throw new ArgumentException($"unknown contender '{name}' (lbfgs-float32, lbfgs-bfloat16, default-float32, default-bfloat16)"),
+    };
+
+    private static async Task<(StyleTransferResult Result, double Seconds)> TimeRunAsync(StyleTransferOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await StyleTransfer.RunAsync(options);
+        return (result, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Runs until the image reaches <paramref name="bar"/> or the run ends; measuring time is left out of the clock.</summary>
+    private static async Task<(bool Reached, double Seconds, int Iterations, double Objective)> RaceAsync(StyleTransferOptions options, SeedObjective ruler, double bar, int evaluateEvery)
+    {
+        using var stop = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var measuring = TimeSpan.Zero;
+        (bool, double, int, double)? reached = null;
+        var raced = options with
+        {
+            IntermediateImageInterval = evaluateEvery,
+            IntermediateImage = (iteration, image) =>
+            {
+                if (Math.Max(image.Width, image.Height) != options.OutputSize || reached is not null)
+                {
+                    return;
+                }
+
+                var now = clock.Elapsed - measuring;
+                var started = Stopwatch.StartNew();
+                var objective = ruler.Measure(image);
+                measuring += started.Elapsed;
+                if (objective <= bar)
+                {
+                    reached = (true, now.TotalSeconds, iteration, objective);
+                    stop.Cancel();
+                }
+            },
+        };
+
+        try
+        {
+            var result = await StyleTransfer.RunAsync(raced, cancellationToken: stop.Token);
+            var seconds = (clock.Elapsed - measuring).TotalSeconds;
+            var objective = ruler.Measure(result.Image);
+            return (objective <= bar, seconds, result.LossHistory.Count, objective);
+        }
+        catch (OperationCanceledException) when (reached is not null)
+        {
+            return reached.Value;
+        }
+    }
+}

@@ -10,15 +10,17 @@ namespace NeuralStyle.Imaging;
 /// </summary>
 internal static class ImageDecoder
 {
-    public static RgbImage Decode(byte[] encoded, string sourceName, ImageLoadOptions options)
+    public static RgbImage Decode(ReadOnlySpan<byte> encoded, string sourceName, ImageLoadOptions options)
     {
         if (encoded.Length == 0)
         {
             throw new ImageLoadException(sourceName, "it is empty (0 bytes)");
         }
 
-        // The codec takes ownership of the stream (and frees it when creation fails).
-        using var codec = SKCodec.Create(new SKMemoryStream(encoded), out var createResult);
+        // One copy into native memory; the codec takes ownership of the stream over it (and frees it
+        // when creation fails), and the data outlives the codec.
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(new SKMemoryStream(data), out var createResult);
         if (codec is null)
         {
             throw new ImageLoadException(sourceName, DescribeCreateFailure(createResult, encoded));
@@ -80,7 +82,7 @@ internal static class ImageDecoder
         };
     }
 
-    private static string DescribeCreateFailure(SKCodecResult result, byte[] encoded) => result switch
+    private static string DescribeCreateFailure(SKCodecResult result, ReadOnlySpan<byte> encoded) => result switch
     {
         SKCodecResult.IncompleteInput => "the data is truncated (the image header is incomplete)",
         SKCodecResult.ErrorInInput or SKCodecResult.InvalidInput => "the data is corrupt",

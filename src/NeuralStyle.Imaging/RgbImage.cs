@@ -167,7 +167,7 @@ public sealed class RgbImage
     /// <summary>Decodes an image from encoded bytes.</summary>
     /// <exception cref="ImageLoadException">The data is empty, not an image, truncated, corrupt, unsupported or too large.</exception>
     public static RgbImage Load(ReadOnlySpan<byte> encoded, ImageLoadOptions? options = null) =>
-        ImageDecoder.Decode(encoded.ToArray(), "byte buffer", options ?? ImageLoadOptions.Default);
+        ImageDecoder.Decode(encoded, "byte buffer", options ?? ImageLoadOptions.Default);
 
     /// <summary>Reads and decodes an image file without blocking the calling thread.</summary>
     /// <exception cref="ImageLoadException">The file is missing, empty, not an image, truncated, corrupt, unsupported or too large.</exception>

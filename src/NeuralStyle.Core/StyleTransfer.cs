@@ -190,6 +190,7 @@ public static class StyleTransfer
         {
             previous?.Dispose();
             previousImage?.Dispose();
+            NativeAllocator.ReleaseFreeMemory();
         }
     }
 

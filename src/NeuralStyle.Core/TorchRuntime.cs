@@ -45,6 +45,7 @@ internal static class TorchRuntime
     {
         try
         {
+            NativeAllocator.Configure(); // Before libtorch allocates anything.
             torch.InitializeDeviceType(DeviceType.CPU);
             return null;
         }

@@ -18,6 +18,9 @@ internal static class NativeHeap
         return (long)(info.InUseOrdinary + info.InUseMapped);
     }
 
+    /// <summary>Bytes of live allocations that glibc served with their own mmap.</summary>
+    public static long MappedBytes() => (long)MallInfo2().InUseMapped;
+
     /// <summary>The process's resident set size (for the record; it is noisy).</summary>
     public static long ResidentBytes()
     {

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 //        NeuralStyle.Benchmarks --precision-quality SIZE ITERATIONS   (needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality [--size 512] [--seed-iterations 1000] [--cap 400] [--evaluate-every 5]
 //                               [--contenders lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16]
-//                               [--seed-seconds S --seed-objective V]   (reuse the seed's half of an earlier run; needs NEURALSTYLE_TEST_IMAGES too)
+//                               [--seed-objective V]   (reuse the seed's final value from an earlier run; needs NEURALSTYLE_TEST_IMAGES too)
 // Needs NEURALSTYLE_VGG19_WEIGHTS. Prints a table and writes a JSON file of the results.
 var sizes = Arg("--sizes", "128,256,512,1024").Split(',').Select(int.Parse).ToArray();
 var iterations = int.Parse(Arg("--iterations", "5"));
@@ -35,7 +35,7 @@ if (Array.IndexOf(args, "--time-to-quality") >= 0)
         int.Parse(Arg("--cap", "400")),
         int.Parse(Arg("--evaluate-every", "5")),
         Arg("--contenders", "lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16").Split(','),
-        Array.IndexOf(args, "--seed-objective") >= 0 ? (double.Parse(Arg("--seed-seconds", "NaN")), double.Parse(Arg("--seed-objective", "NaN"))) : null,
+        Array.IndexOf(args, "--seed-objective") >= 0 ? double.Parse(Arg("--seed-objective", "NaN"), System.Globalization.CultureInfo.InvariantCulture) : null,
         outFolder);
     return;
 }

@@ -90,7 +90,7 @@ internal static class TimeToQuality
             var row = await RaceAsync(options, ruler, bar, evaluateEvery);
             var speedUp = row.Reached ? seedSeconds / row.Seconds : double.NaN;
             Console.WriteLine($"{name,-42} {(row.Reached ? "yes" : "no"),-7} {row.Seconds,9:F0} {speedUp,9:F1}× {row.Iterations,11} {row.Objective,11:E4}");
-            rows.Add(new { contender = name, row.Reached, seconds = row.Seconds, speed_up = row.Reached ? speedUp : (double?)null, iterations_total = row.Iterations, objective = row.Objective });
+            rows.Add(new { contender = name, reached = row.Reached, seconds = row.Seconds, speed_up = row.Reached ? speedUp : (double?)null, iterations_total = row.Iterations, objective = row.Objective });
         }
 
         Directory.CreateDirectory(outFolder);

@@ -12,8 +12,8 @@ namespace NeuralStyle;
 /// grown, above 128 KB) with a fresh mmap and gives it back with munmap when freed. A 512 px
 /// iteration allocates and frees activations of up to 50 MB dozens of times, so each iteration
 /// paid for new mappings and for the kernel zeroing their pages: about a fifth of a run's CPU
-/// time was system time, and an iteration took 1.8 times as long (measured with the benchmark and
-/// a 512 px run; docs/performance.md). Raising the mmap threshold and the trim threshold to 1 GiB
+/// time was system time, and a 512 px iteration took 1.7–2.4 times as long, a 1024 px one 2.7
+/// times (measured with the benchmark; docs/performance.md). Raising the mmap threshold and the trim threshold to 1 GiB
 /// lets freed buffers be reused from the heap.
 /// </para>
 /// <para>

@@ -23,7 +23,7 @@ internal static class PrecisionQuality
             Iterations = iterations,
         };
 
-        using var ruler = new SeedObjective(weights, Path.Combine(images, "tubingen.jpg"), Path.Combine(images, "starry_night.jpg"), options);
+        using var ruler = new ObjectiveRuler(weights, Path.Combine(images, "tubingen.jpg"), Path.Combine(images, "starry_night.jpg"), options);
         var rows = new List<object>();
         double? reference = null;
         foreach (var precision in new[] { ComputePrecision.Float32, ComputePrecision.BFloat16 })

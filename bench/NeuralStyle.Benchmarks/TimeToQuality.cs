@@ -7,7 +7,7 @@ namespace NeuralStyle.Benchmarks;
 /// Time to quality at one size on tubingen × starry_night: the seed's configuration (the TF
 /// tutorial's weights and layers, single scale, Adam lr 0.02, β₁ 0.99, ε 0.1) sets the bar with
 /// its final image; each contender runs until its image, measured by the same float32 objective
-/// (<see cref="SeedObjective"/>), is at least as good. The figure of merit is the ratio of wall
+/// (<see cref="ObjectiveRuler"/>), is at least as good. The figure of merit is the ratio of wall
 /// times (weights loading and style preparation included on both sides).
 /// </summary>
 /// <remarks>
@@ -26,7 +26,7 @@ internal static class TimeToQuality
 {
     private const int SeedTimingIterations = 20;
 
-    public static async Task RunAsync(string weights, string images, int size, int seedIterations, int iterationCap, int evaluateEvery, IReadOnlyList<string> contenders, double? knownSeedObjective, string outFolder)
+    public static async Task RunAsync(string weights, string images, int size, int seedIterations, int iterationCap, int evaluateEvery, IReadOnlyList<string> contenders, double? knownObjectiveRuler, string outFolder)
     {
         var contentPath = Path.Combine(images, "tubingen.jpg");
         var stylePath = Path.Combine(images, "starry_night.jpg");
@@ -48,7 +48,7 @@ internal static class TimeToQuality
             TotalVariationNorm = TotalVariationNorm.AbsoluteSum,
             TotalVariationWeight = 30,
         };
-        using var ruler = new SeedObjective(weights, contentPath, stylePath, seed);
+        using var ruler = new ObjectiveRuler(weights, contentPath, stylePath, seed);
 
         await TimeRunAsync(seed with { Iterations = 2 }); // Warm-up: native library, JIT and file cache, so that no side pays for a cold start.
         var timing = await TimeRunAsync(seed with { Iterations = SeedTimingIterations });
@@ -58,7 +58,7 @@ internal static class TimeToQuality
 
         double bar;
         double? seedRunSeconds = null;
-        if (knownSeedObjective is { } known)
+        if (knownObjectiveRuler is { } known)
         {
             bar = known;
             Console.WriteLine($"seed: final objective {bar:E4}, as given");
@@ -79,7 +79,7 @@ internal static class TimeToQuality
             estimated_seconds = seedSeconds,
             measured_wall_seconds = seedRunSeconds,
             final_objective = bar,
-            final_objective_source = knownSeedObjective is null ? "this run" : "given with --seed-objective, from an earlier run of this command",
+            final_objective_source = knownObjectiveRuler is null ? "this run" : "given with --seed-objective, from an earlier run of this command",
         };
 
         var rows = new List<object>();
@@ -126,7 +126,7 @@ internal static class TimeToQuality
     }
 
     /// <summary>Runs until the image reaches <paramref name="bar"/> or the run ends; measuring time is left out of the clock.</summary>
-    private static async Task<(bool Reached, double Seconds, int Iterations, double Objective)> RaceAsync(StyleTransferOptions options, SeedObjective ruler, double bar, int evaluateEvery)
+    private static async Task<(bool Reached, double Seconds, int Iterations, double Objective)> RaceAsync(StyleTransferOptions options, ObjectiveRuler ruler, double bar, int evaluateEvery)
     {
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();

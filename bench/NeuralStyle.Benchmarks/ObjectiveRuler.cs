@@ -8,14 +8,14 @@ namespace NeuralStyle.Benchmarks;
 /// options, computed in float32 at the output size (content and style resized the way a run
 /// resizes them). One evaluation per image; the optimiser step it takes is thrown away.
 /// </summary>
-internal sealed class SeedObjective : IDisposable
+internal sealed class ObjectiveRuler : IDisposable
 {
     private readonly Vgg19FeatureExtractor _extractor;
     private readonly Tensor _content;
     private readonly Tensor _style;
     private readonly StyleTransferOptions _options;
 
-    public SeedObjective(string weights, string contentPath, string stylePath, StyleTransferOptions options)
+    public ObjectiveRuler(string weights, string contentPath, string stylePath, StyleTransferOptions options)
     {
         _options = options with { Precision = ComputePrecision.Float32 };
         _extractor = Vgg19FeatureExtractor.FromFile(weights, deepestLayer: "block5_conv2");

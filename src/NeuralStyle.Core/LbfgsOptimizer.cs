@@ -92,10 +92,7 @@ internal sealed class LbfgsOptimizer : IDisposable
         _image.add_(direction.view_as(_image), stepSize);
     }
 
-    public void Dispose()
-    {
-        ClearHistory();
-    }
+    public void Dispose() => ClearHistory();
 
     /// <summary>Forgets the curvature pairs and the last point, so that the next step is a plain (normalised) gradient step.</summary>
     private void ClearHistory()

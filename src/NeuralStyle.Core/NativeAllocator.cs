@@ -13,8 +13,8 @@ namespace NeuralStyle;
 /// iteration allocates and frees activations of up to 50 MB dozens of times, so each iteration
 /// paid for new mappings and for the kernel zeroing their pages: about a fifth of a run's CPU
 /// time was system time, and a 512 px iteration took 1.7–2.4 times as long, a 1024 px one 2.7
-/// times (measured with the benchmark; docs/performance.md). Raising the mmap threshold and the trim threshold to 1 GiB
-/// lets freed buffers be reused from the heap.
+/// times (measured with the benchmark; docs/performance.md). Raising the mmap threshold and the
+/// trim threshold to 1 GiB lets freed buffers be reused from the heap.
 /// </para>
 /// <para>
 /// This is process-wide, so it is done once, only on Linux with glibc, only when the process has

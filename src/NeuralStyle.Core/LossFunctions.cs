@@ -43,17 +43,14 @@ public static class LossFunctions
             Guard.ThrowArgument($"Expected an NCHW feature tensor (4 dimensions) but got shape [{string.Join(", ", features.shape)}].", nameof(features));
         }
 
-        var (n, c, h, w) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3]);
-        using var scope = NewDisposeScope();
-        var flat = features.reshape(n, c, h * w);
-        var gram = flat.bmm(flat.transpose(1, 2));
+        var (c, h, w) = (features.shape[1], features.shape[2], features.shape[3]);
         double divisor = normalization switch
         {
             GramNormalization.Positions => h * w,
             GramNormalization.ChannelsAndPositions => c * h * w,
             _ => 1,
         };
-        return (gram / divisor).MoveToOuterDisposeScope();
+        return GramMatrixFunction.Compute(features, divisor);
     }
 
     /// <summary>
@@ -77,11 +74,9 @@ public static class LossFunctions
                 nameof(mask));
         }
 
-        var (n, c, h, w) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3]);
         using var scope = NewDisposeScope();
-        var flat = (features * mask).reshape(n, c, h * w);
-        var gram = flat.bmm(flat.transpose(1, 2));
-        var area = mask.square().sum([1, 2, 3]).clamp_min(1e-8).view(n, 1, 1);
+        var gram = GramMatrixFunction.Compute(features * mask, 1);
+        var area = mask.square().sum([1, 2, 3]).clamp_min(1e-8).view(features.shape[0], 1, 1);
         return (gram / area).MoveToOuterDisposeScope();
     }
 

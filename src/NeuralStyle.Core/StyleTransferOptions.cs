@@ -154,7 +154,8 @@ public sealed record StyleTransferOptions
     public int? Seed { get; init; }
 
     /// <summary>
-    /// The number format of the VGG19 convolutions. Default <see cref="ComputePrecision.Float32"/>;
+    /// The number format of the VGG19 convolutions and the Gram products (the losses are summed in
+    /// float32 either way). Default <see cref="ComputePrecision.Float32"/>;
     /// <see cref="ComputePrecision.BFloat16"/> is faster where the hardware computes in bfloat16.
     /// </summary>
     public ComputePrecision Precision { get; init; } = ComputePrecision.Float32;

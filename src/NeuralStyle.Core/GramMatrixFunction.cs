@@ -33,13 +33,15 @@ internal sealed class GramMatrixFunction : autograd.SingleTensorFunction<GramMat
         ctx.save_for_backward([features]);
         ctx.save_data(nameof(divisor), divisor);
         var (n, c, h, w) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3]);
+        using var scope = NewDisposeScope(); // Temporaries are disposed here, never left to the GC mid-call.
         var flat = features.reshape(n, c, h * w);
-        return flat.bmm(flat.transpose(1, 2)).div_(divisor);
+        return flat.bmm(flat.transpose(1, 2)).div_(divisor).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
     {
+        using var scope = NewDisposeScope();
         var features = ctx.get_saved_variables()[0];
         var divisor = (double)ctx.get_data("divisor");
         var (n, c, h, w) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3]);
@@ -48,6 +50,6 @@ internal sealed class GramMatrixFunction : autograd.SingleTensorFunction<GramMat
         var symmetric = (grad_output + grad_output.transpose(1, 2)).div_(divisor).to(features.dtype);
         var kernels = symmetric.reshape(n * c, c, 1, 1);
         var gradient = conv2d(features.reshape(1, n * c, h, w), kernels, groups: n).reshape(n, c, h, w);
-        return [gradient, null!];
+        return [gradient.MoveToOuterDisposeScope(), null!];
     }
 }

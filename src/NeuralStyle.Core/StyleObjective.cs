@@ -90,7 +90,7 @@ internal sealed class StyleObjective : IDisposable
     /// was a fifth of a bfloat16 iteration's time); the losses are then taken in float32.
     /// </summary>
     private static Tensor Gram(Tensor features, Tensor? mask) =>
-        (mask is null ? LossFunctions.GramMatrix(features) : LossFunctions.MaskedGramMatrix(features, mask.to(features.dtype))).to(ScalarType.Float32);
+        (mask is null ? LossFunctions.GramMatrix(features) : LossFunctions.MaskedGramMatrix(features, mask)).to(ScalarType.Float32);
 
     private static double[] NormalisedWeights(IReadOnlyList<StyleTensor> styles)
     {
@@ -98,9 +98,9 @@ internal sealed class StyleObjective : IDisposable
         return styles.Select(s => s.Weight / sum).ToArray();
     }
 
-    /// <summary>The mask averaged down to a layer's feature map size (each cell: the mask's mean over the pixels it covers).</summary>
+    /// <summary>The mask averaged down to a layer's feature map size (each cell: the mask's mean over the pixels it covers), in the features' number format.</summary>
     private static Tensor LayerMask(Tensor mask, Tensor features) =>
-        adaptive_avg_pool2d(mask.to(float32), [features.shape[2], features.shape[3]]);
+        adaptive_avg_pool2d(mask.to(float32), [features.shape[2], features.shape[3]]).to(features.dtype);
 
     private static Tensor[] Detach(Tensor[] tensors) => tensors.Select(t => t.detach().DetachFromDisposeScope()).ToArray();
 

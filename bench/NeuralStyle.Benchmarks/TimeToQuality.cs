@@ -129,12 +129,12 @@ internal static class TimeToQuality
     /// The contenders by name, all on the seed's objective: our optimiser (L-BFGS) at one scale, and
     /// our default coarse-to-fine schedule; float32 or bfloat16.
     /// </summary>
-    private static StyleTransferOptions Contender(string name, StyleTransferOptions common, int iterationCap) => name switch
+    private static StyleTransferOptions Contender(string name, StyleTransferOptions objective, int iterationCap) => name switch
     {
-        "lbfgs-float32" => common with { StartSize = common.OutputSize, Iterations = iterationCap },
-        "lbfgs-bfloat16" => common with { StartSize = common.OutputSize, Iterations = iterationCap, Precision = ComputePrecision.BFloat16 },
-        "default-float32" => common,
-        "default-bfloat16" => common with { Precision = ComputePrecision.BFloat16 },
+        "lbfgs-float32" => objective with { StartSize = objective.OutputSize, Iterations = iterationCap },
+        "lbfgs-bfloat16" => objective with { StartSize = objective.OutputSize, Iterations = iterationCap, Precision = ComputePrecision.BFloat16 },
+        "default-float32" => objective,
+        "default-bfloat16" => objective with { Precision = ComputePrecision.BFloat16 },
         _ => throw new ArgumentException($"unknown contender '{name}' (lbfgs-float32, lbfgs-bfloat16, default-float32, default-bfloat16)"),
     };
 

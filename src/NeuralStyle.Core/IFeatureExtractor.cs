@@ -24,7 +24,11 @@ public interface IFeatureExtractor : IDisposable
     /// </summary>
     /// <param name="image">An NCHW float32 tensor with 3 channels, RGB in [0, 1].</param>
     /// <param name="layers">The layer names wanted; each must be in <see cref="LayerNames"/>.</param>
-    /// <returns>New tensors that the caller owns and must dispose.</returns>
+    /// <returns>
+    /// New tensors that the caller owns and must dispose, in the extractor's number format (bfloat16
+    /// from a <see cref="Vgg19FeatureExtractor"/> made for <see cref="ComputePrecision.BFloat16"/>):
+    /// convert them to float32 before summing many of them.
+    /// </returns>
     /// <exception cref="ArgumentException">The image has the wrong shape or a layer name is unknown.</exception>
     IReadOnlyDictionary<string, Tensor> Extract(Tensor image, IReadOnlyCollection<string> layers);
 }

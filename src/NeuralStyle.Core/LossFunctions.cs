@@ -33,7 +33,7 @@ public static class LossFunctions
     /// </summary>
     /// <param name="features">An NCHW tensor.</param>
     /// <param name="normalization">What to divide by.</param>
-    /// <returns>An N × C × C tensor.</returns>
+    /// <returns>An N × C × C tensor in the features' number format.</returns>
     /// <exception cref="ArgumentException">The tensor is not 4-dimensional.</exception>
     public static Tensor GramMatrix(Tensor features, GramNormalization normalization = GramNormalization.Positions)
     {

@@ -34,6 +34,13 @@ internal sealed class GramMatrixFunction : autograd.SingleTensorFunction<GramMat
         ctx.save_data(nameof(divisor), divisor);
         var (n, c, h, w) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3]);
         using var scope = NewDisposeScope(); // Temporaries are disposed here, never left to the GC mid-call.
+        if (IsChannelsLast(features))
+        {
+            // Channels-last features are H·W × C rows in memory: Fᵀ·F of that view, without a copy.
+            var rows = features.permute(0, 2, 3, 1).reshape(n, h * w, c);
+            return rows.transpose(1, 2).bmm(rows).div_(divisor).MoveToOuterDisposeScope();
+        }
+
         var flat = features.reshape(n, c, h * w);
         return flat.bmm(flat.transpose(1, 2)).div_(divisor).MoveToOuterDisposeScope();
     }
@@ -46,10 +53,19 @@ internal sealed class GramMatrixFunction : autograd.SingleTensorFunction<GramMat
         var divisor = (double)ctx.get_data("divisor");
         var (n, c, h, w) = (features.shape[0], features.shape[1], features.shape[2], features.shape[3]);
 
-        // One grouped 1 × 1 convolution for the whole batch: group i applies item i's C × C matrix.
+        // One 1 × 1 convolution: for a batch, grouped, where group i applies item i's C × C matrix.
+        // A single map goes in as it is: reshaping a channels-last one, even to its own shape, gives
+        // it strides that libtorch no longer takes for channels-last, and the gradient would come
+        // back NCHW, which makes every later elementwise step of the backward pass mix layouts.
         var symmetric = (grad_output + grad_output.transpose(1, 2)).div_(divisor).to(features.dtype);
         var kernels = symmetric.reshape(n * c, c, 1, 1);
-        var gradient = conv2d(features.reshape(1, n * c, h, w), kernels, groups: n).reshape(n, c, h, w);
+        var gradient = n == 1
+            ? conv2d(features, kernels)
+            : conv2d(features.reshape(1, n * c, h, w), kernels, groups: n).reshape(n, c, h, w);
         return [gradient.MoveToOuterDisposeScope(), null!];
     }
+
+    /// <summary>Whether an NCHW tensor is stored channels-last (NHWC in memory).</summary>
+    private static bool IsChannelsLast(Tensor features) =>
+        features.shape[1] > 1 && features.stride(1) == 1 && features.stride(3) == features.shape[1];
 }

@@ -27,7 +27,9 @@ public interface IFeatureExtractor : IDisposable
     /// <returns>
     /// New tensors that the caller owns and must dispose, in the extractor's number format (bfloat16
     /// from a <see cref="Vgg19FeatureExtractor"/> made for <see cref="ComputePrecision.BFloat16"/>):
-    /// convert them to float32 before summing many of them.
+    /// convert them to float32 before summing many of them. Their shape is NCHW, but their memory
+    /// layout may not be contiguous (a bfloat16 <see cref="Vgg19FeatureExtractor"/> keeps them
+    /// channels-last): use <c>reshape</c>, not <c>view</c>, to flatten them.
     /// </returns>
     /// <exception cref="ArgumentException">The image has the wrong shape or a layer name is unknown.</exception>
     IReadOnlyDictionary<string, Tensor> Extract(Tensor image, IReadOnlyCollection<string> layers);

@@ -123,22 +123,44 @@ public class LossFunctionsTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void Gram_matrix_gradient_is_exact_for_a_use_that_is_not_symmetric_in_it(int batch)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    public void Gram_matrix_gradient_is_exact_for_a_use_that_is_not_symmetric_in_it(int batch, bool channelsLast)
     {
         // L = Σ R ⊙ G with a non-symmetric R: ∂L/∂F = (R + Rᵀ)·F / d, by hand. A backward that
-        // assumed ∂L/∂G symmetric (2·R·F / d) or kept one factor only (R·F / d) fails this.
+        // assumed ∂L/∂G symmetric (2·R·F / d) or kept one factor only (R·F / d) fails this. The
+        // channels-last cases (NHWC in memory, as bfloat16 features come) take their own paths.
         using var scope = NewDisposeScope();
         var generator = new Generator(7);
-        var features = rand([batch, 3, 2, 2], float64, generator: generator).requires_grad_(true);
+        var values = rand([batch, 3, 2, 2], float64, generator: generator);
+        var features = (channelsLast ? ChannelsLast(values) : values).requires_grad_(true);
         var weights = rand([batch, 3, 3], float64, generator: generator);
 
-        (LossFunctions.GramMatrix(features) * weights).sum().backward();
+        var gram = LossFunctions.GramMatrix(features);
+        (gram * weights).sum().backward();
 
-        var flat = features.detach().reshape(batch, 3, 4);
+        var flat = values.reshape(batch, 3, 4);
+        Assert.True(gram.allclose(flat.bmm(flat.transpose(1, 2)) / 4.0, rtol: 1e-12, atol: 1e-12), "G ≠ F·Fᵀ / (H·W)");
         var expected = (weights + weights.transpose(1, 2)).bmm(flat) / 4.0;
         Assert.True(features.grad!.reshape(batch, 3, 4).allclose(expected, rtol: 1e-12, atol: 1e-12), "∂L/∂F ≠ (R + Rᵀ)·F / (H·W)");
+    }
+
+    [Fact]
+    public void Gram_matrix_gradient_of_a_channels_last_map_is_channels_last()
+    {
+        // An NCHW gradient for channels-last features would make the rest of the backward pass mix
+        // memory layouts, which libtorch's elementwise kernels run about ten times slower.
+        // autograd.grad hands back the gradient as the backward made it; a leaf's .grad would be
+        // copied into the leaf's layout and hide the difference.
+        using var scope = NewDisposeScope();
+        var features = ChannelsLast(rand([1, 64, 12, 16], bfloat16, generator: new Generator(3))).requires_grad_(true);
+
+        var gradient = autograd.grad([LossFunctions.GramMatrix(features).to(float32).sum()], [features])[0];
+
+        Assert.Equal([12288L, 1, 1024, 64], features.stride());
+        Assert.Equal(features.stride(), gradient.stride());
     }
 
     public static TheoryData<string> Losses => ["content", "style", "tv-abs", "tv-squared"];
@@ -179,4 +201,7 @@ public class LossFunctionsTests
             Assert.True(Math.Abs(numeric - analytic[i]) <= 1e-5 + (1e-4 * Math.Abs(numeric)), $"{loss} ∂/∂x[{i}]: numeric {numeric}, autograd {analytic[i]}");
         }
     }
+
+    /// <summary>The same values with channels-last strides (NHWC in memory), the shape still NCHW.</summary>
+    private static Tensor ChannelsLast(Tensor nchw) => nchw.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 }

@@ -9,10 +9,20 @@ namespace NeuralStyle;
 /// (the loss and its autograd graph would leak on every evaluation).
 /// </summary>
 /// <remarks>
-/// Without a line search a step can overshoot badly: the first quasi-Newton step at a scale, made
-/// with a curvature estimate from one tiny step, raised the loss 100–1000-fold at the start of
-/// most scales of a coarse-to-fine run and scrambled the picture carried over from the scale
-/// before. So every step is checked once its loss is known: a step that raised the loss is taken
+/// <para>
+/// The first step (and the first after the history is cleared) is a gradient step that moves the
+/// pixel with the largest gradient by <see cref="FirstStepLength"/> times the learning rate, the
+/// others in proportion. PyTorch scales it by 1 / |g|₁ instead, which at 512 × 384 px moves a
+/// pixel by about 2e-6 on average: the first curvature pair then measured the curvature at a scale
+/// far below the steps that follow (and in bfloat16 below the resolution of the network's input),
+/// and the first quasi-Newton step overshot 100-fold at the start of most scales. With the longer
+/// first step the default 512 px run ended at a loss 8 % lower in float32 (10.3e6 → 9.45e6) and
+/// 3.5 % lower in bfloat16, without a single step uphill; lengths from 0.02 to 0.1 did about as well.
+/// </para>
+/// <para>
+/// Without a line search a step can still overshoot (before the longer first step, such overshoots
+/// scrambled the picture carried over from the coarser scale of a coarse-to-fine run). So every
+/// step is checked once its loss is known: a step that raised the loss is taken
 /// back, to a quarter of the way from the last accepted image to the rejected one, and checked
 /// again (a backtracking search spread over iterations; each retry costs one evaluation).
 /// Shrinking the actual, clamped displacement works even when the step is so long that every
@@ -20,12 +30,16 @@ namespace NeuralStyle;
 /// The curvature pairs use the image's actual displacement, so clamping the image to [0, 1]
 /// after a step (a projection) keeps them consistent. State tensors are owned here, outside any
 /// dispose scope, and released when replaced.
+/// </para>
 /// </remarks>
 internal sealed class LbfgsOptimizer : IDisposable
 {
     private const double CurvatureThreshold = 1e-10;
     private const double RetreatFactor = 0.25;
     private const int MaxRetreats = 6;
+
+    /// <summary>How far the first step moves the pixel with the largest gradient, in the image's [0, 1] range, at learning rate 1.</summary>
+    internal const double FirstStepLength = 0.05;
 
     private readonly Tensor _image;
     private readonly double _learningRate;
@@ -79,7 +93,7 @@ internal sealed class LbfgsOptimizer : IDisposable
 
         var direction = Direction(gradient);
         var stepSize = _previousGradient is null
-            ? Math.Min(1.0, 1.0 / gradient.abs().sum().item<float>()) * _learningRate
+            ? FirstStepLength / Math.Max(gradient.abs().max().item<float>(), float.Epsilon) * _learningRate
             : _learningRate;
 
         Replace(ref _previousGradient, gradient);
@@ -94,7 +108,7 @@ internal sealed class LbfgsOptimizer : IDisposable
 
     public void Dispose() => ClearHistory();
 
-    /// <summary>Forgets the curvature pairs and the last point, so that the next step is a plain (normalised) gradient step.</summary>
+    /// <summary>Forgets the curvature pairs and the last point, so that the next step is a first step again (a gradient step of <see cref="FirstStepLength"/>).</summary>
     private void ClearHistory()
     {
         foreach (var (s, y, _) in _history)

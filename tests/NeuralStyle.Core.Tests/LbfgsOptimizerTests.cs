@@ -14,33 +14,54 @@ public class LbfgsOptimizerTests
         using var image = tensor(new[] { 0.5f, 0.5f }).requires_grad_();
         using var optimizer = new LbfgsOptimizer(image, learningRate: 1, historySize: 5);
 
-        // First step: the gradient (1, 1) scaled by 1 / |g|₁ = 0.5, so the image goes to (0, 0).
+        // First step: the largest gradient component moves by 0.05, so the image goes to (0.45, 0.45).
         Step(optimizer, image, loss: 10, gradient: [1, 1]);
-        Assert.Equal(new[] { 0f, 0f }, Values(image));
+        AssertClose([0.45f, 0.45f], Values(image));
 
-        // The loss there is higher (20 > 10): back to 0.5 + 0.25 · (0 − 0.5) = 0.375.
+        // The loss there is higher (20 > 10): back to 0.5 + 0.25 · (0.45 − 0.5) = 0.4875.
         Step(optimizer, image, loss: 20, gradient: [5, 5]);
-        Assert.Equal(new[] { 0.375f, 0.375f }, Values(image));
+        AssertClose([0.4875f, 0.4875f], Values(image));
 
         // Still higher than the last accepted loss: a quarter of the remaining displacement.
         Step(optimizer, image, loss: 15, gradient: [5, 5]);
-        Assert.Equal(new[] { 0.46875f, 0.46875f }, Values(image));
+        AssertClose([0.496875f, 0.496875f], Values(image));
     }
 
     [Fact]
     public void A_step_that_lowered_the_loss_is_kept_and_followed_by_a_quasi_newton_step()
     {
-        // f(x) = x₁² + x₂², gradient 2x. From x = (1, 0.5): g = (2, 1), |g|₁ = 3, so the first step
-        // is g / 3 and lands on (1/3, 1/6).
+        // f(x) = x₁² + x₂², gradient 2x. From x = (1, 0.5): g = (2, 1), largest component 2, so the
+        // first step is 0.05 · g / 2 = (0.05, 0.025) and lands on (0.95, 0.475).
         using var image = tensor(new[] { 1f, 0.5f }).requires_grad_();
         using var optimizer = new LbfgsOptimizer(image, learningRate: 1, historySize: 5);
         Step(optimizer, image, loss: 1.25, gradient: [2, 1]);
-        AssertClose([1 / 3f, 1 / 6f], Values(image));
+        AssertClose([0.95f, 0.475f], Values(image));
 
-        // Lower loss (5/36): accepted. One curvature pair s = (−2/3, −1/3), y = 2s gives the exact
-        // inverse Hessian (½ I) along s, so the step goes straight to the minimum (0, 0).
-        Step(optimizer, image, loss: 5.0 / 36, gradient: [2 / 3f, 1 / 3f]);
+        // Lower loss (1.128125): accepted. One curvature pair s = (−0.05, −0.025), y = 2s gives the
+        // exact inverse Hessian (½ I) along s, so the step goes straight to the minimum (0, 0).
+        Step(optimizer, image, loss: 1.128125, gradient: [1.9f, 0.95f]);
         AssertClose([0f, 0f], Values(image));
+    }
+
+    [Theory]
+    [InlineData(4, 1e3f, 1.0)]
+    [InlineData(400, 1e3f, 1.0)]
+    [InlineData(400, 1e-3f, 1.0)]
+    [InlineData(400, 1e3f, 0.5)]
+    public void The_first_step_moves_the_steepest_pixel_by_the_first_step_length_whatever_the_image_size_and_gradient_scale(int pixels, float gradientScale, double learningRate)
+    {
+        // PyTorch's 1 / |g|₁ scaling would move each of 400 pixels 100 times less than each of 4,
+        // and a small gradient by the gradient itself.
+        using var image = full(pixels, 0.5f).requires_grad_();
+        using var optimizer = new LbfgsOptimizer(image, learningRate, historySize: 5);
+        var gradient = Enumerable.Range(0, pixels).Select(i => i == 0 ? 2 * gradientScale : gradientScale).ToArray();
+
+        Step(optimizer, image, loss: 10, gradient: gradient);
+
+        var moved = Values(image).Select(v => 0.5f - v).ToArray();
+        var length = (float)(LbfgsOptimizer.FirstStepLength * learningRate);
+        Assert.Equal(length, moved[0], 1e-6f);
+        Assert.All(moved.Skip(1), m => Assert.Equal(length / 2, m, 1e-6f));
     }
 
     private static void Step(LbfgsOptimizer optimizer, Tensor image, double loss, float[] gradient)

@@ -162,7 +162,7 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
             // bfloat16 kernels then read and write the activations as they are, where with NCHW every
             // convolution's input and output went through a reorder to and from its blocked layout,
             // and libtorch's max pooling has a vectorised channels-last kernel. Measured at 512 px:
-            // a bfloat16 iteration 610–720 ms → 500–560 ms. Float32 got slower with it (1110–1330 →
+            // a bfloat16 iteration 628–802 ms → 531–613 ms. Float32 got slower with it (1110–1330 →
             // 1240–1820 ms), so float32 stays NCHW.
             x = x.to(ScalarType.BFloat16).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         }

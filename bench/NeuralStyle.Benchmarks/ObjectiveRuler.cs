@@ -27,7 +27,7 @@ internal sealed class ObjectiveRuler : IDisposable
     public double Measure(RgbImage image)
     {
         using var scope = NewDisposeScope();
-        using var optimizer = new StyleOptimizer(_extractor, _content, _style, ImageTensors.ToTensor(image), _options);
+        using var optimizer = new StyleOptimizer(_extractor, _content, _style, ImageTensors.ToTensor(image), _options.Optimization);
         return optimizer.Step().Total; // The loss of the image before the step.
     }
 

@@ -62,7 +62,7 @@ foreach (var precision in precisions)
         using var scope = NewDisposeScope();
         var content = rand([1, 3, h, w], generator: new Generator(1));
         var style = rand([1, 3, h, w], generator: new Generator(2));
-        using var optimizer = new StyleOptimizer(extractor, content, style, content, new StyleTransferOptions());
+        using var optimizer = new StyleOptimizer(extractor, content, style, content, new StyleOptimizerSettings());
         optimizer.Step(); // warm-up
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < iterations; i++)

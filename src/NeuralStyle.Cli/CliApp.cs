@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Help;
 using System.Reflection;
 using System.Text.Json;
 using NeuralStyle.Imaging;
@@ -14,27 +16,28 @@ internal static class CliApp
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        CliArguments cli;
-        try
+        var command = new CliCommand();
+        var parse = command.Root.Parse(args);
+        if (parse.Action is HelpAction)
         {
-            cli = CliArguments.Parse(args);
-        }
-        catch (ArgumentException ex)
-        {
-            await stderr.WriteLineAsync($"neural-style: {ex.Message}");
-            return BadInput;
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);
         }
 
-        if (cli.Settings.ShowHelp)
-        {
-            await stdout.WriteLineAsync(Usage.Text);
-            return Success;
-        }
-
-        if (cli.Settings.ShowVersion)
+        if (parse.GetValue(command.Version))
         {
             await stdout.WriteLineAsync(Version);
             return Success;
+        }
+
+        CliArguments cli;
+        try
+        {
+            cli = CliArguments.From(command, parse);
+        }
+        catch (ArgumentException ex)
+        {
+            await stderr.WriteLineAsync($"neural-style: {CliErrors.Message(ex)}");
+            return BadInput;
         }
 
         if (cli.Options.OutputPath is { } output && !cli.Options.OverwriteOutput && File.Exists(output))
@@ -45,14 +48,10 @@ internal static class CliApp
 
         try
         {
+            ApplyProcessSettings(cli.Settings);
             var options = WithIntermediateSaves(cli.Options, cli.Settings.SaveEvery);
             var result = await Run(options, cli.Settings, stdout, stderr, cancellationToken);
-            if (!cli.Settings.Quiet && !cli.Settings.Json)
-            {
-                await stderr.WriteLineAsync(
-                    $"wrote {result.OutputPath} ({result.Image.Width}×{result.Image.Height}, {result.LossHistory.Count} iterations in {result.OptimizationTime.TotalSeconds:F1} s)");
-            }
-
+            await ReportResult(result, cli.Settings, stdout, stderr);
             return Success;
         }
         catch (OperationCanceledException)
@@ -69,6 +68,44 @@ internal static class CliApp
         {
             await Report(stderr, ex, cli.Settings.Verbose);
             return RuntimeFailure;
+        }
+    }
+
+    /// <summary>
+    /// The process-wide settings a tool may make (a library must not): glibc's allocator tuned for
+    /// libtorch, and the thread count when --threads is given.
+    /// </summary>
+    private static void ApplyProcessSettings(CliSettings settings)
+    {
+        ProcessTuning.TuneNativeAllocator();
+        if (settings.Threads is { } threads)
+        {
+            ProcessTuning.SetComputeThreads(threads);
+        }
+    }
+
+    private static async Task ReportResult(StyleTransferResult result, CliSettings settings, TextWriter stdout, TextWriter stderr)
+    {
+        if (settings.Json)
+        {
+            await stdout.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                result = result.OutputPath,
+                width = result.Image.Width,
+                height = result.Image.Height,
+                iterations = result.LossHistory.Count,
+                seed = result.Seed,
+                total = result.FinalLosses.Total,
+                content = result.FinalLosses.Content,
+                style = result.FinalLosses.Style,
+                tv = result.FinalLosses.TotalVariation,
+                optimization_seconds = result.OptimizationTime.TotalSeconds,
+            }));
+        }
+        else if (!settings.Quiet)
+        {
+            await stderr.WriteLineAsync(
+                $"wrote {result.OutputPath} ({result.Image.Width}×{result.Image.Height}, {result.LossHistory.Count} iterations in {result.OptimizationTime.TotalSeconds:F1} s, seed {result.Seed})");
         }
     }
 
@@ -125,7 +162,7 @@ internal static class CliApp
 
     private static async Task Report(TextWriter stderr, Exception ex, bool verbose)
     {
-        await stderr.WriteLineAsync($"neural-style: {ex.Message}");
+        await stderr.WriteLineAsync($"neural-style: {CliErrors.Message(ex)}");
         if (verbose)
         {
             await stderr.WriteLineAsync(ex.ToString());

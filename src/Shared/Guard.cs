@@ -34,7 +34,7 @@ internal static class Guard
     {
         if (value <= 0)
         {
-            ThrowOutOfRange(name, value, $"{name} must be greater than zero; it was {value}.");
+            ThrowOutOfRange(name, $"{name} must be greater than zero; it was {value}.");
         }
     }
 
@@ -42,7 +42,7 @@ internal static class Guard
     {
         if (value <= 0)
         {
-            ThrowOutOfRange(name, value, $"{name} must be greater than zero; it was {value}.");
+            ThrowOutOfRange(name, $"{name} must be greater than zero; it was {value}.");
         }
     }
 
@@ -50,7 +50,7 @@ internal static class Guard
     {
         if (value < min || value > max)
         {
-            ThrowOutOfRange(name, value, $"{name} must be between {min} and {max}; it was {value}.");
+            ThrowOutOfRange(name, $"{name} must be between {min} and {max}; it was {value}.");
         }
     }
 
@@ -58,7 +58,7 @@ internal static class Guard
     {
         if (!double.IsFinite(value) || value < 0)
         {
-            ThrowOutOfRange(name, value, $"{name} must be a finite number of at least zero; it was {value}.");
+            ThrowOutOfRange(name, $"{name} must be a finite number of at least zero; it was {value}.");
         }
     }
 
@@ -66,17 +66,38 @@ internal static class Guard
     {
         if (!double.IsFinite(value) || value <= 0)
         {
-            ThrowOutOfRange(name, value, $"{name} must be a finite number greater than zero; it was {value}.");
+            ThrowOutOfRange(name, $"{name} must be a finite number greater than zero; it was {value}.");
+        }
+    }
+
+    /// <summary>Returns <paramref name="value"/>, or throws <see cref="ArgumentNullException"/> if it is null (for init accessors).</summary>
+    public static T NotNullValue<T>([NotNull] T? value, string name)
+        where T : class
+    {
+        NotNull(value, name);
+        return value;
+    }
+
+    public static void MustBeDefined<TEnum>(TEnum value, [CallerArgumentExpression(nameof(value))] string? name = null)
+        where TEnum : struct, Enum
+    {
+        if (!Enum.IsDefined(value))
+        {
+            ThrowArgument($"{name} has the unknown value {value}; use one of {string.Join(", ", Enum.GetNames<TEnum>())}.", name);
         }
     }
 
     [DoesNotReturn]
     public static void ThrowArgument(string message, string? name) => throw new ArgumentException(message, name);
 
+    /// <summary>
+    /// Throws <see cref="ArgumentOutOfRangeException"/> with a one-line message: the message names the
+    /// value, so the exception is not given it again (that would add a second line, "Actual value was …").
+    /// </summary>
+    [DoesNotReturn]
+    public static void ThrowOutOfRange(string? name, string message) => throw new ArgumentOutOfRangeException(name, message);
+
     [DoesNotReturn]
     private static void ThrowArgumentNull(string? name) => throw new ArgumentNullException(name);
 
-    [DoesNotReturn]
-    private static void ThrowOutOfRange(string? name, object value, string message) =>
-        throw new ArgumentOutOfRangeException(name, value, message);
 }

@@ -13,8 +13,11 @@ public sealed class CliAppTests : IDisposable
     public async Task Help_lists_the_usage_and_exits_0()
     {
         Assert.Equal(0, await Run("--help"));
-        Assert.Contains("neural-style CONTENT STYLE [STYLE...] -o OUTPUT", _stdout.ToString());
-        Assert.Contains("Exit codes", _stdout.ToString());
+        var help = _stdout.ToString();
+        Assert.Contains(" [<CONTENT> [<STYLE>...]] [options]", help);
+        Assert.Contains("--size <N>", help);
+        Assert.Contains("[default: 512]", help);
+        Assert.Contains("Exit codes", help);
     }
 
     [Fact]
@@ -57,8 +60,13 @@ public sealed class CliAppTests : IDisposable
 
         Assert.Equal(0, code);
         var objects = Lines(_stdout).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
-        Assert.Equal([1, 2, 3, 4], objects.Select(o => o.GetProperty("iteration").GetInt32()));
-        Assert.All(objects, o => Assert.True(o.GetProperty("total").GetDouble() > 0));
+        var iterations = objects[..^1];
+        Assert.Equal([1, 2, 3, 4], iterations.Select(o => o.GetProperty("iteration").GetInt32()).ToArray());
+        Assert.All(iterations, o => Assert.True(o.GetProperty("total").GetDouble() > 0));
+        var result = objects[^1];
+        Assert.Equal(output, result.GetProperty("result").GetString());
+        Assert.Equal(4, result.GetProperty("iterations").GetInt32());
+        Assert.Equal(JsonValueKind.Number, result.GetProperty("seed").ValueKind);
         Assert.True(File.Exists(output));
         Assert.True(File.Exists(Path.Combine(_folder, "out_0002.png")));
         Assert.True(File.Exists(Path.Combine(_folder, "out_0004.png")));

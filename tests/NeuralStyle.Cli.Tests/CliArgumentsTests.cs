@@ -7,10 +7,10 @@ public class CliArgumentsTests
     {
         var cli = CliArguments.Parse(
         [
-            "c.jpg", "s.jpg", "-o", "out.webp", "--size", "300", "--iterations", "42", "--optimizer", "lbfgs",
+            "c.jpg", "s.jpg", "-o", "out.webp", "--size", "300", "--iterations", "42", "--optimizer", "adam",
             "--learning-rate", "0.5", "--content-weight", "2", "--style-weight", "3", "--tv-weight", "4",
             "--content-layers", "block4_conv2", "--style-layers", "block1_conv1:0.5,block2_conv1",
-            "--init", "noise", "--seed", "7", "--device", "cpu", "--threads", "1", "--quality", "80",
+            "--init", "noise", "--seed", "7", "--device", "cuda", "--threads", "1", "--quality", "80",
             "--weights", "w.h5", "--overwrite", "--save-every", "10", "--json",
             "--style-scale", "0.5", "--preserve-colors", "luminance", "--average", "0.9",
             "--start-size", "64", "--pooling", "average", "--tv-norm", "sum", "--precision", "bfloat16",
@@ -18,17 +18,27 @@ public class CliArgumentsTests
 
         var o = cli.Options;
         Assert.Equal("out.webp", o.OutputPath);
-        Assert.Equal((300, 42, OptimizerKind.Lbfgs, 0.5), (o.OutputSize, o.Iterations, o.Optimizer, o.Lbfgs.LearningRate));
+        Assert.Equal((300, 42, OptimizerKind.Adam, 0.5, ComputeDevice.Cuda), (o.OutputSize, o.Iterations, o.Optimizer, o.Adam.LearningRate, o.Device));
         Assert.Equal((2.0, 3.0, 4.0), (o.ContentWeight, o.StyleWeight, o.TotalVariationWeight));
         Assert.Equal([new LayerWeight("block4_conv2", 1)], o.ContentLayers);
         Assert.Equal([new LayerWeight("block1_conv1", 0.5), new LayerWeight("block2_conv1", 1)], o.StyleLayers);
         Assert.Same(InitialImage.Noise, o.Initialization);
-        Assert.Equal((7, 1, 80, "w.h5", true), (o.Seed, o.Threads, o.OutputQuality, o.WeightsPath, o.OverwriteOutput));
+        Assert.Equal((7, 80, "w.h5", true), (o.Seed, o.OutputQuality, o.WeightsPath, o.OverwriteOutput));
+        Assert.Equal(1, cli.Settings.Threads);
         Assert.Equal("'c.jpg'", o.Content!.Description);
         Assert.Equal((10, true), (cli.Settings.SaveEvery, cli.Settings.Json));
         Assert.Equal((0.5, ColorPreservation.LuminanceOnly, 0.9), (o.StyleScale, o.ColorPreservation, o.AveragingDecay));
         Assert.Equal((64, Pooling.Average, TotalVariationNorm.AbsoluteSum, ComputePrecision.BFloat16), (o.StartSize, o.Pooling, o.TotalVariationNorm, o.Precision));
         Assert.Equal("'s.jpg'", Assert.Single(o.Styles).Image.Description);
+    }
+
+    [Fact]
+    public void The_learning_rate_goes_to_the_chosen_optimizer()
+    {
+        var o = CliArguments.Parse(["c.jpg", "s.jpg", "-o", "o.png", "--optimizer", "l-bfgs", "--learning-rate", "0.25"]).Options;
+
+        Assert.Equal((OptimizerKind.Lbfgs, 0.25), (o.Optimizer, o.Lbfgs.LearningRate));
+        Assert.Equal(new AdamSettings().LearningRate, o.Adam.LearningRate);
     }
 
     [Fact]
@@ -70,16 +80,58 @@ public class CliArgumentsTests
 
     [Theory]
     [InlineData("needs a whole number", "c.jpg", "s.jpg", "-o", "o.png", "--size", "big")]
-    [InlineData("OutputSize", "c.jpg", "s.jpg", "-o", "o.png", "--size", "3")]
+    [InlineData("--size must be between 16 and 8192; it was 3.", "c.jpg", "s.jpg", "-o", "o.png", "--size", "3")]
+    [InlineData("--quality must be between 1 and 100; it was 0.", "c.jpg", "s.jpg", "-o", "o.png", "--quality", "0")]
+    [InlineData("--style-scale must be above 0 and at most 8; it was 9.", "c.jpg", "s.jpg", "-o", "o.png", "--style-scale", "9")]
     [InlineData("Unknown option '--colour'", "c.jpg", "s.jpg", "-o", "o.png", "--colour")]
     [InlineData("-o PATH", "c.jpg", "s.jpg")]
     [InlineData("content image and at least one style image", "c.jpg", "-o", "o.png")]
-    [InlineData("adam or lbfgs", "c.jpg", "s.jpg", "-o", "o.png", "--optimizer", "sgd")]
-    [InlineData("--iterations needs a value", "c.jpg", "s.jpg", "-o", "o.png", "--iterations")]
-    public void Bad_arguments_give_a_message_that_names_the_problem(string expected, params string[] args)
+    [InlineData("--optimizer must be lbfgs, l-bfgs or adam, not 'sgd'.", "c.jpg", "s.jpg", "-o", "o.png", "--optimizer", "sgd")]
+    [InlineData("'--iterations'", "c.jpg", "s.jpg", "-o", "o.png", "--iterations")]
+    public void Bad_arguments_give_a_one_line_message_that_names_the_problem(string expected, params string[] args)
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => CliArguments.Parse(args));
 
-        Assert.Contains(expected, ex.Message);
+        var message = CliErrors.Message(ex);
+        Assert.Contains(expected, message);
+        Assert.DoesNotContain("Actual value", message);
+        Assert.DoesNotContain("(Parameter", message);
+    }
+
+    [Theory]
+    [InlineData("--size=64")]
+    [InlineData("--size:64")]
+    [InlineData("--size", "64")]
+    public void Option_values_may_follow_an_equals_sign_a_colon_or_a_space(params string[] size)
+    {
+        var o = CliArguments.Parse(["c.jpg", "s.jpg", "-o", "o.png", .. size]).Options;
+
+        Assert.Equal(64, o.OutputSize);
+    }
+
+    [Fact]
+    public void A_response_file_supplies_arguments()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"neuralstyle-{Guid.NewGuid():N}.rsp");
+        File.WriteAllLines(file, ["--size 72", "--iterations 9", "--precision bf16"]);
+        try
+        {
+            var o = CliArguments.Parse(["c.jpg", "s.jpg", "-o", "o.png", "@" + file]).Options;
+
+            Assert.Equal((72, 9, ComputePrecision.BFloat16), (o.OutputSize, o.Iterations, o.Precision));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Options_may_come_before_the_images()
+    {
+        var o = CliArguments.Parse(["--iterations", "11", "-o", "o.png", "c.jpg", "s.jpg"]).Options;
+
+        Assert.Equal((11, "'c.jpg'"), (o.Iterations, o.Content!.Description));
+        Assert.Equal("'s.jpg'", Assert.Single(o.Styles).Image.Description);
     }
 }

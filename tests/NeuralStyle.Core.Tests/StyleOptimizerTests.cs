@@ -16,7 +16,7 @@ public class StyleOptimizerTests
         using var content = rand([1, 3, 32, 32], generator: new Generator(1));
         using var style = rand([1, 3, 32, 32], generator: new Generator(2));
         // A short L-BFGS history fills during the warm-up; after that its state must stay the same size.
-        var options = new StyleTransferOptions { Optimizer = kind, Lbfgs = new LbfgsSettings { HistorySize = 3 } };
+        var options = new StyleOptimizerSettings { Optimizer = kind, Lbfgs = new LbfgsSettings { HistorySize = 3 } };
         using var optimizer = new StyleOptimizer(extractor, content, style, content, options);
 
         for (var i = 0; i < 5; i++)
@@ -39,7 +39,7 @@ public class StyleOptimizerTests
         var extractor = SharedExtractor.Get();
         using var content = rand([1, 3, 32, 40], generator: new Generator(3));
         using var style = rand([1, 3, 32, 32], generator: new Generator(4));
-        var options = new StyleTransferOptions { Adam = new AdamSettings { LearningRate = 0.5 } };
+        var options = new StyleOptimizerSettings { Adam = new AdamSettings { LearningRate = 0.5 } };
         using var optimizer = new StyleOptimizer(extractor, content, style, content, options);
 
         for (var i = 0; i < 5; i++)
@@ -61,8 +61,8 @@ public class StyleOptimizerTests
         var extractor = SharedExtractor.Get();
         using var content = rand([1, 3, 32, 32], generator: new Generator(7));
         using var style = rand([1, 3, 32, 32], generator: new Generator(8));
-        using var plain = new StyleOptimizer(extractor, content, style, content, new StyleTransferOptions());
-        using var averaged = new StyleOptimizer(extractor, content, style, content, new StyleTransferOptions { AveragingDecay = 0.5 });
+        using var plain = new StyleOptimizer(extractor, content, style, content, new StyleOptimizerSettings());
+        using var averaged = new StyleOptimizer(extractor, content, style, content, new StyleOptimizerSettings { AveragingDecay = 0.5 });
         using var expected = zeros_like(content);
 
         for (var t = 1; t <= 3; t++)
@@ -88,7 +88,7 @@ public class StyleOptimizerTests
         var extractor = SharedExtractor.Get();
         using var content = rand([1, 3, 32, 32], generator: new Generator(5));
         using var style = rand([1, 3, 32, 32], generator: new Generator(6));
-        var options = new StyleTransferOptions { StyleWeight = 1e300 };
+        var options = new StyleOptimizerSettings { StyleWeight = 1e300 };
         using var optimizer = new StyleOptimizer(extractor, content, style, content, options);
 
         var ex = Assert.Throws<DivergenceException>(() => optimizer.Step());
@@ -106,7 +106,7 @@ public class StyleOptimizerTests
         using var content = zeros(1, 3, 32, 32);
         using var start = zeros(1, 3, 16, 32);
 
-        Assert.Throws<ArgumentException>(() => new StyleOptimizer(extractor, content, content, start, new StyleTransferOptions()));
+        Assert.Throws<ArgumentException>(() => new StyleOptimizer(extractor, content, content, start, new StyleOptimizerSettings()));
     }
 
     [SkippableFact]

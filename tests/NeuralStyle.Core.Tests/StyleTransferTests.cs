@@ -168,7 +168,6 @@ public sealed class StyleTransferTests : IDisposable
         Assert.Equal("StyleWeight", Assert.Throws<ArgumentOutOfRangeException>(() => new StyleTransferOptions { StyleWeight = double.NaN }).ParamName);
         Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new AdamSettings { LearningRate = -1 }).ParamName);
         Assert.Equal("StyleLayers", Assert.Throws<ArgumentException>(() => new StyleTransferOptions { StyleLayers = [] }).ParamName);
-        Assert.Equal("Threads", Assert.Throws<ArgumentOutOfRangeException>(() => new StyleTransferOptions { Threads = 0 }).ParamName);
 
         var unknownLayer = new StyleTransferOptions { Content = "c.png", Styles = ["s.png"], StyleLayers = [new("block9_conv1")] };
         var ex = Assert.Throws<ArgumentException>(() => Start(unknownLayer));

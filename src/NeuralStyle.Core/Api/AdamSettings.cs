@@ -24,7 +24,7 @@ public sealed class AdamSettings
     {
         if (!(value >= 0 && value < 1))
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 0 and below 1; it was {value}.");
+            Guard.ThrowOutOfRange(name, $"{name} must be at least 0 and below 1; it was {value}.");
         }
     }
 }

@@ -27,15 +27,10 @@ public sealed record StyleTransferOptions
     private readonly int _startSize = 128;
     private readonly int _outputSize = 512;
     private readonly double _styleScale = 1.0;
-    private readonly double _averagingDecay;
     private readonly int _iterations = 50;
-    private readonly double _contentWeight = 1e4;
-    private readonly double _styleWeight = 1e-2;
-    private readonly double _totalVariationWeight = 1.8e7;
-    private readonly IReadOnlyList<LayerWeight> _contentLayers = DefaultContentLayers;
-    private readonly IReadOnlyList<LayerWeight> _styleLayers = DefaultStyleLayers;
-    private readonly int? _threads;
     private readonly int _intermediateImageInterval;
+    private readonly int _outputQuality = 95;
+    private readonly StyleOptimizerSettings _optimization = new();
 
     /// <summary>The photo whose content is kept. Required.</summary>
     public ImageInput? Content { get; init; }
@@ -71,7 +66,7 @@ public sealed record StyleTransferOptions
         {
             if (!(value > 0 && value <= 8))
             {
-                throw new ArgumentOutOfRangeException(nameof(StyleScale), value, $"{nameof(StyleScale)} must be above 0 and at most 8; it was {value}.");
+                Guard.ThrowOutOfRange(nameof(StyleScale), $"{nameof(StyleScale)} must be above 0 and at most 8; it was {value}.");
             }
 
             _styleScale = value;
@@ -84,19 +79,7 @@ public sealed record StyleTransferOptions
     /// remove the bias of starting at zero. It smooths away the high-frequency noise the last steps
     /// add; the optimisation itself is unchanged. In [0, 1); default 0 (off).
     /// </summary>
-    public double AveragingDecay
-    {
-        get => _averagingDecay;
-        init
-        {
-            if (!(value >= 0 && value < 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(AveragingDecay), value, $"{nameof(AveragingDecay)} must be at least 0 and below 1; it was {value}.");
-            }
-
-            _averagingDecay = value;
-        }
-    }
+    public double AveragingDecay { get => _optimization.AveragingDecay; init => _optimization = _optimization with { AveragingDecay = value }; }
 
     /// <summary>Whether the result keeps the content's colours, and how. Default <see cref="NeuralStyle.ColorPreservation.None"/>.</summary>
     public ColorPreservation ColorPreservation { get; init; } = ColorPreservation.None;
@@ -109,26 +92,26 @@ public sealed record StyleTransferOptions
     public int Iterations { get => _iterations; init { Guard.MustBeBetween(value, 1, 1_000_000, nameof(Iterations)); _iterations = value; } }
 
     /// <summary>The optimiser. Default <see cref="OptimizerKind.Lbfgs"/> (it reaches a given loss in about a third of Adam's iterations).</summary>
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Lbfgs;
+    public OptimizerKind Optimizer { get => _optimization.Optimizer; init => _optimization = _optimization with { Optimizer = value }; }
 
     /// <summary>Adam's settings, used when <see cref="Optimizer"/> is Adam.</summary>
-    public AdamSettings Adam { get; init; } = new();
+    public AdamSettings Adam { get => _optimization.Adam; init => _optimization = _optimization with { Adam = value }; }
 
     /// <summary>L-BFGS's settings, used when <see cref="Optimizer"/> is Lbfgs.</summary>
-    public LbfgsSettings Lbfgs { get; init; } = new();
+    public LbfgsSettings Lbfgs { get => _optimization.Lbfgs; init => _optimization = _optimization with { Lbfgs = value }; }
 
     /// <summary>The content loss weight α. Default 1e4.</summary>
-    public double ContentWeight { get => _contentWeight; init { Guard.MustBeFiniteAndNonNegative(value, nameof(ContentWeight)); _contentWeight = value; } }
+    public double ContentWeight { get => _optimization.ContentWeight; init => _optimization = _optimization with { ContentWeight = value }; }
 
     /// <summary>The style loss weight β. Default 1e-2.</summary>
-    public double StyleWeight { get => _styleWeight; init { Guard.MustBeFiniteAndNonNegative(value, nameof(StyleWeight)); _styleWeight = value; } }
+    public double StyleWeight { get => _optimization.StyleWeight; init => _optimization = _optimization with { StyleWeight = value }; }
 
     /// <summary>
     /// The total variation weight γ (smoothness). Default 1.8e7: with the default
     /// <see cref="TotalVariationNorm.AbsoluteMean"/> this gives the balance the TensorFlow tutorial's
     /// 30 gives on the summed form at 512 × 384, and it stays the same at every size.
     /// </summary>
-    public double TotalVariationWeight { get => _totalVariationWeight; init { Guard.MustBeFiniteAndNonNegative(value, nameof(TotalVariationWeight)); _totalVariationWeight = value; } }
+    public double TotalVariationWeight { get => _optimization.TotalVariationWeight; init => _optimization = _optimization with { TotalVariationWeight = value }; }
 
     /// <summary>
     /// How the total variation term combines neighbour differences. Default
@@ -136,16 +119,16 @@ public sealed record StyleTransferOptions
     /// of weights gives the same look at every output size. <see cref="TotalVariationNorm.AbsoluteSum"/>
     /// with weight 30 is the TensorFlow tutorial's objective (its weights must be retuned when the size changes).
     /// </summary>
-    public TotalVariationNorm TotalVariationNorm { get; init; } = TotalVariationNorm.AbsoluteMean;
+    public TotalVariationNorm TotalVariationNorm { get => _optimization.TotalVariationNorm; init => _optimization = _optimization with { TotalVariationNorm = value }; }
 
     /// <summary>The downsampling between VGG19's blocks. Default <see cref="NeuralStyle.Pooling.Max"/>.</summary>
     public Pooling Pooling { get; init; } = Pooling.Max;
 
     /// <summary>The content layers and their weights. Default <see cref="DefaultContentLayers"/>.</summary>
-    public IReadOnlyList<LayerWeight> ContentLayers { get => _contentLayers; init => _contentLayers = CheckLayers(value, nameof(ContentLayers)); }
+    public IReadOnlyList<LayerWeight> ContentLayers { get => _optimization.ContentLayers; init => _optimization = _optimization with { ContentLayers = value }; }
 
     /// <summary>The style layers and their weights. Default <see cref="DefaultStyleLayers"/>.</summary>
-    public IReadOnlyList<LayerWeight> StyleLayers { get => _styleLayers; init => _styleLayers = CheckLayers(value, nameof(StyleLayers)); }
+    public IReadOnlyList<LayerWeight> StyleLayers { get => _optimization.StyleLayers; init => _optimization = _optimization with { StyleLayers = value }; }
 
     /// <summary>Where the optimisation starts. Default <see cref="InitialImage.Content"/>.</summary>
     public InitialImage Initialization { get; init; } = InitialImage.Content;
@@ -172,12 +155,6 @@ public sealed record StyleTransferOptions
     /// <summary>Receives progress if the weights must be downloaded.</summary>
     public IProgress<WeightsDownloadProgress>? WeightsDownloadProgress { get; init; }
 
-    /// <summary>
-    /// Sets libtorch's intra-op thread count for the process when given (it is process-wide, so it
-    /// is left alone unless you ask). Null leaves it as it is.
-    /// </summary>
-    public int? Threads { get => _threads; init { if (value is { } v) { Guard.MustBeBetween(v, 1, 1024, nameof(Threads)); } _threads = value; } }
-
     /// <summary>Call <see cref="IntermediateImage"/> every this many iterations; 0 (the default) never.</summary>
     public int IntermediateImageInterval { get => _intermediateImageInterval; init { Guard.MustBeBetween(value, 0, int.MaxValue, nameof(IntermediateImageInterval)); _intermediateImageInterval = value; } }
 
@@ -194,12 +171,12 @@ public sealed record StyleTransferOptions
     public bool OverwriteOutput { get; init; }
 
     /// <summary>Quality for JPEG and WebP output, 1–100. Default 95.</summary>
-    public int OutputQuality { get; init; } = 95;
+    public int OutputQuality { get => _outputQuality; init { Guard.MustBeBetween(value, 1, 100, nameof(OutputQuality)); _outputQuality = value; } }
 
-    /// <summary>Every layer named by <see cref="ContentLayers"/> and <see cref="StyleLayers"/>.</summary>
-    internal IEnumerable<string> AllLayers => ContentLayers.Concat(StyleLayers).Select(l => l.Layer).Distinct();
+    /// <summary>The loss and optimiser settings, as <see cref="StyleOptimizer"/> takes them.</summary>
+    public StyleOptimizerSettings Optimization { get => _optimization; init => _optimization = Guard.NotNullValue(value, nameof(Optimization)); }
 
-    /// <summary>Checks what the setters cannot: required inputs, layer names, the output path.</summary>
+    /// <summary>Checks what the setters cannot: required inputs, enum values, layer names, the output path.</summary>
     /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
     internal void Validate()
     {
@@ -213,59 +190,26 @@ public sealed record StyleTransferOptions
             Guard.ThrowArgument($"{nameof(Styles)} is required: at least one artwork whose style is taken.", nameof(Styles));
         }
 
-        Guard.NotNull(Adam, nameof(Adam));
-        Guard.NotNull(Lbfgs, nameof(Lbfgs));
         Guard.NotNull(Initialization, nameof(Initialization));
-        Guard.MustBeBetween(OutputQuality, 1, 100, nameof(OutputQuality));
-        if (!Enum.IsDefined(Optimizer))
+        Guard.MustBeDefined(ColorPreservation, nameof(ColorPreservation));
+        Guard.MustBeDefined(Pooling, nameof(Pooling));
+        Guard.MustBeDefined(Precision, nameof(Precision));
+        Guard.MustBeDefined(Device, nameof(Device));
+        _optimization.Validate();
+        ValidateOutputPath();
+    }
+
+    private void ValidateOutputPath()
+    {
+        if (OutputPath is null)
         {
-            Guard.ThrowArgument($"Unknown optimizer {Optimizer}.", nameof(Optimizer));
+            return;
         }
 
-        if (!Enum.IsDefined(ColorPreservation))
+        var extension = Path.GetExtension(OutputPath).ToLowerInvariant();
+        if (extension is not (".png" or ".jpg" or ".jpeg" or ".webp"))
         {
-            Guard.ThrowArgument($"Unknown colour preservation {ColorPreservation}.", nameof(ColorPreservation));
-        }
-
-        if (!Enum.IsDefined(Pooling))
-        {
-            Guard.ThrowArgument($"Unknown pooling {Pooling}.", nameof(Pooling));
-        }
-
-        if (!Enum.IsDefined(TotalVariationNorm))
-        {
-            Guard.ThrowArgument($"Unknown total variation norm {TotalVariationNorm}.", nameof(TotalVariationNorm));
-        }
-
-        if (!Enum.IsDefined(Precision))
-        {
-            Guard.ThrowArgument($"Unknown precision {Precision}.", nameof(Precision));
-        }
-
-        if (!Enum.IsDefined(Device))
-        {
-            Guard.ThrowArgument($"Unknown device {Device}.", nameof(Device));
-        }
-
-        foreach (var (layers, name) in new[] { (ContentLayers, nameof(ContentLayers)), (StyleLayers, nameof(StyleLayers)) })
-        {
-            foreach (var layer in layers)
-            {
-                if (Vgg19Architecture.IndexOf(layer.Layer) < 0)
-                {
-                    Guard.ThrowArgument(
-                        $"{name} names the unknown layer '{layer.Layer}'. Valid layers: {string.Join(", ", Vgg19FeatureExtractor.AllLayerNames)}.", name);
-                }
-            }
-        }
-
-        if (OutputPath is not null)
-        {
-            var extension = Path.GetExtension(OutputPath).ToLowerInvariant();
-            if (extension is not (".png" or ".jpg" or ".jpeg" or ".webp"))
-            {
-                Guard.ThrowArgument($"{nameof(OutputPath)} '{OutputPath}' must end in .png, .jpg, .jpeg or .webp.", nameof(OutputPath));
-            }
+            Guard.ThrowArgument($"{nameof(OutputPath)} '{OutputPath}' must end in .png, .jpg, .jpeg or .webp.", nameof(OutputPath));
         }
     }
 
@@ -289,28 +233,5 @@ public sealed record StyleTransferOptions
         }
 
         return styles.ToArray();
-    }
-
-    private static IReadOnlyList<LayerWeight> CheckLayers(IReadOnlyList<LayerWeight> layers, string name)
-    {
-        Guard.NotNull(layers, name);
-        if (layers.Count == 0)
-        {
-            Guard.ThrowArgument($"{name} must name at least one layer.", name);
-        }
-
-        foreach (var layer in layers)
-        {
-            Guard.NotNull(layer, name);
-            Guard.NotNullOrWhiteSpace(layer.Layer, name);
-            Guard.MustBeFiniteAndNonNegative(layer.Weight, name);
-        }
-
-        if (layers.Select(l => l.Layer).Distinct().Count() != layers.Count)
-        {
-            Guard.ThrowArgument($"{name} names a layer twice.", name);
-        }
-
-        return layers.ToArray();
     }
 }

@@ -5,10 +5,12 @@ namespace NeuralStyle;
 /// <summary>What a run produced.</summary>
 public sealed class StyleTransferResult
 {
-    internal StyleTransferResult(RgbImage image, IReadOnlyList<LossTerms> history, TimeSpan preparation, TimeSpan optimization, string? outputPath)
+    internal StyleTransferResult(RgbImage image, IReadOnlyList<LossTerms> history, LossTerms finalLosses, int seed, TimeSpan preparation, TimeSpan optimization, string? outputPath)
     {
         Image = image;
         LossHistory = history;
+        FinalLosses = finalLosses;
+        Seed = seed;
         PreparationTime = preparation;
         OptimizationTime = optimization;
         OutputPath = outputPath;
@@ -17,8 +19,17 @@ public sealed class StyleTransferResult
     /// <summary>The stylised image, ready to save.</summary>
     public RgbImage Image { get; }
 
-    /// <summary>The loss terms of the last iteration (at the output size).</summary>
-    public LossTerms FinalLosses => LossHistory[^1];
+    /// <summary>
+    /// The loss terms of the returned image (at the output size, before colour preservation). Each
+    /// scale ends on the best image it measured, so this is never above the lowest loss of the last scale.
+    /// </summary>
+    public LossTerms FinalLosses { get; }
+
+    /// <summary>
+    /// The seed the run used: <see cref="StyleTransferOptions.Seed"/>, or the one picked when it was
+    /// null. Running again with this seed and the same options and thread count gives the same image.
+    /// </summary>
+    public int Seed { get; }
 
     /// <summary>
     /// The loss terms of every iteration of every scale, in order (measured at the image before

@@ -15,14 +15,14 @@ namespace NeuralStyle;
 internal sealed class StyleObjective : IDisposable
 {
     private readonly IFeatureExtractor _extractor;
-    private readonly StyleTransferOptions _options;
+    private readonly StyleOptimizerSettings _options;
     private readonly string[] _layers;
     private readonly Tensor[] _contentTargets;
     private readonly double[] _contentLayerWeights;
     private readonly double[] _styleLayerWeights;
     private readonly StyleTerm[] _styles;
 
-    public StyleObjective(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, StyleTransferOptions options)
+    public StyleObjective(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, StyleOptimizerSettings options)
     {
         _extractor = extractor;
         _options = options;

@@ -12,21 +12,18 @@ namespace NeuralStyle;
 /// <para>
 /// The first step (and the first after the history is cleared) is a gradient step that moves the
 /// pixel with the largest gradient by <see cref="FirstStepLength"/> times the learning rate, the
-/// others in proportion. PyTorch scales it by 1 / |g|₁ instead, which at 512 × 384 px moves a
-/// pixel by about 2e-6 on average: the first curvature pair then measured the curvature at a scale
-/// far below the steps that follow (and in bfloat16 below the resolution of the network's input),
-/// and the first quasi-Newton step overshot 100-fold at the start of most scales. With the longer
-/// first step the default 512 px run ended at a loss 8 % lower in float32 (10.3e6 → 9.45e6) and
-/// 3.5 % lower in bfloat16, without a single step uphill; lengths from 0.02 to 0.1 did about as well.
+/// others in proportion. PyTorch scales it by 1 / |g|₁ instead, which at hundreds of thousands of
+/// pixels moves each by a tiny fraction of the image's range: the first curvature pair then
+/// measures the curvature far below the scale of the steps that follow (in bfloat16, below the
+/// resolution of the network's input), and the first quasi-Newton step overshoots. The step
+/// length's effect on the loss is recorded in docs/performance.md.
 /// </para>
 /// <para>
-/// Without a line search a step can still overshoot (before the longer first step, such overshoots
-/// scrambled the picture carried over from the coarser scale of a coarse-to-fine run). So every
-/// step is checked once its loss is known: a step that raised the loss is taken
-/// back, to a quarter of the way from the last accepted image to the rejected one, and checked
-/// again (a backtracking search spread over iterations; each retry costs one evaluation).
-/// Shrinking the actual, clamped displacement works even when the step is so long that every
-/// pixel ends at 0 or 1, where shrinking the step length would change nothing.
+/// Without a line search a step can still overshoot. So every step is checked once its loss is
+/// known: a step that raised the loss is taken back, to a quarter of the way from the last accepted
+/// image to the rejected one, and checked again (a backtracking search spread over iterations; each
+/// retry costs one evaluation). Shrinking the actual, clamped displacement works even when the step
+/// is so long that every pixel ends at 0 or 1, where shrinking the step length would change nothing.
 /// The curvature pairs use the image's actual displacement, so clamping the image to [0, 1]
 /// after a step (a projection) keeps them consistent. State tensors are owned here, outside any
 /// dispose scope, and released when replaced.
@@ -104,6 +101,14 @@ internal sealed class LbfgsOptimizer : IDisposable
         }
 
         _image.add_(direction.view_as(_image), stepSize);
+    }
+
+    /// <summary>Forgets everything: the next step is a first step from wherever the image now is.</summary>
+    public void Restart()
+    {
+        ClearHistory();
+        _acceptedLoss = null;
+        _retreats = 0;
     }
 
     public void Dispose() => ClearHistory();

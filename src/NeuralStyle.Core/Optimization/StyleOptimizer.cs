@@ -12,7 +12,10 @@ namespace NeuralStyle;
 /// [0, 1].
 /// </summary>
 /// <remarks>
-/// Targets are computed once, in the constructor, without gradient tracking. Every tensor an
+/// Targets are computed once, in the constructor, without gradient tracking. The optimiser also
+/// keeps the image with the lowest loss measured so far: the last step of a run has not been
+/// measured, and an L-BFGS step can overshoot, so call <see cref="KeepBestImage"/> after the last
+/// <see cref="Step"/> to end on an image whose loss is known. Every tensor an
 /// iteration creates is released before <see cref="Step"/> returns, so memory does not grow with
 /// the number of iterations. Not thread-safe: use an instance from one thread at a time (dispose
 /// scopes and no_grad are per thread).
@@ -25,7 +28,9 @@ public sealed class StyleOptimizer : IDisposable
     private readonly LbfgsOptimizer? _lbfgs;
     private readonly double _averagingDecay;
     private readonly Tensor? _average;
+    private readonly Tensor _bestImage;
     private double _averageWeight;
+    private LossTerms? _bestLosses;
     private bool _disposed;
 
     /// <summary>Prepares the targets and the optimiser for one style image.</summary>
@@ -33,10 +38,10 @@ public sealed class StyleOptimizer : IDisposable
     /// <param name="content">The content image, NCHW 1×3×H×W in [0, 1], on the extractor's device.</param>
     /// <param name="style">The style image, NCHW 1×3×H'×W' in [0, 1] (any size).</param>
     /// <param name="initialImage">Where to start, the same size as <paramref name="content"/>; copied.</param>
-    /// <param name="options">Weights, layers and optimiser settings; the image inputs in it are not used here.</param>
+    /// <param name="settings">The loss's layers and weights, and the optimiser.</param>
     /// <exception cref="ArgumentException">A tensor has the wrong shape or a layer is unknown.</exception>
-    public StyleOptimizer(IFeatureExtractor extractor, Tensor content, Tensor style, Tensor initialImage, StyleTransferOptions options)
-        : this(extractor, content, [new StyleTensor(style)], initialImage, options)
+    public StyleOptimizer(IFeatureExtractor extractor, Tensor content, Tensor style, Tensor initialImage, StyleOptimizerSettings settings)
+        : this(extractor, content, [new StyleTensor(style)], initialImage, settings)
     {
     }
 
@@ -45,44 +50,47 @@ public sealed class StyleOptimizer : IDisposable
     /// <param name="content">The content image, NCHW 1×3×H×W in [0, 1], on the extractor's device.</param>
     /// <param name="styles">The style images with their blend weights and, for all or none of them, masks of H×W.</param>
     /// <param name="initialImage">Where to start, the same size as <paramref name="content"/>; copied.</param>
-    /// <param name="options">Weights, layers and optimiser settings; the image inputs in it are not used here.</param>
+    /// <param name="settings">The loss's layers and weights, and the optimiser.</param>
     /// <exception cref="ArgumentException">A tensor has the wrong shape, a layer is unknown, or only some styles have masks.</exception>
-    public StyleOptimizer(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, Tensor initialImage, StyleTransferOptions options)
+    public StyleOptimizer(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, Tensor initialImage, StyleOptimizerSettings settings)
     {
         Guard.NotNull(extractor);
         Guard.NotNull(content);
         Guard.NotNull(styles);
         Guard.NotNull(initialImage);
-        Guard.NotNull(options);
+        Guard.NotNull(settings);
+        settings.Validate();
         RequireShapes(content, styles, initialImage);
 
-        _objective = new StyleObjective(extractor, content, styles, options);
+        _objective = new StyleObjective(extractor, content, styles, settings);
         try
         {
             using (no_grad())
             {
                 _image = new Parameter(initialImage.detach().clone().clamp_(0, 1).DetachFromDisposeScope(), requires_grad: true);
+                _bestImage = _image.detach().clone().DetachFromDisposeScope();
             }
 
-            _averagingDecay = options.AveragingDecay;
+            _averagingDecay = settings.AveragingDecay;
             if (_averagingDecay > 0)
             {
                 _average = zeros_like(_image).DetachFromDisposeScope();
             }
 
-            if (options.Optimizer == OptimizerKind.Lbfgs)
+            if (settings.Optimizer == OptimizerKind.Lbfgs)
             {
-                _lbfgs = new LbfgsOptimizer(_image, options.Lbfgs.LearningRate, options.Lbfgs.HistorySize);
+                _lbfgs = new LbfgsOptimizer(_image, settings.Lbfgs.LearningRate, settings.Lbfgs.HistorySize);
             }
             else
             {
-                _adam = new AdamOptimizer(_image, options.Adam);
+                _adam = new AdamOptimizer(_image, settings.Adam);
             }
         }
         catch
         {
             _objective.Dispose();
             _image?.Dispose();
+            _bestImage?.Dispose();
             _average?.Dispose();
             throw;
         }
@@ -103,6 +111,7 @@ public sealed class StyleOptimizer : IDisposable
         var terms = new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
         Iteration++;
         ThrowIfDiverged(terms, Iteration); // before the update, so a diverged step leaves the image as it was
+        RememberIfBest(terms);
         if (_lbfgs is not null)
         {
             _lbfgs.Step(terms.Total);
@@ -123,6 +132,33 @@ public sealed class StyleOptimizer : IDisposable
         }
 
         return terms;
+    }
+
+    /// <summary>
+    /// Ends on an image whose loss is known: measures the current image (the last <see cref="Step"/>
+    /// moved it to a point nobody measured) and, if its loss is above the lowest loss measured so far,
+    /// puts back the image that had that loss. Costs one forward pass. The iterate average
+    /// (<see cref="StyleTransferOptions.AveragingDecay"/>) is left as it is.
+    /// </summary>
+    /// <returns>The loss terms of the image now held.</returns>
+    /// <exception cref="DivergenceException">The current image's loss is NaN or infinite and no earlier image was measured.</exception>
+    public LossTerms KeepBestImage()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (total, content, style, tv) = _objective.Evaluate(_image);
+        var current = new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
+        if (_bestLosses is { } best && !(current.Total <= best.Total))
+        {
+            _image.copy_(_bestImage);
+            _lbfgs?.Restart(); // Its curvature pairs and last point describe the image just discarded.
+            return best;
+        }
+
+        ThrowIfDiverged(current, Iteration);
+        RememberIfBest(current);
+        return current;
     }
 
     /// <summary>
@@ -173,8 +209,25 @@ public sealed class StyleOptimizer : IDisposable
         _adam?.Dispose();
         _lbfgs?.Dispose();
         _average?.Dispose();
+        _bestImage.Dispose();
         _image.Dispose();
         _objective.Dispose();
+    }
+
+    /// <summary>Copies the image into the best-so-far buffer when <paramref name="terms"/> (measured at it) is the lowest loss yet.</summary>
+    private void RememberIfBest(LossTerms terms)
+    {
+        if (_bestLosses is { } best && !(terms.Total < best.Total))
+        {
+            return;
+        }
+
+        using (no_grad())
+        {
+            _bestImage.copy_(_image);
+        }
+
+        _bestLosses = terms;
     }
 
     private static void RequireShapes(Tensor content, IReadOnlyList<StyleTensor> styles, Tensor initialImage)

@@ -5,9 +5,34 @@ namespace NeuralStyle;
 /// <summary>Turns the decoded inputs into the images each scale of the optimisation uses, and the result into the output.</summary>
 internal static class InputPreparation
 {
+    private const int MaximumOutputSize = 8192;
+
     /// <summary>The content scaled to the output size (up or down).</summary>
     public static RgbImage Content(RgbImage content, StyleTransferOptions options) =>
         content.ResizeToFit(options.OutputSize, allowUpscale: true);
+
+    /// <summary>Checks that the content, at the output size, is large enough on both sides for the deepest layer the options use.</summary>
+    /// <exception cref="ArgumentException">Its shorter side is too small; the message gives the sizes and the smallest output size that works.</exception>
+    public static void RequireLargeEnough(RgbImage decoded, RgbImage preparedContent, StyleTransferOptions options)
+    {
+        var deepest = options.Optimization.AllLayers.MaxBy(Vgg19Architecture.IndexOf)!;
+        var minimum = Vgg19Architecture.MinimumSide(deepest);
+        if (Math.Min(preparedContent.Width, preparedContent.Height) >= minimum)
+        {
+            return;
+        }
+
+        var longOverShort = (double)Math.Max(decoded.Width, decoded.Height) / Math.Min(decoded.Width, decoded.Height);
+        var smallestOutput = (int)Math.Ceiling(minimum * longOverShort);
+        var advice = smallestOutput <= MaximumOutputSize
+            ? $"use an OutputSize of at least {smallestOutput}, or crop the image to a less elongated shape"
+            : "crop the image to a less elongated shape";
+        Guard.ThrowArgument(
+            $"The content image is {decoded.Width} × {decoded.Height} px; at the output size ({options.OutputSize} px on its longest side) " +
+            $"it is {preparedContent.Width} × {preparedContent.Height} px, but the network's layers up to {deepest} need at least {minimum} px " +
+            $"on each side: {advice}.",
+            nameof(StyleTransferOptions.Content));
+    }
 
     /// <summary>The prepared content scaled down to one scale of the schedule.</summary>
     public static RgbImage ContentAt(RgbImage preparedContent, int size) => preparedContent.ResizeToFit(size);

@@ -3,25 +3,15 @@ using System.Runtime.InteropServices;
 namespace NeuralStyle;
 
 /// <summary>
-/// Tunes glibc's malloc for libtorch's large, short-lived buffers, and hands freed memory back to
-/// the system after a run.
+/// glibc malloc's process-wide tuning for libtorch's large, short-lived buffers (see
+/// <see cref="ProcessTuning.TuneNativeAllocator"/>), applied only when an app asks for it.
 /// </summary>
 /// <remarks>
-/// <para>
-/// By default glibc serves every allocation above 32 MB (and, until its dynamic threshold has
-/// grown, above 128 KB) with a fresh mmap and gives it back with munmap when freed. A 512 px
-/// iteration allocates and frees activations of up to 50 MB dozens of times, so each iteration
-/// paid for new mappings and for the kernel zeroing their pages: about a fifth of a run's CPU
-/// time was system time, and a 512 px iteration took 1.7–2.4 times as long, a 1024 px one 2.7
-/// times (measured with the benchmark; docs/performance.md). Raising the mmap threshold and the
-/// trim threshold to 1 GiB lets freed buffers be reused from the heap.
-/// </para>
-/// <para>
-/// This is process-wide, so it is done once, only on Linux with glibc, only when the process has
-/// not set its own malloc tuning (<c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c> or
-/// <c>GLIBC_TUNABLES</c>), and not when <c>NEURALSTYLE_MALLOC_TUNING=0</c>. Memory freed during a
-/// run stays with the process until the run ends, when <see cref="ReleaseFreeMemory"/> returns it.
-/// </para>
+/// By default glibc serves allocations above its mmap threshold (128 KB, growing dynamically up to
+/// 32 MB) with a fresh mmap and returns them with munmap when freed. An iteration allocates and frees
+/// activations of tens of megabytes many times, so without the tuning each iteration pays for new
+/// mappings and for the kernel zeroing their pages. Raising the mmap and trim thresholds to 1 GiB
+/// lets freed buffers be reused from the heap.
 /// </remarks>
 internal static class NativeAllocator
 {
@@ -32,21 +22,20 @@ internal static class NativeAllocator
 
     private static readonly Lazy<bool> Tuned = new(TryTune, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Whether the tuning is in effect in this process (applies it on first use).</summary>
-    public static bool IsTuned => Tuned.Value;
+    /// <summary>Whether the tuning has been applied in this process.</summary>
+    public static bool IsTuned => Tuned.IsValueCreated && Tuned.Value;
 
-    /// <summary>Applies the tuning once, where it applies; does nothing otherwise.</summary>
-    public static void Configure() => _ = Tuned.Value;
+    /// <summary>Applies the tuning once, where it applies; returns whether it is in effect.</summary>
+    public static bool Tune() => Tuned.Value;
 
-    /// <summary>Returns the free memory the tuning kept to the system (after a run).</summary>
+    /// <summary>Returns the free memory the tuning kept to the system.</summary>
     public static void ReleaseFreeMemory()
     {
-        if (Tuned.Value)
+        if (IsTuned)
         {
             _ = malloc_trim(0);
         }
     }
-
     private static bool TryTune()
     {
         if (!OperatingSystem.IsLinux()

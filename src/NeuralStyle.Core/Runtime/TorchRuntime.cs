@@ -45,7 +45,6 @@ internal static class TorchRuntime
     {
         try
         {
-            NativeAllocator.Configure(); // Before libtorch allocates anything.
             torch.InitializeDeviceType(DeviceType.CPU);
             return null;
         }

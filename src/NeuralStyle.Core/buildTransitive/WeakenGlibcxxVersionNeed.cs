@@ -5,12 +5,11 @@
 // libstdc++) for one symbol, std::ios_base_library_init(), that it never calls. Debian 12 and
 // Ubuntu 22.04 ship libstdc++ with GLIBCXX_3.4.30, so the dynamic loader refuses the library and
 // torch cannot start. Marking that one version need VER_FLG_WEAK tells the loader to accept a
-// libstdc++ without it (glibc then only warns under LD_DEBUG). The task edits the copy in the
-// build or publish output, never the NuGet cache, and only when the system libstdc++ lacks the
-// version (or when forced).
+// libstdc++ without it; where libstdc++ has the version the flag changes nothing. So every Linux
+// copy in a build or publish output is patched, whatever machine builds it. The task replaces the
+// output copy by a rename and never writes to the NuGet cache.
 #nullable enable
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using Microsoft.Build.Framework;
@@ -18,7 +17,7 @@ using Microsoft.Build.Utilities;
 
 namespace NeuralStyle.Build
 {
-    /// <summary>Marks the GLIBCXX_3.4.32 version need of libLibTorchSharp.so weak where the system lacks it.</summary>
+    /// <summary>Marks the GLIBCXX_3.4.32 version need of libLibTorchSharp.so weak in a build or publish output.</summary>
     public sealed class WeakenGlibcxxVersionNeed : Microsoft.Build.Utilities.Task
     {
         /// <summary>The version whose need is made weak.</summary>
@@ -28,27 +27,9 @@ namespace NeuralStyle.Build
         [Required]
         public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
 
-        /// <summary>Patch even when the system libstdc++ defines the version.</summary>
-        public bool Force { get; set; }
-
         /// <inheritdoc />
         public override bool Execute()
         {
-            if (Files.Length == 0)
-            {
-                return true;
-            }
-
-            if (!Force)
-            {
-                var libstdcxx = ElfVersions.FindSystemLibStdCxx();
-                if (libstdcxx != null && ElfVersions.DefinesVersion(File.ReadAllBytes(libstdcxx), VersionName))
-                {
-                    Log.LogMessage(MessageImportance.Low, "NeuralStyle: {0} defines {1}; libLibTorchSharp.so is left as it is.", libstdcxx, VersionName);
-                    return true;
-                }
-            }
-
             foreach (var item in Files)
             {
                 var path = item.ItemSpec;
@@ -61,12 +42,12 @@ namespace NeuralStyle.Build
                 var outcome = ElfVersions.MarkVersionNeedWeak(bytes, VersionName);
                 if (outcome == WeakenOutcome.Patched)
                 {
-                    // Write beside and rename: never edits a file that another path hard-links to.
-                    var temporary = path + ".neuralstyle.tmp";
-                    File.WriteAllBytes(temporary, bytes);
-                    File.Copy(temporary, path, true);
-                    File.Delete(temporary);
-                    Log.LogMessage(MessageImportance.Normal, "NeuralStyle: marked the {0} version need of {1} weak so that it loads with this system's libstdc++.", VersionName, path);
+                    Replace(path, bytes);
+                    Log.LogMessage(MessageImportance.Normal, "NeuralStyle: marked the {0} version need of {1} weak so that it loads on Debian 12 and Ubuntu 22.04.", VersionName, path);
+                }
+                else if (outcome == WeakenOutcome.Malformed)
+                {
+                    Log.LogWarning("NeuralStyle: {0} is not a well-formed 64-bit ELF library; it was left as it is and may not load on systems older than GCC 13's libstdc++.", path);
                 }
                 else
                 {
@@ -75,6 +56,26 @@ namespace NeuralStyle.Build
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Writes the patched bytes beside <paramref name="path"/> and renames them over it: the path
+        /// then names a new file, and any other path hard-linked to the old one (a NuGet cache entry)
+        /// keeps the original bytes.
+        /// </summary>
+        internal static void Replace(string path, byte[] bytes)
+        {
+            var temporary = path + ".neuralstyle.tmp";
+            File.WriteAllBytes(temporary, bytes);
+            try
+            {
+                File.Replace(temporary, path, null); // A rename on Unix; File.Move's overwrite overload is missing on .NET Framework's MSBuild.
+            }
+            catch
+            {
+                File.Delete(temporary);
+                throw;
+            }
         }
     }
 
@@ -90,193 +91,189 @@ namespace NeuralStyle.Build
         /// <summary>The file needs no such version; nothing changed.</summary>
         NotNeeded,
 
-        /// <summary>Not a 64-bit little-endian ELF file, or malformed; nothing changed.</summary>
-        NotElf64,
+        /// <summary>Not a 64-bit little-endian ELF file, or an offset or count in it points outside the file; nothing changed.</summary>
+        Malformed,
     }
 
-    /// <summary>Reads and edits GNU symbol versioning sections of 64-bit little-endian ELF files.</summary>
+    /// <summary>
+    /// Reads and edits the GNU version needs (SHT_GNU_verneed) of 64-bit little-endian ELF files.
+    /// Every offset and count read from the file is checked against its length before use.
+    /// </summary>
     public static class ElfVersions
     {
-        private const uint ShtGnuVerdef = 0x6ffffffd;
         private const uint ShtGnuVerneed = 0x6ffffffe;
         private const ushort VerFlgWeak = 0x2;
+        private const int VerneedSize = 16;
+        private const int VernauxSize = 16;
 
         /// <summary>Sets VER_FLG_WEAK on the Vernaux entry named <paramref name="versionName"/>, in place.</summary>
         public static WeakenOutcome MarkVersionNeedWeak(byte[] elf, string versionName)
         {
-            var sections = ReadSections(elf);
-            if (sections == null)
+            try
             {
-                return WeakenOutcome.NotElf64;
-            }
-
-            foreach (var section in sections)
-            {
-                if (section.Type != ShtGnuVerneed)
+                var flagsOffset = FindVersionNeedFlags(new Reader(elf), versionName);
+                if (flagsOffset < 0)
                 {
-                    continue;
+                    return WeakenOutcome.NotNeeded;
                 }
 
-                var strings = sections[(int)section.Link];
-                long need = section.Offset;
-                for (var i = 0u; i < section.Info; i++)
+                var flags = (ushort)(elf[flagsOffset] | (elf[flagsOffset + 1] << 8));
+                if ((flags & VerFlgWeak) != 0)
                 {
-                    var count = U16(elf, need + 2);
-                    long aux = need + U32(elf, need + 8);
-                    for (var j = 0; j < count; j++)
-                    {
-                        var name = ReadString(elf, strings.Offset + U32(elf, aux + 8));
-                        if (name == versionName)
-                        {
-                            var flags = U16(elf, aux + 4);
-                            if ((flags & VerFlgWeak) != 0)
-                            {
-                                return WeakenOutcome.AlreadyWeak;
-                            }
-
-                            var patched = (ushort)(flags | VerFlgWeak);
-                            elf[aux + 4] = (byte)patched;
-                            elf[aux + 5] = (byte)(patched >> 8);
-                            return WeakenOutcome.Patched;
-                        }
-
-                        aux += U32(elf, aux + 12);
-                    }
-
-                    need += U32(elf, need + 12);
+                    return WeakenOutcome.AlreadyWeak;
                 }
-            }
 
-            return WeakenOutcome.NotNeeded;
+                var patched = (ushort)(flags | VerFlgWeak);
+                elf[flagsOffset] = (byte)patched;
+                elf[flagsOffset + 1] = (byte)(patched >> 8);
+                return WeakenOutcome.Patched;
+            }
+            catch (MalformedElfException)
+            {
+                return WeakenOutcome.Malformed;
+            }
         }
 
-        /// <summary>Whether the Vernaux entry named <paramref name="versionName"/> carries VER_FLG_WEAK; null if there is none.</summary>
-        public static bool? IsVersionNeedWeak(byte[] elf, string versionName)
+        /// <summary>The file offset of the vna_flags field of the need named <paramref name="versionName"/>, or -1.</summary>
+        private static long FindVersionNeedFlags(Reader elf, string versionName)
         {
-            var copy = (byte[])elf.Clone();
-            var outcome = MarkVersionNeedWeak(copy, versionName);
-            return outcome == WeakenOutcome.AlreadyWeak ? true : outcome == WeakenOutcome.Patched ? false : (bool?)null;
-        }
-
-        /// <summary>Whether a shared library's version definitions (SHT_GNU_verdef) include <paramref name="versionName"/>.</summary>
-        public static bool DefinesVersion(byte[] elf, string versionName)
-        {
-            var sections = ReadSections(elf);
-            if (sections == null)
+            if (elf.Length < 64 || elf.U8(0) != 0x7f || elf.U8(1) != 'E' || elf.U8(2) != 'L' || elf.U8(3) != 'F' || elf.U8(4) != 2 || elf.U8(5) != 1)
             {
-                return false;
+                throw new MalformedElfException();
             }
 
-            foreach (var section in sections)
+            var tableOffset = (long)elf.U64(0x28);
+            var entrySize = elf.U16(0x3A);
+            var count = elf.U16(0x3C);
+            if (entrySize < 64)
             {
-                if (section.Type != ShtGnuVerdef)
-                {
-                    continue;
-                }
-
-                var strings = sections[(int)section.Link];
-                long def = section.Offset;
-                for (var i = 0u; i < section.Info; i++)
-                {
-                    long aux = def + U32(elf, def + 12);
-                    if (ReadString(elf, strings.Offset + U32(elf, aux)) == versionName)
-                    {
-                        return true;
-                    }
-
-                    def += U32(elf, def + 16);
-                }
+                throw new MalformedElfException();
             }
 
-            return false;
-        }
-
-        /// <summary>The libstdc++.so.6 the dynamic loader would most likely pick, or null.</summary>
-        public static string? FindSystemLibStdCxx()
-        {
-            var folders = new List<string>();
-            var fromEnvironment = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
-            if (!string.IsNullOrEmpty(fromEnvironment))
-            {
-                folders.AddRange(fromEnvironment!.Split(':'));
-            }
-
-            folders.AddRange(new[] { "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib" });
-            foreach (var folder in folders)
-            {
-                var candidate = Path.Combine(folder, "libstdc++.so.6");
-                if (folder.Length > 0 && File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            return null;
-        }
-
-        private static Section[]? ReadSections(byte[] elf)
-        {
-            if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F' || elf[4] != 2 || elf[5] != 1)
-            {
-                return null;
-            }
-
-            var tableOffset = (long)U64(elf, 0x28);
-            var entrySize = U16(elf, 0x3A);
-            var count = U16(elf, 0x3C);
-            if (entrySize < 64 || tableOffset <= 0 || tableOffset + ((long)entrySize * count) > elf.Length)
-            {
-                return null;
-            }
-
-            var sections = new Section[count];
             for (var i = 0; i < count; i++)
             {
-                var header = tableOffset + ((long)i * entrySize);
-                sections[i] = new Section(U32(elf, header + 4), (long)U64(elf, header + 24), U32(elf, header + 40), U32(elf, header + 44));
-                if (sections[i].Link >= count && (sections[i].Type == ShtGnuVerneed || sections[i].Type == ShtGnuVerdef))
+                var header = elf.Checked(tableOffset + ((long)i * entrySize), 64);
+                if (elf.U32(header + 4) != ShtGnuVerneed)
                 {
-                    return null;
+                    continue;
+                }
+
+                var link = elf.U32(header + 40);
+                if (link >= count)
+                {
+                    throw new MalformedElfException();
+                }
+
+                var strings = (long)elf.U64(elf.Checked(tableOffset + ((long)link * entrySize), 64) + 24);
+                var found = FindInVerneedSection(elf, (long)elf.U64(header + 24), (long)elf.U64(header + 32), elf.U32(header + 44), strings, versionName);
+                if (found >= 0)
+                {
+                    return found;
                 }
             }
 
-            return sections;
+            return -1;
         }
 
-        private static string ReadString(byte[] elf, long offset)
+        /// <summary>Walks one SHT_GNU_verneed section: <paramref name="needCount"/> Verneed entries, each with its chain of Vernaux entries.</summary>
+        private static long FindInVerneedSection(Reader elf, long start, long size, uint needCount, long strings, string versionName)
         {
-            var end = offset;
-            while (end < elf.Length && elf[end] != 0)
+            var end = elf.Checked(start, size) + size;
+            var need = start;
+            for (var i = 0u; i < needCount; i++)
             {
-                end++;
+                elf.CheckedWithin(need, VerneedSize, end);
+                var auxCount = elf.U16(need + 2);
+                var aux = need + elf.U32(need + 8);
+                for (var j = 0; j < auxCount; j++)
+                {
+                    elf.CheckedWithin(aux, VernauxSize, end);
+                    if (elf.String(strings + elf.U32(aux + 8)) == versionName)
+                    {
+                        return aux + 4;
+                    }
+
+                    var nextAux = elf.U32(aux + 12);
+                    if (nextAux == 0)
+                    {
+                        break;
+                    }
+
+                    aux += nextAux;
+                }
+
+                var nextNeed = elf.U32(need + 12);
+                if (nextNeed == 0)
+                {
+                    break;
+                }
+
+                need += nextNeed;
             }
 
-            return Encoding.ASCII.GetString(elf, (int)offset, (int)(end - offset));
+            return -1;
         }
 
-        private static ushort U16(byte[] b, long o) => (ushort)(b[o] | (b[o + 1] << 8));
-
-        private static uint U32(byte[] b, long o) => (uint)(b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24));
-
-        private static ulong U64(byte[] b, long o) => U32(b, o) | ((ulong)U32(b, o + 4) << 32);
-
-        private readonly struct Section
+        /// <summary>Little-endian reads that throw <see cref="MalformedElfException"/> instead of reading outside the file.</summary>
+        private readonly struct Reader
         {
-            public Section(uint type, long offset, uint link, uint info)
+            private readonly byte[] _bytes;
+
+            public Reader(byte[] bytes) => _bytes = bytes;
+
+            public long Length => _bytes.Length;
+
+            /// <summary>Returns <paramref name="offset"/> if <paramref name="length"/> bytes from it lie inside the file.</summary>
+            public long Checked(long offset, long length) => CheckedWithin(offset, length, _bytes.Length);
+
+            /// <summary>Returns <paramref name="offset"/> if <paramref name="length"/> bytes from it lie before <paramref name="end"/> and inside the file.</summary>
+            public long CheckedWithin(long offset, long length, long end)
             {
-                Type = type;
-                Offset = offset;
-                Link = link;
-                Info = info;
+                if (offset < 0 || length < 0 || end > _bytes.Length || offset > end - length)
+                {
+                    throw new MalformedElfException();
+                }
+
+                return offset;
             }
 
-            public uint Type { get; }
+            public byte U8(long offset) => _bytes[Checked(offset, 1)];
 
-            public long Offset { get; }
+            public ushort U16(long offset)
+            {
+                var o = Checked(offset, 2);
+                return (ushort)(_bytes[o] | (_bytes[o + 1] << 8));
+            }
 
-            public uint Link { get; }
+            public uint U32(long offset)
+            {
+                var o = Checked(offset, 4);
+                return (uint)(_bytes[o] | (_bytes[o + 1] << 8) | (_bytes[o + 2] << 16) | (_bytes[o + 3] << 24));
+            }
 
-            public uint Info { get; }
+            public ulong U64(long offset) => U32(offset) | ((ulong)U32(offset + 4) << 32);
+
+            /// <summary>The NUL-terminated ASCII string at <paramref name="offset"/>; one without its NUL inside the file is malformed.</summary>
+            public string String(long offset)
+            {
+                var start = Checked(offset, 1);
+                var end = start;
+                while (end < _bytes.Length && _bytes[end] != 0)
+                {
+                    end++;
+                }
+
+                if (end == _bytes.Length)
+                {
+                    throw new MalformedElfException();
+                }
+
+                return Encoding.ASCII.GetString(_bytes, (int)start, (int)(end - start));
+            }
+        }
+
+        private sealed class MalformedElfException : Exception
+        {
         }
     }
 }

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using NeuralStyle.Imaging;
+using static TorchSharp.torch;
+
+namespace NeuralStyle;
+
+/// <summary>
+/// The tensor work of one <see cref="StyleTransfer"/> run, all on one thread (dispose scopes and
+/// no_grad are per thread): each scale of the schedule in turn, each starting from the upscaled
+/// result of the one before, each ending on the best image it measured.
+/// </summary>
+internal sealed class CoarseToFineRun
+{
+    private readonly StyleTransferOptions _options;
+    private readonly RunInputs _inputs;
+    private readonly IProgress<StyleTransferProgress>? _progress;
+    private readonly CancellationToken _cancellationToken;
+
+    public CoarseToFineRun(StyleTransferOptions options, RunInputs inputs, IProgress<StyleTransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        _options = options;
+        _inputs = inputs;
+        _progress = progress;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>Runs every scale and returns the output-size image with its losses.</summary>
+    /// <exception cref="ComputeMemoryException">libtorch could not allocate the memory a scale needs.</exception>
+    public RunOutcome Run(string weightsPath)
+    {
+        var deepest = _options.Optimization.AllLayers.MaxBy(Vgg19Architecture.IndexOf)!;
+        using var extractor = Vgg19FeatureExtractor.FromFile(weightsPath, _options.Device, deepest, _options.Pooling, _options.Precision);
+        var content = _inputs.Content;
+        var schedule = ScaleSchedule.For(
+            _options,
+            (double)Math.Min(content.Width, content.Height) / Math.Max(content.Width, content.Height),
+            Vgg19Architecture.MinimumSide(deepest));
+        var clock = Stopwatch.StartNew();
+        var pace = new RunPace(schedule, content);
+        var history = new List<LossTerms>(schedule.TotalIterations);
+        StyleOptimizer? previous = null;
+        Tensor? previousImage = null;
+        LossTerms finalLosses = default;
+        try
+        {
+            for (var k = 0; k < schedule.Scales.Count; k++)
+            {
+                var scale = schedule.Scales[k];
+                var scaleContent = InputPreparation.ContentAt(content, scale.Size);
+                try
+                {
+                    var optimizer = CreateOptimizer(extractor, scaleContent, scale.Size, previousImage);
+                    if (previous is not null)
+                    {
+                        optimizer.ContinueFrom(previous);
+                        previous.Dispose();
+                    }
+
+                    previous = optimizer;
+                    for (var i = 1; i <= scale.Iterations; i++)
+                    {
+                        _cancellationToken.ThrowIfCancellationRequested();
+                        history.Add(optimizer.Step());
+                        pace.Done(k);
+                        Report(history, schedule, k, scaleContent, clock.Elapsed, pace.Remaining(clock.Elapsed), optimizer);
+                    }
+
+                    finalLosses = optimizer.KeepBestImage();
+                    previousImage?.Dispose();
+                    previousImage = optimizer.CopyImage();
+                }
+                catch (ExternalException ex) when (NativeErrors.IsAllocationFailure(ex))
+                {
+                    throw NativeErrors.OutOfMemory(ex, $"a {scaleContent.Width} × {scaleContent.Height} scale in {_options.Precision}");
+                }
+            }
+
+            _cancellationToken.ThrowIfCancellationRequested();
+            return new RunOutcome(ImageTensors.ToRgbImage(previousImage!), history, finalLosses, clock.Elapsed);
+        }
+        finally
+        {
+            previous?.Dispose();
+            previousImage?.Dispose();
+        }
+    }
+
+    /// <summary>The optimiser of one scale: its targets, and its start (the previous scale's result upscaled, or the initial image).</summary>
+    private StyleOptimizer CreateOptimizer(IFeatureExtractor extractor, RgbImage scaleContent, int scaleSize, Tensor? previousImage)
+    {
+        using var scope = NewDisposeScope();
+        var device = extractor.Device;
+        var contentTensor = ImageTensors.ToTensor(scaleContent, device);
+        var styleTensors = _inputs.Styles.Select(s => new StyleTensor(
+            ImageTensors.ToTensor(InputPreparation.StyleAt(s.Image, scaleSize, _options), device),
+            s.Weight,
+            s.Mask is null ? null : tensor(InputPreparation.MaskAt(s.Mask, scaleContent.Width, scaleContent.Height), [1, 1, scaleContent.Height, scaleContent.Width]).to(device))).ToArray();
+        var start = previousImage is null ? InitialTensor(contentTensor, device) : Upscale(previousImage, contentTensor);
+        _cancellationToken.ThrowIfCancellationRequested();
+        return new StyleOptimizer(extractor, contentTensor, styleTensors, start, _options.Optimization);
+    }
+
+    private void Report(List<LossTerms> history, ScaleSchedule schedule, int scale, RgbImage scaleContent, TimeSpan elapsed, TimeSpan remaining, StyleOptimizer optimizer)
+    {
+        _progress?.Report(new StyleTransferProgress(history.Count, schedule.TotalIterations, history[^1], elapsed, remaining)
+        {
+            Scale = scale + 1,
+            ScaleCount = schedule.Scales.Count,
+            Width = scaleContent.Width,
+            Height = scaleContent.Height,
+        });
+        if (_options.IntermediateImage is { } callback && _options.IntermediateImageInterval > 0 && history.Count % _options.IntermediateImageInterval == 0)
+        {
+            callback(history.Count, optimizer.ToRgbImage());
+        }
+    }
+
+    /// <summary>The previous scale's result resized (bicubic) to the next scale's size, clamped to [0, 1].</summary>
+    private static Tensor Upscale(Tensor image, Tensor like) =>
+        nn.functional.interpolate(image, [like.shape[2], like.shape[3]], mode: InterpolationMode.Bicubic, align_corners: false).clamp_(0, 1);
+
+    private Tensor InitialTensor(Tensor content, Device device)
+    {
+        switch (_options.Initialization.Kind)
+        {
+            case InitialImageKind.Noise:
+                using (var generator = new Generator((ulong)_inputs.Seed, device))
+                {
+                    return rand(content.shape, ScalarType.Float32, device, false, generator);
+                }
+
+            case InitialImageKind.Image:
+                return ImageTensors.ToTensor(_inputs.Initial!.Resize((int)content.shape[3], (int)content.shape[2]), device);
+            default:
+                return content.clone();
+        }
+    }
+}

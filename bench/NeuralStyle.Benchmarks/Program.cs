@@ -10,6 +10,9 @@ using static TorchSharp.torch;
 //                               [--contenders lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16]
 //                               [--seed-objective V]   (reuse the seed's final value from an earlier run; needs NEURALSTYLE_TEST_IMAGES too)
 // Needs NEURALSTYLE_VGG19_WEIGHTS. Prints a table and writes a JSON file of the results.
+// The benchmark measures what an app that opts into the process-wide allocator tuning gets (as the CLI does).
+ProcessTuning.TuneNativeAllocator();
+
 var sizes = Arg("--sizes", "128,256,512,1024").Split(',').Select(int.Parse).ToArray();
 var iterations = int.Parse(Arg("--iterations", "5"));
 var outFolder = Arg("--out", Path.Combine("bench", "results"));

@@ -100,6 +100,25 @@ public class StyleOptimizerTests
     }
 
     [SkippableFact]
+    public void Keep_best_image_ends_on_the_lowest_measured_loss_and_that_loss_is_the_image_s()
+    {
+        var extractor = SharedExtractor.Get();
+        using var content = rand([1, 3, 32, 32], generator: new Generator(9));
+        using var style = rand([1, 3, 32, 32], generator: new Generator(10));
+        var settings = new StyleOptimizerSettings { Lbfgs = new LbfgsSettings { LearningRate = 30 } };
+        using var optimizer = new StyleOptimizer(extractor, content, style, content, settings);
+        var measured = Enumerable.Range(0, 6).Select(_ => optimizer.Step().Total).ToArray();
+
+        var kept = optimizer.KeepBestImage();
+
+        Assert.True(kept.Total <= measured.Min(), $"kept {kept.Total:E4}, best measured {measured.Min():E4}");
+        // Measured independently: a fresh optimiser's first Step reports the loss of its start image.
+        using var image = optimizer.CopyImage();
+        using var check = new StyleOptimizer(extractor, content, style, image, settings);
+        Assert.Equal(kept.Total, check.Step().Total, 1e-3 * kept.Total);
+    }
+
+    [SkippableFact]
     public void Mismatched_initial_image_is_an_argument_error()
     {
         var extractor = SharedExtractor.Get();

@@ -3,7 +3,7 @@ namespace NeuralStyle;
 /// <summary>The optimiser that updates the image.</summary>
 public enum OptimizerKind
 {
-    /// <summary>Adam (first-order; the seed's choice).</summary>
+    /// <summary>Adam (first-order; the TensorFlow tutorial's choice).</summary>
     Adam,
 
     /// <summary>

@@ -12,10 +12,9 @@ namespace NeuralStyle;
 /// Autograd's own backward for <c>F.bmm(Fᵀ)</c> does two products (one per factor), adds a
 /// transposed result into a contiguous one, and uses the BLAS kernel for a C × C by C × (H·W)
 /// product, which runs at a tenth of the machine's rate for C = 64 here. This backward does one
-/// product, through the convolution kernels (oneDNN on CPU). At 512 × 384 px the Gram matrices of
-/// the five style layers, forward and backward, took 284 ms with autograd's backward and 104 ms with
-/// this one in float32 (170 and 55 ms in bfloat16). The gradient is exact for any use of G, not only
-/// for losses that are symmetric in it.
+/// product, through the convolution kernels (oneDNN on CPU), and takes about a third of the time
+/// (docs/performance.md). The gradient is exact for any use of G, not only for losses that are
+/// symmetric in it.
 /// </remarks>
 internal sealed class GramMatrixFunction : autograd.SingleTensorFunction<GramMatrixFunction>
 {

@@ -95,7 +95,7 @@ public static class LossFunctions
 
     /// <summary>
     /// Style loss over several layers: Σₗ wₗ · mean((Gₗ − Aₗ)²). With every wₗ = 1/L this is the mean
-    /// over layers (the seed's and the golden reference's definition).
+    /// over layers (the TensorFlow tutorial's and the golden reference's definition).
     /// </summary>
     /// <param name="grams">The optimised image's Gram matrices, one per layer.</param>
     /// <param name="targetGrams">The style Gram matrices, in the same order.</param>

@@ -7,7 +7,7 @@ namespace NeuralStyle;
 /// <summary>
 /// VGG19's convolutional layers with the Keras ImageNet weights, exactly as Keras builds them
 /// (3×3 convolutions with "same" zero padding, ReLU after each, 2×2 max pooling with stride 2 after
-/// each block, or rescaled average pooling if asked), with Keras' "caffe" preprocessing inside: RGB in [0, 1] → BGR × 255 − mean.
+/// each block, or rescaled average pooling if asked), with Keras' "caffe" preprocessing inside: RGB in [0, 1] becomes BGR × 255 − mean.
 /// </summary>
 /// <remarks>
 /// The network is truncated after the deepest layer it was loaded for, and its weights are frozen:
@@ -160,10 +160,9 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
         {
             // Channels-last strides (NHWC in memory, the shape stays NCHW) for bfloat16 only: oneDNN's
             // bfloat16 kernels then read and write the activations as they are, where with NCHW every
-            // convolution's input and output went through a reorder to and from its blocked layout,
-            // and libtorch's max pooling has a vectorised channels-last kernel. Measured at 512 px:
-            // a bfloat16 iteration 628–802 ms → 531–613 ms. Float32 got slower with it (1110–1330 →
-            // 1240–1820 ms), so float32 stays NCHW.
+            // convolution's input and output goes through a reorder to and from its blocked layout,
+            // and libtorch's max pooling has a vectorised channels-last kernel. Float32 is slower
+            // channels-last, so it stays NCHW (docs/performance.md has the measurements).
             x = x.to(ScalarType.BFloat16).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         }
 

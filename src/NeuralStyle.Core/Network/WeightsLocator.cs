@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 namespace NeuralStyle;
 
 /// <summary>
-/// Finds the VGG19 weights: an explicit path → <c>NEURALSTYLE_VGG19_WEIGHTS</c> → the user's cache
-/// folder → a download of the official Keras file (or of <c>NEURALSTYLE_VGG19_URL</c>, a mirror),
+/// Finds the VGG19 weights: an explicit path, then <c>NEURALSTYLE_VGG19_WEIGHTS</c>, then the user's
+/// cache folder, then a download of the official Keras file (or of <c>NEURALSTYLE_VGG19_URL</c>, a mirror),
 /// checked against the MD5 Keras uses (or <c>NEURALSTYLE_VGG19_MD5</c>) and written atomically into the cache.
 /// </summary>
 internal static class WeightsLocator

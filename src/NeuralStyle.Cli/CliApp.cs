@@ -142,7 +142,7 @@ internal static class CliApp
         return LiveProgress.RunAsync(options, stderr, cancellationToken);
     }
 
-    /// <summary>With --save-every N: out.png → out_0100.png beside it every N iterations.</summary>
+    /// <summary>With --save-every N: out_0100.png (for out.png) beside the output every N iterations.</summary>
     private static StyleTransferOptions WithIntermediateSaves(StyleTransferOptions options, int every)
     {
         if (every == 0)

@@ -36,7 +36,7 @@ internal static class CliErrors
 
     /// <summary>
     /// The first line of the message, without .NET's " (Parameter 'X')" suffix, and with a leading
-    /// library option name replaced by its command-line option ("OutputSize must be …" → "--size must be …").
+    /// library option name replaced by its command-line option ("OutputSize must be …" becomes "--size must be …").
     /// </summary>
     public static string Message(Exception ex)
     {

@@ -23,7 +23,7 @@ internal static class ValueParsers
 
     public static double? Double(ArgumentResult result) => Double(result, result.Tokens[0].Value);
 
-    /// <summary>"0.7,0.3" → [0.7, 0.3].</summary>
+    /// <summary>"0.7,0.3" gives [0.7, 0.3].</summary>
     public static double[]? Doubles(ArgumentResult result)
     {
         var values = new List<double>();
@@ -40,7 +40,7 @@ internal static class ValueParsers
         return values.ToArray();
     }
 
-    /// <summary>"block1_conv1,block2_conv1:0.5" → layers with weights (1 when not given).</summary>
+    /// <summary>"block1_conv1,block2_conv1:0.5" gives layers with weights (1 when not given).</summary>
     public static IReadOnlyList<LayerWeight>? Layers(ArgumentResult result)
     {
         var layers = new List<LayerWeight>();

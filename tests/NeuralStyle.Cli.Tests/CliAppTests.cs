@@ -76,11 +76,17 @@ public sealed class CliAppTests : IDisposable
     public async Task Cancelled_run_exits_130_and_writes_nothing()
     {
         var (content, style, weights) = RealInputs();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        using var cts = new CancellationTokenSource();
+        using var stdout = new CancelOnFirstLine(cts); // Ctrl+C as the first iteration is reported
 
-        var code = await Run(cts.Token, content, style, "-o", Path.Combine(_folder, "out.png"), "--size", "64", "--iterations", "100000", "--weights", weights, "--quiet");
+        var code = await CliApp.RunAsync(
+            [content, style, "-o", Path.Combine(_folder, "out.png"), "--size", "64", "--iterations", "100000", "--weights", weights, "--json"],
+            stdout,
+            _stderr,
+            cts.Token);
 
         Assert.Equal(130, code);
+        Assert.Single(Lines(stdout));
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
     }
 
@@ -105,6 +111,16 @@ public sealed class CliAppTests : IDisposable
 
     private static string[] Lines(StringWriter writer) =>
         writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Cancels the token once the first line has been written.</summary>
+    private sealed class CancelOnFirstLine(CancellationTokenSource cancellation) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            cancellation.Cancel();
+        }
+    }
 
     private static (string Content, string Style, string Weights) RealInputs()
     {

@@ -54,7 +54,7 @@ public static class ColorMatching
     }
 
     /// <summary>The per-channel mean and the 3×3 covariance (divided by N) of planar RGB data.</summary>
-    internal static (double[] Mean, double[,] Covariance) Moments(ReadOnlySpan<float> planes)
+    private static (double[] Mean, double[,] Covariance) Moments(ReadOnlySpan<float> planes)
     {
         var n = planes.Length / 3;
         var mean = new double[3];

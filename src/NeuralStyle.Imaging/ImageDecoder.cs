@@ -17,6 +17,11 @@ internal static class ImageDecoder
             throw new ImageLoadException(sourceName, "it is empty (0 bytes)");
         }
 
+        if (UnsupportedFormats.Identify(encoded) is { } format)
+        {
+            throw new ImageLoadException(sourceName, $"it is a {format} image, which is not supported; convert it to PNG, JPEG or WebP");
+        }
+
         // One copy into native memory; the codec takes ownership of the stream over it (and frees it
         // when creation fails), and the data outlives the codec.
         using var data = SKData.CreateCopy(encoded);

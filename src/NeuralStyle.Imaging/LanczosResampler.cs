@@ -10,7 +10,7 @@ internal static class LanczosResampler
 
     public static byte[] Resize(byte[] rgb, int width, int height, int newWidth, int newHeight)
     {
-        // Horizontal pass: height rows of width → newWidth, kept in float.
+        // Horizontal pass: height rows of width pixels resampled to newWidth, kept in float.
         var horizontal = new float[height * newWidth * 3];
         var columns = ComputeWeights(width, newWidth);
         for (var y = 0; y < height; y++)
@@ -34,7 +34,7 @@ internal static class LanczosResampler
             }
         }
 
-        // Vertical pass: height → newHeight, rounded and clamped to bytes.
+        // Vertical pass: height resampled to newHeight, rounded and clamped to bytes.
         var result = new byte[newWidth * newHeight * 3];
         var rows = ComputeWeights(height, newHeight);
         for (var y = 0; y < newHeight; y++)

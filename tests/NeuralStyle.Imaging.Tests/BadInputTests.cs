@@ -54,6 +54,20 @@ public class BadInputTests
         Assert.Contains("not an image", Assert.Throws<ImageLoadException>(() => RgbImage.Load(BadBytes("text"))).Reason);
     }
 
+    [Theory]
+    [InlineData("TIFF", new byte[] { 0x49, 0x49, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0 })]
+    [InlineData("TIFF", new byte[] { 0x4D, 0x4D, 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, 0, 0, 0, 0, 0, 0, 0, 0 })]
+    [InlineData("Photoshop (PSD)", new byte[] { 0x38, 0x42, 0x50, 0x53, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 })]
+    [InlineData("HEIF/HEIC", new byte[] { 0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x68, 0x65, 0x69, 0x63, 0, 0, 0, 0 })]
+    [InlineData("AVIF", new byte[] { 0, 0, 0, 0x1C, 0x66, 0x74, 0x79, 0x70, 0x61, 0x76, 0x69, 0x66, 0, 0, 0, 0 })]
+    public void A_known_but_unsupported_format_is_named_as_not_supported_rather_than_corrupt(string format, byte[] header)
+    {
+        var ex = Assert.Throws<ImageLoadException>(() => RgbImage.Load(header));
+
+        Assert.Contains($"it is a {format} image, which is not supported", ex.Message);
+        Assert.DoesNotContain("corrupt", ex.Message);
+    }
+
     [Fact]
     public void Stream_source_is_named_stream()
     {

@@ -36,15 +36,42 @@ public class ColorTests
     }
 
     [Fact]
-    public void Colour_matching_takes_the_reference_mean_and_covariance()
+    public void Colour_matching_gives_a_hand_computed_mean_and_covariance()
+    {
+        // Six reference pixels: (0.5, 0.4, 0.3) ± 0.3 in R, ± 0.15 in G, ± 0.06 in B, one axis at a
+        // time. Mean (0.5, 0.4, 0.3); variances 2·0.3²/6 = 0.03, 2·0.15²/6 = 0.0075, 2·0.06²/6 = 0.0012;
+        // no covariance between channels.
+        float[] reference =
+        [
+            0.8f, 0.2f, 0.5f, 0.5f, 0.5f, 0.5f,
+            0.4f, 0.4f, 0.55f, 0.25f, 0.4f, 0.4f,
+            0.3f, 0.3f, 0.3f, 0.3f, 0.36f, 0.24f,
+        ];
+
+        var matched = ColorMatching.MatchMeanAndCovariance(Noise(40, 30, seed: 3), reference);
+
+        var (mean, covariance) = IndependentMoments(matched);
+        Assert.Equal([0.5, 0.4, 0.3], mean.Select(m => Math.Round(m, 4)));
+        double[,] expected = { { 0.03, 0, 0 }, { 0, 0.0075, 0 }, { 0, 0, 0.0012 } };
+        for (var i = 0; i < 3; i++)
+        {
+            for (var j = 0; j < 3; j++)
+            {
+                Assert.Equal(expected[i, j], covariance[i, j], 1e-4); // The ridge (1e-5) shifts each variance by at most about that much.
+            }
+        }
+    }
+
+    [Fact]
+    public void Colour_matching_takes_a_correlated_reference_s_mean_and_covariance()
     {
         var source = Noise(40, 30, seed: 3);
         var reference = Reference(25, 20);
 
         var matched = ColorMatching.MatchMeanAndCovariance(source, reference);
 
-        var (mean, covariance) = ColorMatching.Moments(matched);
-        var (referenceMean, referenceCovariance) = ColorMatching.Moments(reference);
+        var (mean, covariance) = IndependentMoments(matched);
+        var (referenceMean, referenceCovariance) = IndependentMoments(reference);
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(referenceMean[i], mean[i], 1e-4);
@@ -66,6 +93,34 @@ public class ColorTests
         {
             Assert.Equal(source[i], matched[i], 1e-3f);
         }
+    }
+
+    /// <summary>Mean and covariance (divided by N) of planar RGB data, written here from the definitions (two passes, no shared code with the library).</summary>
+    private static (double[] Mean, double[,] Covariance) IndependentMoments(float[] planes)
+    {
+        var n = planes.Length / 3;
+        var mean = new double[3];
+        for (var c = 0; c < 3; c++)
+        {
+            mean[c] = planes.Skip(c * n).Take(n).Sum(v => (double)v) / n;
+        }
+
+        var covariance = new double[3, 3];
+        for (var i = 0; i < 3; i++)
+        {
+            for (var j = 0; j < 3; j++)
+            {
+                double sum = 0;
+                for (var p = 0; p < n; p++)
+                {
+                    sum += (planes[(i * n) + p] - mean[i]) * (planes[(j * n) + p] - mean[j]);
+                }
+
+                covariance[i, j] = sum / n;
+            }
+        }
+
+        return (mean, covariance);
     }
 
     private static float[] Noise(int width, int height, int seed)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NeuralStyle.Imaging;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -18,55 +17,46 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IDisposable
     {
         var options = SmallRun() with { OutputPath = Path.Combine(_folder, "out.png"), Iterations = 6, StartSize = 32 };
         var reference = await StyleTransfer.RunAsync(options with { OutputPath = null });
-        // The shortest of two timed runs: the cancellation points below fall inside a run, not after it.
-        var runTime = TimeSpan.MaxValue;
-        for (var i = 0; i < 2; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            await StyleTransfer.RunAsync(options with { OutputPath = null });
-            runTime = clock.Elapsed < runTime ? clock.Elapsed : runTime;
-        }
+        var totalIterations = reference.LossHistory.Count;
 
+        // Cancelled before the start, then from the progress of randomly chosen iterations (seeded):
+        // every point is inside the run, whatever the machine's speed.
         var random = new Random(7);
-        var cancelled = 0;
-        var completed = 0;
         for (var attempt = 0; attempt < 12; attempt++)
         {
             using var cts = new CancellationTokenSource();
-            var delay = attempt == 0 ? TimeSpan.Zero : runTime * random.NextDouble() * 0.9;
-            if (attempt == 0)
+            var stopAt = attempt == 0 ? 0 : random.Next(1, totalIterations + 1);
+            if (stopAt == 0)
             {
-                cts.Cancel(); // before the start
-            }
-            else
-            {
-                cts.CancelAfter(delay);
+                cts.Cancel();
             }
 
-            var task = StyleTransfer.RunAsync(options with { OverwriteOutput = true }, null, cts.Token);
-            try
+            var progress = new SynchronousProgress<StyleTransferProgress>(p =>
             {
-                await task;
-                completed++;
-                Assert.Equal(reference.Image.Pixels.ToArray(), RgbImage.Load(options.OutputPath!).Pixels.ToArray());
-                File.Delete(options.OutputPath!);
-            }
-            catch (OperationCanceledException)
-            {
-                cancelled++;
-                Assert.True(task.IsCanceled, $"attempt {attempt}: the task should end cancelled, not faulted");
-            }
+                if (p.Iteration == stopAt)
+                {
+                    cts.Cancel();
+                }
+            });
+            var task = StyleTransfer.RunAsync(options with { OverwriteOutput = true }, progress, cts.Token);
 
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+            Assert.True(task.IsCanceled, $"attempt {attempt} (iteration {stopAt}): the task should end cancelled, not faulted");
             Assert.Empty(Directory.GetFileSystemEntries(_folder));
         }
 
-        // Cancelling from inside the run: mid-iteration (from progress) and on the last iteration, just before saving.
-        foreach (var stopAt in new[] { 3, options.Iterations + 4 + 5 })
+        var completed = await StyleTransfer.RunAsync(options with { OverwriteOutput = true });
+        Assert.Equal(reference.Image.Pixels.ToArray(), RgbImage.Load(options.OutputPath!).Pixels.ToArray());
+        Assert.Equal(reference.Image.Pixels.ToArray(), completed.Image.Pixels.ToArray());
+        File.Delete(options.OutputPath!);
+
+        // Cancelling on the last iteration, just before saving, leaves nothing either.
+        foreach (var stopAt in new[] { totalIterations })
         {
             using var cts = new CancellationTokenSource();
             var progress = new SynchronousProgress<StyleTransferProgress>(p =>
             {
-                if (p.Iteration == Math.Min(stopAt, p.TotalIterations))
+                if (p.Iteration == stopAt)
                 {
                     cts.Cancel();
                 }
@@ -75,13 +65,10 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IDisposable
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
             Assert.True(task.IsCanceled);
             Assert.Empty(Directory.GetFileSystemEntries(_folder));
-            cancelled++;
         }
 
-        output.WriteLine($"{cancelled} runs cancelled, {completed} completed before their cancellation came.");
         var after = await StyleTransfer.RunAsync(options);
         Assert.Equal(reference.Image.Pixels.ToArray(), after.Image.Pixels.ToArray());
-        Assert.True(cancelled >= 6, $"only {cancelled} of the runs were cancelled");
     }
 
     [SkippableTheory]
@@ -163,27 +150,28 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IDisposable
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "measures glibc's heap");
         var options = SmallRun() with { Iterations = 1000 };
-        long liveAt200 = 0, liveAt1000 = 0, heapAt200 = 0, heapAt1000 = 0;
+        var live = new Dictionary<int, long>();
+        var heap = new Dictionary<int, long>();
         var progress = new SynchronousProgress<StyleTransferProgress>(p =>
         {
             // By 200 iterations L-BFGS's history (100 pairs) is full; from then on nothing may accumulate.
-            if (p.Iteration == 200)
+            if (p.Iteration is 200 or 600 or 1000)
             {
-                liveAt200 = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-                heapAt200 = NativeHeap.BytesInUse();
-            }
-            else if (p.Iteration == 1000)
-            {
-                liveAt1000 = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-                heapAt1000 = NativeHeap.BytesInUse();
+                live[p.Iteration] = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+                heap[p.Iteration] = NativeHeap.BytesInUse();
             }
         });
 
         await StyleTransfer.RunAsync(options, progress);
 
-        output.WriteLine($"1000 iterations: C heap in use {heapAt200 >> 20} MB at 200, {heapAt1000 >> 20} MB at 1000; live tensors {liveAt200} and {liveAt1000}.");
-        Assert.Equal(liveAt200, liveAt1000);
-        Assert.True(heapAt1000 - heapAt200 < MemoryMarginBytes, $"the C heap grew from {heapAt200 >> 20} MB to {heapAt1000 >> 20} MB");
+        output.WriteLine($"1000 iterations: C heap in use {heap[200] >> 20}, {heap[600] >> 20} and {heap[1000] >> 20} MB at 200, 600 and 1000; live tensors {live[200]}, {live[600]}, {live[1000]}.");
+        Assert.Equal(live[200], live[600]);
+        Assert.Equal(live[200], live[1000]);
+
+        // A leak grows the heap in both halves; the process's other users of the C heap (the runtime,
+        // other tests' threads) can add a one-off step in one of them, which is not a leak.
+        var growth = Math.Min(heap[600] - heap[200], heap[1000] - heap[600]);
+        Assert.True(growth < MemoryMarginBytes / 2, $"the C heap grew by {growth >> 20} MB or more in each 400 iterations");
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 
 // Usage: NeuralStyle.Benchmarks [--sizes 128,256,512,1024] [--iterations N] [--precisions float32,bfloat16] [--out bench/results]
 //        NeuralStyle.Benchmarks --precision-quality SIZE ITERATIONS   (needs NEURALSTYLE_TEST_IMAGES too)
-//        NeuralStyle.Benchmarks --time-to-quality [--size 512] [--seed-iterations 1000] [--cap 400] [--evaluate-every 5]
+//        NeuralStyle.Benchmarks --time-to-quality [--size 512] [--tutorial-iterations 1000] [--cap 400] [--evaluate-every 5]
 //                               [--contenders lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16]
-//                               [--seed-objective V]   (reuse the seed's final value from an earlier run; needs NEURALSTYLE_TEST_IMAGES too)
+//                               [--tutorial-objective V]   (reuse the tutorial's final value from an earlier run; needs NEURALSTYLE_TEST_IMAGES too)
 // Needs NEURALSTYLE_VGG19_WEIGHTS. Prints a table and writes a JSON file of the results.
 // The benchmark measures what an app that opts into the process-wide allocator tuning gets (as the CLI does).
 ProcessTuning.TuneNativeAllocator();
@@ -34,11 +34,11 @@ if (Array.IndexOf(args, "--time-to-quality") >= 0)
         weights,
         Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
         int.Parse(Arg("--size", "512")),
-        int.Parse(Arg("--seed-iterations", "1000")),
+        int.Parse(Arg("--tutorial-iterations", "1000")),
         int.Parse(Arg("--cap", "400")),
         int.Parse(Arg("--evaluate-every", "5")),
         Arg("--contenders", "lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16").Split(','),
-        Array.IndexOf(args, "--seed-objective") >= 0 ? double.Parse(Arg("--seed-objective", "NaN"), System.Globalization.CultureInfo.InvariantCulture) : null,
+        Array.IndexOf(args, "--tutorial-objective") >= 0 ? double.Parse(Arg("--tutorial-objective", "NaN"), System.Globalization.CultureInfo.InvariantCulture) : null,
         outFolder);
     return;
 }

@@ -21,7 +21,9 @@ public sealed class StyleTransferResult
 
     /// <summary>
     /// The loss terms of the returned image (at the output size, before colour preservation). Each
-    /// scale ends on the best image it measured, so this is never above the lowest loss of the last scale.
+    /// scale ends on the best image it measured, so this is never above the lowest loss of the last
+    /// scale. With <see cref="StyleTransferOptions.AveragingDecay"/> on, the image is the iterate
+    /// average and these are the losses of the best iterate, not of the average.
     /// </summary>
     public LossTerms FinalLosses { get; }
 

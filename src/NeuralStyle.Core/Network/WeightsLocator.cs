@@ -80,50 +80,12 @@ internal static class WeightsLocator
     {
         var folder = Path.GetDirectoryName(destination)!;
         var temporary = destination + "." + Guid.NewGuid().ToString("N") + ".part";
-        openTemporary ??= path => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        Stream target;
-        try
-        {
-            Directory.CreateDirectory(folder);
-            target = openTemporary(temporary);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporary);
-            throw CacheNotWritable(folder, destination, ex);
-        }
-
+        var target = OpenTemporary(openTemporary, temporary, folder, destination);
         try
         {
             await using (target.ConfigureAwait(false))
             {
-                using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
-                using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                response.EnsureSuccessStatusCode();
-                var total = response.Content.Headers.ContentLength;
-                using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-                var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                long received = 0;
-                await using (source.ConfigureAwait(false))
-                {
-                    var buffer = new byte[1 << 16];
-                    int read;
-                    while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                    {
-                        await WriteToCacheAsync(target, buffer.AsMemory(0, read), folder, destination, cancellationToken).ConfigureAwait(false);
-                        md5.AppendData(buffer, 0, read);
-                        received += read;
-                        progress?.Report(new WeightsDownloadProgress(received, total));
-                    }
-                }
-
-                if (total is { } expectedLength && received != expectedLength)
-                {
-                    throw new IOException($"the server sent {received} of {expectedLength} bytes");
-                }
-
-                await WriteToCacheAsync(target, ReadOnlyMemory<byte>.Empty, folder, destination, cancellationToken, flush: true).ConfigureAwait(false);
-                var actual = Convert.ToHexStringLower(md5.GetHashAndReset());
+                var actual = await DownloadToAsync(url, target, folder, destination, progress, cancellationToken).ConfigureAwait(false);
                 if (actual != expectedMd5)
                 {
                     throw new WeightsException(
@@ -147,6 +109,58 @@ internal static class WeightsLocator
         {
             TryDelete(temporary);
         }
+    }
+
+    /// <summary>Creates the cache folder and opens the temporary file, turning a failure into a <see cref="WeightsException"/> about the cache.</summary>
+    private static Stream OpenTemporary(Func<string, Stream>? open, string temporary, string folder, string destination)
+    {
+        open ??= path => new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            return open(temporary);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            throw CacheNotWritable(folder, destination, ex);
+        }
+    }
+
+    /// <summary>
+    /// Streams <paramref name="url"/> into <paramref name="target"/>, reporting progress, checks that
+    /// the whole body arrived, flushes it to disk, and returns its MD5 (lower-case hex).
+    /// </summary>
+    private static async Task<string> DownloadToAsync(
+        string url, Stream target, string folder, string destination, IProgress<WeightsDownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
+        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        var total = response.Content.Headers.ContentLength;
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        long received = 0;
+        await using (source.ConfigureAwait(false))
+        {
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await WriteToCacheAsync(target, buffer.AsMemory(0, read), folder, destination, cancellationToken).ConfigureAwait(false);
+                md5.AppendData(buffer, 0, read);
+                received += read;
+                progress?.Report(new WeightsDownloadProgress(received, total));
+            }
+        }
+
+        if (total is { } expectedLength && received != expectedLength)
+        {
+            throw new IOException($"the server sent {received} of {expectedLength} bytes");
+        }
+
+        await WriteToCacheAsync(target, ReadOnlyMemory<byte>.Empty, folder, destination, cancellationToken, flush: true).ConfigureAwait(false);
+        return Convert.ToHexStringLower(md5.GetHashAndReset());
     }
 
     /// <summary>Writes (or flushes) the temporary file, turning a disk error into a <see cref="WeightsException"/> about the cache.</summary>

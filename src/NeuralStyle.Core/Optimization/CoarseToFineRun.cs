@@ -36,9 +36,7 @@ internal sealed class CoarseToFineRun
             _options,
             (double)Math.Min(content.Width, content.Height) / Math.Max(content.Width, content.Height),
             Vgg19Architecture.MinimumSide(deepest));
-        var clock = Stopwatch.StartNew();
-        var pace = new RunPace(schedule, content);
-        var history = new List<LossTerms>(schedule.TotalIterations);
+        var progress = new RunProgress(schedule, new RunPace(schedule, content));
         StyleOptimizer? previous = null;
         Tensor? previousImage = null;
         LossTerms finalLosses = default;
@@ -58,15 +56,7 @@ internal sealed class CoarseToFineRun
                     }
 
                     previous = optimizer;
-                    for (var i = 1; i <= scale.Iterations; i++)
-                    {
-                        _cancellationToken.ThrowIfCancellationRequested();
-                        history.Add(optimizer.Step());
-                        pace.Done(k);
-                        Report(history, schedule, k, scaleContent, clock.Elapsed, pace.Remaining(clock.Elapsed), optimizer);
-                    }
-
-                    finalLosses = optimizer.KeepBestImage();
+                    finalLosses = RunScale(optimizer, k, scale.Iterations, scaleContent, progress);
                     previousImage?.Dispose();
                     previousImage = optimizer.CopyImage();
                 }
@@ -77,7 +67,7 @@ internal sealed class CoarseToFineRun
             }
 
             _cancellationToken.ThrowIfCancellationRequested();
-            return new RunOutcome(ImageTensors.ToRgbImage(previousImage!), history, finalLosses, clock.Elapsed);
+            return new RunOutcome(ImageTensors.ToRgbImage(previousImage!), progress.History, finalLosses, progress.Clock.Elapsed);
         }
         finally
         {
@@ -101,19 +91,45 @@ internal sealed class CoarseToFineRun
         return new StyleOptimizer(extractor, contentTensor, styleTensors, start, _options.Optimization);
     }
 
-    private void Report(List<LossTerms> history, ScaleSchedule schedule, int scale, RgbImage scaleContent, TimeSpan elapsed, TimeSpan remaining, StyleOptimizer optimizer)
+    /// <summary>The iterations of scale <paramref name="scale"/>, each reported; ends on the best image measured and returns its loss.</summary>
+    private LossTerms RunScale(StyleOptimizer optimizer, int scale, int iterations, RgbImage scaleContent, RunProgress progress)
     {
-        _progress?.Report(new StyleTransferProgress(history.Count, schedule.TotalIterations, history[^1], elapsed, remaining)
+        for (var i = 1; i <= iterations; i++)
         {
-            Scale = scale + 1,
-            ScaleCount = schedule.Scales.Count,
-            Width = scaleContent.Width,
-            Height = scaleContent.Height,
-        });
-        if (_options.IntermediateImage is { } callback && _options.IntermediateImageInterval > 0 && history.Count % _options.IntermediateImageInterval == 0)
-        {
-            callback(history.Count, optimizer.ToRgbImage());
+            _cancellationToken.ThrowIfCancellationRequested();
+            progress.Done(scale, optimizer.Step());
+            _progress?.Report(progress.Report(scale, scaleContent));
+            var count = progress.History.Count;
+            if (_options.IntermediateImage is { } callback && _options.IntermediateImageInterval > 0 && count % _options.IntermediateImageInterval == 0)
+            {
+                callback(count, optimizer.ToRgbImage());
+            }
         }
+
+        return optimizer.KeepBestImage();
+    }
+
+    /// <summary>The run's clock, loss history and pace, and the progress reports made from them.</summary>
+    private sealed class RunProgress(ScaleSchedule schedule, RunPace pace)
+    {
+        public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+        public List<LossTerms> History { get; } = new(schedule.TotalIterations);
+
+        public void Done(int scale, LossTerms losses)
+        {
+            History.Add(losses);
+            pace.Done(scale);
+        }
+
+        public StyleTransferProgress Report(int scale, RgbImage scaleContent) =>
+            new(History.Count, schedule.TotalIterations, History[^1], Clock.Elapsed, pace.Remaining(Clock.Elapsed))
+            {
+                Scale = scale + 1,
+                ScaleCount = schedule.Scales.Count,
+                Width = scaleContent.Width,
+                Height = scaleContent.Height,
+            };
     }
 
     /// <summary>The previous scale's result resized (bicubic) to the next scale's size, clamped to [0, 1].</summary>

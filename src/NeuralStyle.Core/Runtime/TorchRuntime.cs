@@ -31,11 +31,18 @@ internal static class TorchRuntime
             return torch.CPU;
         }
 
-        if (!torch.TryInitializeDeviceType(DeviceType.CUDA) || !torch.cuda.is_available())
+        if (!torch.TryInitializeDeviceType(DeviceType.CUDA))
         {
             throw new NativeBackendException(
-                "CUDA was requested but is not available: no CUDA-enabled libtorch package is referenced, or no NVIDIA GPU and driver " +
-                "were found. Reference a libtorch-cuda package and check the driver, or use ComputeDevice.Cpu.");
+                "CUDA was requested, but the libtorch in this process is a CPU-only build. Reference libtorch-cuda-12.8-linux-x64 or " +
+                "libtorch-cuda-12.8-win-x64 (libtorch 2.10.0, as TorchSharp 0.107.0 needs) instead of a libtorch-cpu package, or use " +
+                "ComputeDevice.Cpu. The neural-style tool bundles the CPU build and cannot use CUDA (docs/gpu.md).");
+        }
+
+        if (!torch.cuda.is_available())
+        {
+            throw new NativeBackendException(
+                "CUDA was requested and libtorch has CUDA support, but no NVIDIA GPU or driver was found. Check the driver (nvidia-smi), or use ComputeDevice.Cpu.");
         }
 
         return torch.CUDA;

@@ -38,7 +38,7 @@ internal static class AtomicFile
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            File.Move(temporary, fullPath, overwrite);
+            await ReplaceAsync(temporary, fullPath, overwrite, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -47,13 +47,41 @@ internal static class AtomicFile
             {
                 var reason = !overwrite && File.Exists(fullPath)
                     ? "a file already exists there and overwriting was not allowed"
-                    : $"the file system refused the write ({ex.Message})";
+                    : OperatingSystem.IsWindows() && IsInUseOnWindows(ex)
+                        ? "the file is open in another program, and Windows does not replace an open file; close it and try again"
+                        : $"the file system refused the write ({ex.Message})";
                 throw new ImageSaveException(path, reason, ex);
             }
 
             throw;
         }
     }
+
+    /// <summary>
+    /// Renames the temporary file over the target. On Windows a file that another program holds open
+    /// cannot be replaced; such holds are often brief (virus scanners, indexers, thumbnailers), so
+    /// the rename is tried a few more times before giving up. A rename on Unix replaces an open file.
+    /// </summary>
+    private static async Task ReplaceAsync(string temporary, string target, bool overwrite, CancellationToken cancellationToken)
+    {
+        const int Attempts = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                File.Move(temporary, target, overwrite);
+                return;
+            }
+            catch (Exception ex) when (attempt < Attempts && OperatingSystem.IsWindows() && IsInUseOnWindows(ex))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A sharing or lock violation, or the access denial Windows gives for a file open without delete sharing.</summary>
+    private static bool IsInUseOnWindows(Exception ex) =>
+        ex is UnauthorizedAccessException || (ex is IOException io && (io.HResult & 0xFFFF) is 32 or 33);
 
     private static void TryDelete(string path)
     {

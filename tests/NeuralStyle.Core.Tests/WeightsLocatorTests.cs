@@ -55,6 +55,27 @@ public sealed class WeightsLocatorTests : IDisposable
         Assert.Equal(cached, await WeightsLocator.ResolveAsync(null, null, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("Windows", null, @"C:\Users\ada\AppData\Local/neuralstyle")]
+    [InlineData("Windows", "/xdg", @"C:\Users\ada\AppData\Local/neuralstyle")]
+    [InlineData("MacOS", null, "/Users/ada/Library/Caches/neuralstyle")]
+    [InlineData("MacOS", "/xdg", "/xdg/neuralstyle")]
+    [InlineData("Unix", null, "/Users/ada/.cache/neuralstyle")]
+    [InlineData("Unix", "/xdg", "/xdg/neuralstyle")]
+    public void Each_os_has_its_conventional_cache_folder(string platform, string? xdg, string expected)
+    {
+        string Folder(Environment.SpecialFolder folder) => folder switch
+        {
+            Environment.SpecialFolder.LocalApplicationData => @"C:\Users\ada\AppData\Local",
+            Environment.SpecialFolder.UserProfile => "/Users/ada",
+            _ => throw new ArgumentOutOfRangeException(nameof(folder)),
+        };
+
+        var folder = WeightsLocator.CacheFolderFor(Enum.Parse<WeightsLocator.CachePlatform>(platform), name => name == "XDG_CACHE_HOME" ? xdg : null, Folder);
+
+        Assert.Equal(expected, folder);
+    }
+
     [Fact]
     public async Task Offline_with_nothing_found_says_where_to_put_the_file_and_which_variable_to_set()
     {

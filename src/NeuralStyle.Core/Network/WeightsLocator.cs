@@ -9,6 +9,14 @@ namespace NeuralStyle;
 /// </summary>
 internal static class WeightsLocator
 {
+    /// <summary>The platforms whose cache folder conventions differ.</summary>
+    internal enum CachePlatform
+    {
+        Windows,
+        MacOS,
+        Unix,
+    }
+
     public const string PathVariable = "NEURALSTYLE_VGG19_WEIGHTS";
     public const string UrlVariable = "NEURALSTYLE_VGG19_URL";
     public const string Md5Variable = "NEURALSTYLE_VGG19_MD5";
@@ -50,18 +58,34 @@ internal static class WeightsLocator
         return cached;
     }
 
-    /// <summary>$XDG_CACHE_HOME/neuralstyle, else ~/.cache/neuralstyle; %LOCALAPPDATA%\neuralstyle on Windows.</summary>
-    public static string CacheFolder()
+    /// <summary>
+    /// The user's cache folder for NeuralStyle on this OS: <c>%LOCALAPPDATA%\neuralstyle</c> on Windows;
+    /// <c>$XDG_CACHE_HOME/neuralstyle</c> where that variable is set, else <c>~/Library/Caches/neuralstyle</c>
+    /// on macOS and <c>~/.cache/neuralstyle</c> on Linux and other Unix systems.
+    /// </summary>
+    public static string CacheFolder() => CacheFolderFor(
+        OperatingSystem.IsWindows() ? CachePlatform.Windows : OperatingSystem.IsMacOS() ? CachePlatform.MacOS : CachePlatform.Unix,
+        Environment.GetEnvironmentVariable,
+        Environment.GetFolderPath);
+
+    /// <summary>The cache folder for <paramref name="platform"/>, given how to read variables and special folders there.</summary>
+    internal static string CacheFolderFor(CachePlatform platform, Func<string, string?> variable, Func<Environment.SpecialFolder, string> folder)
     {
-        if (OperatingSystem.IsWindows())
+        if (platform == CachePlatform.Windows)
         {
-            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "neuralstyle");
+            return Path.Combine(folder(Environment.SpecialFolder.LocalApplicationData), "neuralstyle");
         }
 
-        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        return !string.IsNullOrWhiteSpace(xdg)
-            ? Path.Combine(xdg, "neuralstyle")
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "neuralstyle");
+        var xdg = variable("XDG_CACHE_HOME");
+        if (!string.IsNullOrWhiteSpace(xdg))
+        {
+            return Path.Combine(xdg, "neuralstyle");
+        }
+
+        var home = folder(Environment.SpecialFolder.UserProfile);
+        return platform == CachePlatform.MacOS
+            ? Path.Combine(home, "Library", "Caches", "neuralstyle")
+            : Path.Combine(home, ".cache", "neuralstyle");
     }
 
     /// <summary>

@@ -41,10 +41,10 @@ internal sealed class LbfgsOptimizer : IDisposable
     private readonly Tensor _image;
     private readonly double _learningRate;
     private readonly int _historySize;
-    private readonly LinkedList<(Tensor S, Tensor Y, double Rho)> _history = new();
+    private readonly LinkedList<(Tensor S, Tensor Y, Tensor Rho)> _history = new();
     private Tensor? _previousGradient;
     private Tensor? _previousImage;
-    private double _hessianScale = 1;
+    private Tensor? _hessianScale;
     private double? _acceptedLoss;
     private int _retreats;
 
@@ -116,24 +116,30 @@ internal sealed class LbfgsOptimizer : IDisposable
     /// <summary>Forgets the curvature pairs and the last point, so that the next step is a first step again (a gradient step of <see cref="FirstStepLength"/>).</summary>
     private void ClearHistory()
     {
-        foreach (var (s, y, _) in _history)
+        foreach (var (s, y, rho) in _history)
         {
             s.Dispose();
             y.Dispose();
+            rho.Dispose();
         }
 
         _history.Clear();
-        _hessianScale = 1;
+        _hessianScale?.Dispose();
+        _hessianScale = null;
         _previousGradient?.Dispose();
         _previousGradient = null;
         _previousImage?.Dispose();
         _previousImage = null;
     }
 
+    /// <summary>
+    /// Adds the curvature pair (s, y) unless yᵀs is too small to keep the estimate positive definite.
+    /// That test is the one value per step read back to the host; ρ and the scale stay on the device.
+    /// </summary>
     private void Remember(Tensor s, Tensor y)
     {
-        var ys = y.dot(s).item<float>();
-        if (ys <= CurvatureThreshold)
+        var ys = y.dot(s);
+        if (ys.item<float>() <= CurvatureThreshold)
         {
             return; // Skip pairs that would break positive definiteness.
         }
@@ -143,35 +149,38 @@ internal sealed class LbfgsOptimizer : IDisposable
             var oldest = _history.First!.Value;
             oldest.S.Dispose();
             oldest.Y.Dispose();
+            oldest.Rho.Dispose();
             _history.RemoveFirst();
         }
 
-        _history.AddLast((s.DetachFromDisposeScope(), y.DetachFromDisposeScope(), 1.0 / ys));
-        _hessianScale = ys / y.dot(y).item<float>();
+        _history.AddLast((s.DetachFromDisposeScope(), y.DetachFromDisposeScope(), ys.reciprocal().DetachFromDisposeScope()));
+        _hessianScale?.Dispose();
+        _hessianScale = (ys / y.dot(y)).DetachFromDisposeScope();
     }
 
     /// <summary>
     /// The two-loop recursion: −H·g with H the limited-memory inverse Hessian estimate. It works in
-    /// place on one vector, so a full history at 512 px (100 pairs of 590k floats) allocates nothing
-    /// per update.
+    /// place on one vector, so a full history allocates nothing of the image's size per update, and
+    /// its coefficients stay on the device as 0-d tensors: no value is read back to the host per
+    /// history pair (on a GPU each such read would stall the queue).
     /// </summary>
     private Tensor Direction(Tensor gradient)
     {
         var q = gradient.neg();
-        var alphas = new double[_history.Count];
+        var alphas = new Tensor[_history.Count];
         var i = _history.Count - 1;
         for (var node = _history.Last; node is not null; node = node.Previous, i--)
         {
-            alphas[i] = node.Value.S.dot(q).item<float>() * node.Value.Rho;
-            q.add_(node.Value.Y, -alphas[i]);
+            alphas[i] = node.Value.S.dot(q).mul_(node.Value.Rho);
+            q.addcmul_(node.Value.Y, alphas[i], -1);
         }
 
-        var r = q.mul_(_hessianScale);
+        var r = _hessianScale is null ? q : q.mul_(_hessianScale);
         i = 0;
         for (var node = _history.First; node is not null; node = node.Next, i++)
         {
-            var beta = node.Value.Y.dot(r).item<float>() * node.Value.Rho;
-            r.add_(node.Value.S, alphas[i] - beta);
+            var beta = node.Value.Y.dot(r).mul_(node.Value.Rho);
+            r.addcmul_(node.Value.S, alphas[i].sub_(beta), 1);
         }
 
         return r;

@@ -108,7 +108,7 @@ public sealed class StyleOptimizer : IDisposable
         _image.grad?.zero_();
         var (total, content, style, tv) = _objective.Evaluate(_image);
         total.backward();
-        var terms = new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
+        var terms = ReadTerms(total, content, style, tv);
         Iteration++;
         ThrowIfDiverged(terms, Iteration); // before the update, so a diverged step leaves the image as it was
         RememberIfBest(terms);
@@ -148,7 +148,7 @@ public sealed class StyleOptimizer : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (total, content, style, tv) = _objective.Evaluate(_image);
-        var current = new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
+        var current = ReadTerms(total, content, style, tv);
         if (_bestLosses is { } best && !(current.Total <= best.Total))
         {
             _image.copy_(_bestImage);
@@ -269,6 +269,14 @@ public sealed class StyleOptimizer : IDisposable
                     nameof(styles));
             }
         }
+    }
+
+    /// <summary>The four loss values, read back to the host in one transfer (one wait for a GPU, not four).</summary>
+    private static LossTerms ReadTerms(Tensor total, Tensor content, Tensor style, Tensor tv)
+    {
+        using var values = stack([content.detach(), style.detach(), tv.detach(), total.detach()]).to(ScalarType.Float32).cpu();
+        var v = values.data<float>();
+        return new LossTerms(v[0], v[1], v[2], v[3]);
     }
 
     private static void ThrowIfDiverged(LossTerms terms, int iteration)

@@ -215,6 +215,41 @@ public sealed class RgbImage
         return AtomicFile.WriteAsync(path, encoded, options.Overwrite, cancellationToken);
     }
 
+    /// <summary>
+    /// Encodes the image and writes it to <paramref name="stream"/> (an HTTP response, a blob upload,
+    /// a memory stream). The image is encoded in memory first, so an encoding error writes nothing;
+    /// the stream is neither flushed nor closed.
+    /// </summary>
+    /// <param name="stream">A writable stream.</param>
+    /// <param name="format">The format to encode.</param>
+    /// <param name="quality">Quality of the lossy formats (JPEG and WebP), 1–100. PNG ignores it.</param>
+    /// <param name="cancellationToken">Stops the write; what was written by then stays in the stream.</param>
+    /// <exception cref="ArgumentException">The stream is not writable.</exception>
+    /// <exception cref="ImageSaveException">Writing to the stream failed.</exception>
+    public Task SaveAsync(Stream stream, ImageFormat format, int quality = 95, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(stream);
+        Guard.MustBeBetween(quality, 1, 100);
+        if (!stream.CanWrite)
+        {
+            Guard.ThrowArgument("The stream is not writable.", nameof(stream));
+        }
+
+        return WriteEncodedAsync(stream, ImageEncoder.Encode(this, format, quality, "stream"), cancellationToken);
+    }
+
+    private static async Task WriteEncodedAsync(Stream stream, byte[] encoded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await stream.WriteAsync(encoded, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new ImageSaveException("stream", $"writing to the stream failed ({ex.Message})", ex);
+        }
+    }
+
     /// <summary>Encodes the image in memory.</summary>
     /// <param name="format">The format.</param>
     /// <param name="quality">Quality of the lossy formats, 1–100.</param>

@@ -29,6 +29,36 @@ public class SaveTests
         Assert.Equal(expectedHeader, header);
     }
 
+    [Theory]
+    [InlineData(ImageFormat.Png, new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' })]
+    [InlineData(ImageFormat.Jpeg, new byte[] { 0xFF, 0xD8, 0xFF })]
+    [InlineData(ImageFormat.Webp, new byte[] { (byte)'R', (byte)'I', (byte)'F', (byte)'F' })]
+    public async Task Saving_to_a_stream_writes_the_encoded_image_after_what_is_there(ImageFormat format, byte[] signature)
+    {
+        var original = TestImages.Gradient(24, 20);
+        using var stream = new MemoryStream();
+        stream.Write("prefix"u8);
+
+        await original.SaveAsync(stream, format, quality: 90);
+
+        var written = stream.ToArray()[6..];
+        Assert.Equal(signature, written[..signature.Length]);
+        var loaded = RgbImage.Load(written);
+        Assert.Equal((24, 20), (loaded.Width, loaded.Height));
+        if (format == ImageFormat.Png)
+        {
+            Assert.Equal(original.Pixels.ToArray(), loaded.Pixels.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Saving_to_a_read_only_stream_is_an_argument_error_before_any_work()
+    {
+        using var readOnly = new MemoryStream(new byte[16], writable: false);
+
+        Assert.Throws<ArgumentException>(() => { _ = TestImages.Gradient(4, 4).SaveAsync(readOnly, ImageFormat.Png); });
+    }
+
     [Fact]
     public void Png_is_lossless()
     {

@@ -15,22 +15,33 @@ internal sealed class CoarseToFineRun
     private readonly StyleTransferOptions _options;
     private readonly RunInputs _inputs;
     private readonly IProgress<StyleTransferProgress>? _progress;
+    private readonly Action<StyleTransferProgress, StyleOptimizer>? _observe;
     private readonly CancellationToken _cancellationToken;
 
-    public CoarseToFineRun(StyleTransferOptions options, RunInputs inputs, IProgress<StyleTransferProgress>? progress, CancellationToken cancellationToken)
+    /// <param name="options">The run's options.</param>
+    /// <param name="inputs">The decoded and prepared inputs.</param>
+    /// <param name="progress">Receives a report after every iteration.</param>
+    /// <param name="observe">Called after every iteration, on the run's thread, with the report and the optimiser (to render previews).</param>
+    /// <param name="cancellationToken">Checked before every iteration.</param>
+    public CoarseToFineRun(
+        StyleTransferOptions options,
+        RunInputs inputs,
+        IProgress<StyleTransferProgress>? progress,
+        Action<StyleTransferProgress, StyleOptimizer>? observe,
+        CancellationToken cancellationToken)
     {
         _options = options;
         _inputs = inputs;
         _progress = progress;
+        _observe = observe;
         _cancellationToken = cancellationToken;
     }
 
-    /// <summary>Runs every scale and returns the output-size image with its losses.</summary>
+    /// <summary>Runs every scale on <paramref name="extractor"/> (not owned) and returns the output-size image with its losses.</summary>
     /// <exception cref="ComputeMemoryException">libtorch could not allocate the memory a scale needs.</exception>
-    public RunOutcome Run(string weightsPath)
+    public RunOutcome Run(IFeatureExtractor extractor)
     {
         var deepest = _options.Optimization.AllLayers.MaxBy(Vgg19Architecture.IndexOf)!;
-        using var extractor = Vgg19FeatureExtractor.FromFile(weightsPath, _options.Device, deepest, _options.Pooling, _options.Precision);
         var content = _inputs.Content;
         var schedule = ScaleSchedule.For(
             _options,
@@ -98,7 +109,9 @@ internal sealed class CoarseToFineRun
         {
             _cancellationToken.ThrowIfCancellationRequested();
             progress.Done(scale, optimizer.Step());
-            _progress?.Report(progress.Report(scale, scaleContent));
+            var report = progress.Report(scale, scaleContent);
+            _progress?.Report(report);
+            _observe?.Invoke(report, optimizer);
             var count = progress.History.Count;
             if (_options.IntermediateImage is { } callback && _options.IntermediateImageInterval > 0 && count % _options.IntermediateImageInterval == 0)
             {

@@ -86,4 +86,26 @@ internal static class InputPreparation
         options.ColorPreservation == ColorPreservation.LuminanceOnly
             ? YCbCr.Combine(optimized, preparedContent)
             : optimized;
+
+    /// <summary>Refuses, before any work, an output whose folder is missing or that exists and may not be replaced.</summary>
+    /// <exception cref="ImageSaveException">The output cannot be written.</exception>
+    public static void CheckOutputPath(StyleTransferOptions options)
+    {
+        if (options.OutputPath is null)
+        {
+            return;
+        }
+
+        var full = Path.GetFullPath(options.OutputPath);
+        var folder = Path.GetDirectoryName(full);
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new ImageSaveException(options.OutputPath, $"the folder '{folder}' does not exist; create it first");
+        }
+
+        if (!options.OverwriteOutput && File.Exists(full))
+        {
+            throw new ImageSaveException(options.OutputPath, $"a file already exists there; set {nameof(StyleTransferOptions.OverwriteOutput)} to replace it");
+        }
+    }
 }

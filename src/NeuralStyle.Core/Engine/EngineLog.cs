@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace NeuralStyle;
+
+/// <summary>
+/// The engine's log messages (source-generated, structured). Information: a network loaded, a run
+/// finished; Debug: a run started, a scale finished; nothing per iteration above Trace.
+/// </summary>
+internal static partial class EngineLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Loaded VGG19 ({Precision}, {Pooling} pooling) on {Device} from {WeightsPath} in {Milliseconds} ms")]
+    public static partial void NetworkLoaded(ILogger logger, ComputePrecision precision, Pooling pooling, ComputeDevice device, string weightsPath, long milliseconds);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Style transfer started: {Content} with {StyleCount} style(s) at {OutputSize} px, seed {Seed}")]
+    public static partial void RunStarted(ILogger logger, string content, int styleCount, int outputSize, int seed);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Style transfer finished: {Width} × {Height} px, {Iterations} iterations in {Seconds:F1} s, final loss {Loss:E3}, seed {Seed}")]
+    public static partial void RunFinished(ILogger logger, int width, int height, int iterations, double seconds, double loss, int seed);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Scale {Scale}/{ScaleCount} ({Width} × {Height} px) reached iteration {Iteration}, loss {Loss:E3}")]
+    public static partial void ScaleFinished(ILogger logger, int scale, int scaleCount, int width, int height, int iteration, double loss);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Trace, Message = "Iteration {Iteration}/{TotalIterations}: loss {Loss:E3}")]
+    public static partial void Iteration(ILogger logger, int iteration, int totalIterations, double loss);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Style transfer waits for a slot: {Running} of {MaxConcurrentRuns} runs are computing")]
+    public static partial void Waiting(ILogger logger, int running, int maxConcurrentRuns);
+}

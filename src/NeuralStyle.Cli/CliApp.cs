@@ -8,7 +8,8 @@ namespace NeuralStyle.Cli;
 
 /// <summary>
 /// The tool's behaviour, apart from the process: parse, run, report, map failures to exit codes.
-/// Exit codes: 0 success, 1 bad arguments or bad input, 2 failure at run time, 130 cancelled.
+/// Exit codes: 0 success, 1 bad arguments or bad input, 2 failure at run time, 3 a batch in which
+/// some inputs failed, 130 cancelled.
 /// </summary>
 internal static class CliApp
 {
@@ -27,6 +28,11 @@ internal static class CliApp
         {
             await stdout.WriteLineAsync(Version);
             return Success;
+        }
+
+        if (parse.CommandResult.Command == command.Batch)
+        {
+            return await RunBatchAsync(command, parse, stdout, stderr, cancellationToken);
         }
 
         CliArguments cli;
@@ -67,6 +73,37 @@ internal static class CliApp
         catch (Exception ex)
         {
             await Report(stderr, ex, cli.Settings.Verbose);
+            return RuntimeFailure;
+        }
+    }
+
+    private static async Task<int> RunBatchAsync(CliCommand command, ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        BatchArguments batch;
+        try
+        {
+            batch = CliArguments.BatchFrom(command, parse);
+            _ = BatchRunner.Plan(batch); // the folder exists and no two inputs share an output
+        }
+        catch (ArgumentException ex)
+        {
+            await stderr.WriteLineAsync($"neural-style: {CliErrors.Message(ex)}");
+            return BadInput;
+        }
+
+        try
+        {
+            ApplyProcessSettings(batch.Settings);
+            return await BatchRunner.RunAsync(batch, stdout, stderr, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("neural-style: cancelled; the outputs written so far are complete, and a rerun does the rest.");
+            return Cancelled;
+        }
+        catch (Exception ex)
+        {
+            await Report(stderr, ex, batch.Settings.Verbose);
             return RuntimeFailure;
         }
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NeuralStyle.Imaging;
 
 namespace NeuralStyle.Cli;
 
@@ -19,19 +20,8 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
     /// <summary>The run's options and the tool's settings from a parse of <paramref name="command"/>.</summary>
     public static CliArguments From(CliCommand command, ParseResult parse)
     {
-        if (parse.Errors.Count > 0)
-        {
-            throw new ArgumentException($"{parse.Errors[0].Message} Run neural-style --help.");
-        }
-
-        var settings = new CliSettings
-        {
-            Quiet = parse.GetValue(command.Quiet),
-            Json = parse.GetValue(command.Json),
-            Verbose = parse.GetValue(command.Verbose),
-            Threads = parse.GetValue(command.Threads),
-            SaveEvery = parse.GetValue(command.SaveEvery),
-        };
+        ThrowIfErrors(parse);
+        var settings = ToolSettings(command, parse);
         var content = parse.GetValue(command.Content);
         var styles = parse.GetValue(command.Styles) ?? [];
         if (content is null || styles.Length == 0)
@@ -41,6 +31,43 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
 
         var output = parse.GetValue(command.Output)
             ?? throw new ArgumentException("Give the output file with -o PATH (.png, .jpg, .jpeg or .webp).");
+        return new CliArguments(CliErrors.UnderOptionNames(() => RunOptions(command, parse, content, styles, output)), settings);
+    }
+
+    /// <summary>The batch's settings and the options every run of it starts from (content and output are set per input).</summary>
+    public static BatchArguments BatchFrom(CliCommand command, ParseResult parse)
+    {
+        ThrowIfErrors(parse);
+        var settings = ToolSettings(command, parse);
+        var styles = parse.GetValue(command.BatchStyles) ?? [];
+        var template = CliErrors.UnderOptionNames(() => RunOptions(command, parse, null, styles, null));
+        return new BatchArguments(
+            template,
+            settings,
+            parse.GetValue(command.Inputs)!,
+            parse.GetValue(command.OutputDirectory)!,
+            parse.GetValue(command.Format) ?? ImageFormat.Png,
+            parse.GetValue(command.Shard) ?? BatchShard.Whole);
+    }
+
+    private static void ThrowIfErrors(ParseResult parse)
+    {
+        if (parse.Errors.Count > 0)
+        {
+            throw new ArgumentException($"{parse.Errors[0].Message} Run neural-style --help.");
+        }
+    }
+
+    private static CliSettings ToolSettings(CliCommand command, ParseResult parse)
+    {
+        var settings = new CliSettings
+        {
+            Quiet = parse.GetValue(command.Quiet),
+            Json = parse.GetValue(command.Json),
+            Verbose = parse.GetValue(command.Verbose),
+            Threads = parse.GetValue(command.Threads),
+            SaveEvery = parse.GetResult(command.SaveEvery) is null ? 0 : parse.GetValue(command.SaveEvery),
+        };
         if (settings.SaveEvery < 0)
         {
             throw new ArgumentException("--save-every needs a number of iterations of at least 0.");
@@ -51,20 +78,20 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             throw new ArgumentException($"--threads needs at least 1 thread, not {threads}.");
         }
 
-        return new CliArguments(CliErrors.UnderOptionNames(() => RunOptions(command, parse, content, styles, output)), settings);
+        return settings;
     }
 
-    private static StyleTransferOptions RunOptions(CliCommand command, ParseResult parse, string content, string[] styles, string output)
+    private static StyleTransferOptions RunOptions(CliCommand command, ParseResult parse, string? content, string[] styles, string? output)
     {
         var defaults = new StyleTransferOptions();
         var optimizer = parse.GetValue(command.Optimizer) ?? defaults.Optimizer;
         var learningRate = parse.GetValue(command.LearningRate);
         return new StyleTransferOptions
         {
-            Content = content,
+            Content = content is null ? null : ImageInput.FromFile(content),
             Styles = Styles(styles, Given(parse, command.StyleBlend), Given(parse, command.StyleMasks)),
             OutputPath = output,
-            OverwriteOutput = parse.GetValue(command.Overwrite),
+            OverwriteOutput = parse.GetResult(command.Overwrite) is not null && parse.GetValue(command.Overwrite),
             WeightsPath = parse.GetValue(command.Weights),
             OutputSize = parse.GetValue(command.Size),
             StartSize = parse.GetValue(command.StartSize),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using NeuralStyle.Imaging;
 
 namespace NeuralStyle.Cli;
 
@@ -24,6 +25,18 @@ internal sealed class CliCommand
 
     private static readonly StyleTransferOptions Defaults = new();
 
+    private const string BatchDescription = """
+        Stylise every image of a folder into another folder, with one loaded network for the whole batch.
+
+        An output that exists already is skipped, so running the same command again after a crash does only
+        what is left. An input that cannot be read is reported and skipped. --shard I/N takes the inputs
+        whose file name hashes to shard I of N, so N processes on N machines split one batch without
+        coordination (docs/scaling.md).
+
+        Exit codes: 0 every input done (or already there), 3 some inputs failed (the rest are done),
+        1 bad arguments, 2 failure at run time, 130 cancelled.
+        """;
+
     public CliCommand()
     {
         Root = new RootCommand(Description);
@@ -34,18 +47,52 @@ internal sealed class CliCommand
             argument.Validators.Add(RejectUnknownOptions);
         }
 
+        // The run's settings apply to the single run and to every run of a batch.
         foreach (var option in new Option[]
                  {
-                     Output, Size, Iterations, StartSize, Optimizer, LearningRate, ContentWeight, StyleWeight, TvWeight, TvNorm,
+                     Size, Iterations, StartSize, Optimizer, LearningRate, ContentWeight, StyleWeight, TvWeight, TvNorm,
                      ContentLayers, StyleLayers, Init, StyleBlend, StyleMasks, Pooling, StyleScale, PreserveColors, Average, Seed,
-                     Device, Precision, Threads, Weights, Quality, SaveEvery, Overwrite, Json, Quiet, Verbose, Version,
+                     Device, Precision, Threads, Weights, Quality, Json, Quiet, Verbose,
                  })
+        {
+            option.Recursive = true;
+            Root.Options.Add(option);
+        }
+
+        foreach (var option in new Option[] { Output, SaveEvery, Overwrite, Version })
         {
             Root.Options.Add(option);
         }
+
+        Batch = new Command("batch", BatchDescription) { BatchStyles, Inputs, OutputDirectory, Format, Shard };
+        BatchStyles.Validators.Add(RejectUnknownOptions);
+        Root.Subcommands.Add(Batch);
     }
 
     public RootCommand Root { get; }
+
+    /// <summary><c>neural-style batch STYLE [STYLE…] --inputs DIR --output-dir DIR</c>.</summary>
+    public Command Batch { get; }
+
+    public Argument<string[]> BatchStyles { get; } = new("STYLE") { Description = "one or more artworks whose style is taken", Arity = ArgumentArity.OneOrMore };
+
+    public Option<string> Inputs { get; } = new("--inputs") { Description = "the folder of photos to stylise (its files, not its subfolders)", HelpName = "DIR", Required = true };
+
+    public Option<string> OutputDirectory { get; } = new("--output-dir") { Description = "where the results go, each with its input's name", HelpName = "DIR", Required = true };
+
+    public Option<ImageFormat?> Format { get; } = new("--format")
+    {
+        Description = "the results' format [default: png]",
+        HelpName = "png|jpg|webp",
+        CustomParser = r => ValueParsers.Choice(r, [("png", ImageFormat.Png), ("jpg", ImageFormat.Jpeg), ("jpeg", ImageFormat.Jpeg), ("webp", ImageFormat.Webp)]),
+    };
+
+    public Option<BatchShard?> Shard { get; } = new("--shard")
+    {
+        Description = "take only shard I of N (0-based), by a stable hash of each input's file name",
+        HelpName = "I/N",
+        CustomParser = ValueParsers.Shard,
+    };
 
     public Argument<string?> Content { get; } = new("CONTENT") { Description = "the photo whose content is kept", Arity = ArgumentArity.ZeroOrOne };
 

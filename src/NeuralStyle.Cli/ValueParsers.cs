@@ -83,6 +83,23 @@ internal static class ValueParsers
         return null;
     }
 
+    /// <summary>"2/5" gives shard 2 of 5 (0-based).</summary>
+    public static BatchShard? Shard(ArgumentResult result)
+    {
+        var value = result.Tokens[0].Value;
+        var parts = value.Split('/');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            && count >= 1 && index < count)
+        {
+            return new BatchShard(index, count);
+        }
+
+        result.AddError($"{OptionName(result)} takes I/N with 0 ≤ I < N (for example 0/4), not '{value}'.");
+        return null;
+    }
+
     public static InitialImage Initialization(string value) => value.ToLowerInvariant() switch
     {
         "content" => InitialImage.Content,

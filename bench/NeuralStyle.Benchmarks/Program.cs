@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 // Usage: NeuralStyle.Benchmarks [--sizes 128,256,512,1024] [--iterations N] [--precisions float32,bfloat16] [--out bench/results]
 //        NeuralStyle.Benchmarks --precision-quality SIZE ITERATIONS   (needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality [--size 512] [--tutorial-iterations 1000] [--cap 400] [--evaluate-every 5]
 //                               [--contenders lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16]
 //                               [--tutorial-objective V]   (reuse the tutorial's final value from an earlier run; needs NEURALSTYLE_TEST_IMAGES too)
@@ -21,6 +22,22 @@ var precisions = Arg("--precisions", "float32,bfloat16").Split(',')
     .ToArray();
 var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS")
     ?? throw new InvalidOperationException("Set NEURALSTYLE_VGG19_WEIGHTS to the VGG19 weights file.");
+
+if (Array.IndexOf(args, "--engine-child") is var child and >= 0)
+{
+    await EngineScaling.ChildAsync(args[child + 1], int.Parse(args[child + 2]), args[child + 3], args[child + 4]);
+    return;
+}
+
+if (Array.IndexOf(args, "--engine") >= 0)
+{
+    await EngineScaling.RunAsync(
+        weights,
+        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
+        int.Parse(Arg("--batch-images", "4")),
+        outFolder);
+    return;
+}
 
 if (Array.IndexOf(args, "--precision-quality") is var q and >= 0)
 {

@@ -67,6 +67,11 @@ internal sealed class CliCommand
         Batch = new Command("batch", BatchDescription) { BatchStyles, Inputs, OutputDirectory, Format, Shard };
         BatchStyles.Validators.Add(RejectUnknownOptions);
         Root.Subcommands.Add(Batch);
+
+        // CliApp dispatches on the parse result itself; an action on each command tells the parser
+        // that the root runs without a subcommand.
+        Root.SetAction(_ => CliApp.Success);
+        Batch.SetAction(_ => CliApp.Success);
     }
 
     public RootCommand Root { get; }

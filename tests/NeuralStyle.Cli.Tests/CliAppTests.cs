@@ -14,7 +14,8 @@ public sealed class CliAppTests : IDisposable
     {
         Assert.Equal(0, await Run("--help"));
         var help = _stdout.ToString();
-        Assert.Contains(" [<CONTENT> [<STYLE>...]] [options]", help);
+        Assert.Contains(" [<CONTENT> [<STYLE>...]] [command] [options]", help);
+        Assert.Contains("batch", help);
         Assert.Contains("--size <N>", help);
         Assert.Contains("[default: 512]", help);
         Assert.Contains("Exit codes", help);

@@ -8,7 +8,7 @@ namespace NeuralStyle.Cli;
 
 /// <summary>
 /// The tool's behaviour, apart from the process: parse, run, report, map failures to exit codes.
-/// Exit codes: 0 success, 1 bad arguments or bad input, 2 failure at run time, 3 a batch in which
+/// Exit codes: 0 success, 1 bad arguments or bad input (a checkpoint that does not fit included), 2 failure at run time, 3 a batch in which
 /// some inputs failed, 130 cancelled.
 /// </summary>
 internal static class CliApp
@@ -65,7 +65,7 @@ internal static class CliApp
             await stderr.WriteLineAsync("neural-style: cancelled; no output was written.");
             return Cancelled;
         }
-        catch (Exception ex) when (ex is ArgumentException or ImageLoadException or ImageSaveException)
+        catch (Exception ex) when (ex is ArgumentException or ImageLoadException or ImageSaveException or CheckpointException)
         {
             await Report(stderr, ex, cli.Settings.Verbose);
             return BadInput;

@@ -59,7 +59,7 @@ internal sealed class CliCommand
             Root.Options.Add(option);
         }
 
-        foreach (var option in new Option[] { Output, SaveEvery, Overwrite, Version })
+        foreach (var option in new Option[] { Output, SaveEvery, Overwrite, Checkpoint, CheckpointEvery, Resume, Version })
         {
             Root.Options.Add(option);
         }
@@ -211,6 +211,20 @@ internal sealed class CliCommand
     public Option<int> SaveEvery { get; } = IntOption("--save-every", "also write OUTPUT_0100.png etc. every N iterations (0: never)", 0);
 
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "replace an existing output file" };
+
+    public Option<string?> Checkpoint { get; } = new("--checkpoint")
+    {
+        Description = "keep the run's state in this file (written atomically every --checkpoint-every iterations), for --resume",
+        HelpName = "PATH",
+    };
+
+    public Option<int> CheckpointEvery { get; } = IntOption("--checkpoint-every", "iterations between checkpoints", Defaults.CheckpointInterval);
+
+    public Option<string?> Resume { get; } = new("--resume")
+    {
+        Description = "continue an interrupted run from its checkpoint (same images and options; the result is the uninterrupted run's)",
+        HelpName = "PATH",
+    };
 
     public Option<bool> Json { get; } = new("--json") { Description = "one JSON object per iteration on stdout, then one for the result; no live display" };
 

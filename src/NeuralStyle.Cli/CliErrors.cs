@@ -19,6 +19,7 @@ internal static class CliErrors
         [nameof(StyleTransferOptions.OutputQuality)] = "--quality",
         [nameof(StyleTransferOptions.OutputPath)] = "--output",
         [nameof(LbfgsSettings.LearningRate)] = "--learning-rate",
+        [nameof(StyleTransferOptions.CheckpointInterval)] = "--checkpoint-every",
     };
 
     /// <summary>Runs <paramref name="build"/>, rethrowing an <see cref="ArgumentException"/> with the message in the command line's terms.</summary>

@@ -91,6 +91,39 @@ public sealed class CliAppTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(_folder));
     }
 
+    [SkippableFact]
+    public async Task A_run_stopped_by_ctrl_c_resumes_from_its_checkpoint_to_the_uninterrupted_image()
+    {
+        var (content, style, weights) = RealInputs();
+        string[] run = [content, style, "--size", "48", "--start-size", "32", "--iterations", "4", "--weights", weights];
+        var uninterrupted = Path.Combine(_folder, "uninterrupted.png");
+        var output = Path.Combine(_folder, "out.png");
+        var checkpoint = Path.Combine(_folder, "run.checkpoint");
+        Assert.Equal(0, await Run([.. run, "-o", uninterrupted, "--quiet"]));
+
+        using var cts = new CancellationTokenSource();
+        using var stdout = new CancelOnLine(cts, 7); // Ctrl+C as iteration 7 is reported
+        var stopped = await CliApp.RunAsync([.. run, "-o", output, "--checkpoint", checkpoint, "--checkpoint-every", "3", "--json"], stdout, _stderr, cts.Token);
+        var resumed = await Run([.. run, "-o", output, "--checkpoint", checkpoint, "--resume", checkpoint, "--quiet"]);
+
+        Assert.Equal((130, 0), (stopped, resumed));
+        Assert.Equal(await File.ReadAllBytesAsync(uninterrupted), await File.ReadAllBytesAsync(output));
+    }
+
+    [SkippableFact]
+    public async Task Resuming_with_other_options_exits_1_with_one_line()
+    {
+        var (content, style, weights) = RealInputs();
+        var checkpoint = Path.Combine(_folder, "run.checkpoint");
+        Assert.Equal(0, await Run(content, style, "--size", "32", "--iterations", "4", "--weights", weights, "-o", Path.Combine(_folder, "a.png"), "--checkpoint", checkpoint, "--checkpoint-every", "2", "--quiet"));
+
+        var code = await Run(content, style, "--size", "32", "--iterations", "4", "--weights", weights, "-o", Path.Combine(_folder, "b.png"), "--resume", checkpoint, "--style-weight", "1", "--quiet");
+
+        Assert.Equal(1, code);
+        Assert.Contains("other options or images", Assert.Single(Lines(_stderr)));
+        Assert.False(File.Exists(Path.Combine(_folder, "b.png")));
+    }
+
     [Fact]
     public async Task An_existing_output_is_kept_without_overwrite()
     {
@@ -120,6 +153,21 @@ public sealed class CliAppTests : IDisposable
         {
             base.WriteLine(value);
             cancellation.Cancel();
+        }
+    }
+
+    /// <summary>Cancels the token once the given number of lines has been written.</summary>
+    private sealed class CancelOnLine(CancellationTokenSource cancellation, int line) : StringWriter
+    {
+        private int _lines;
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (++_lines == line)
+            {
+                cancellation.Cancel();
+            }
         }
     }
 

@@ -226,8 +226,16 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
         {
             var preparation = Stopwatch.StartNew();
             InputPreparation.CheckOutputPath(options);
+            Checkpoints.CheckFolder(options.CheckpointPath);
             cancellationToken.ThrowIfCancellationRequested();
             var inputs = await RunInputs.LoadAsync(options, cancellationToken).ConfigureAwait(false);
+            var fingerprint = options.CheckpointPath is null && options.ResumeFrom is null ? null : RunFingerprint.Compute(options, inputs);
+            using var resume = options.ResumeFrom is null ? null : Checkpoints.Open(options.ResumeFrom, fingerprint!);
+            if (resume is not null)
+            {
+                inputs = inputs with { Seed = resume.Seed };
+            }
+
             if (_slots.CurrentCount == 0)
             {
                 EngineLog.Waiting(_logger, RunningCount, Options.MaxConcurrentRuns);
@@ -240,7 +248,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             EngineLog.RunStarted(_logger, options.Content!.Description, options.Styles.Count, options.OutputSize, inputs.Seed);
             var outcome = await Task.Factory.StartNew(
-                () => new CoarseToFineRun(options, inputs, progress, Observer(observe), cancellationToken).Run(network),
+                () => new CoarseToFineRun(options, inputs, progress, Observer(observe), resume, fingerprint, cancellationToken).Run(network),
                 cancellationToken,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default).ConfigureAwait(false);

@@ -56,6 +56,22 @@ internal sealed class AdamOptimizer : IDisposable
         _step = previous._step;
     }
 
+    /// <summary>Adds the moments and the step count to a checkpoint's state.</summary>
+    public void SaveState(OptimizerState state)
+    {
+        state.Add("adam.first_moment", _firstMoment);
+        state.Add("adam.second_moment", _secondMoment);
+        state.Values["adam.step"] = _step;
+    }
+
+    /// <summary>Takes the moments and the step count from a checkpoint's state.</summary>
+    public void LoadState(OptimizerState state)
+    {
+        Replace(ref _firstMoment, state.Get("adam.first_moment", _image.device));
+        Replace(ref _secondMoment, state.Get("adam.second_moment", _image.device));
+        _step = (int)state.Value("adam.step");
+    }
+
     public void Dispose()
     {
         _firstMoment.Dispose();

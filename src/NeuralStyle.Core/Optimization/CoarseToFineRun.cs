@@ -16,24 +16,32 @@ internal sealed class CoarseToFineRun
     private readonly RunInputs _inputs;
     private readonly IProgress<StyleTransferProgress>? _progress;
     private readonly Action<StyleTransferProgress, StyleOptimizer>? _observe;
+    private readonly RunCheckpoint? _resume;
+    private readonly string? _fingerprint;
     private readonly CancellationToken _cancellationToken;
 
     /// <param name="options">The run's options.</param>
     /// <param name="inputs">The decoded and prepared inputs.</param>
     /// <param name="progress">Receives a report after every iteration.</param>
     /// <param name="observe">Called after every iteration, on the run's thread, with the report and the optimiser (to render previews).</param>
+    /// <param name="resume">A checkpoint (already checked against this run) to continue from; null to start afresh.</param>
+    /// <param name="fingerprint">The run's fingerprint, recorded in the checkpoints it writes (when <see cref="StyleTransferOptions.CheckpointPath"/> is set).</param>
     /// <param name="cancellationToken">Checked before every iteration.</param>
     public CoarseToFineRun(
         StyleTransferOptions options,
         RunInputs inputs,
         IProgress<StyleTransferProgress>? progress,
         Action<StyleTransferProgress, StyleOptimizer>? observe,
+        RunCheckpoint? resume,
+        string? fingerprint,
         CancellationToken cancellationToken)
     {
         _options = options;
         _inputs = inputs;
         _progress = progress;
         _observe = observe;
+        _resume = resume;
+        _fingerprint = fingerprint;
         _cancellationToken = cancellationToken;
     }
 
@@ -48,12 +56,13 @@ internal sealed class CoarseToFineRun
             (double)Math.Min(content.Width, content.Height) / Math.Max(content.Width, content.Height),
             Vgg19Architecture.MinimumSide(deepest));
         var progress = new RunProgress(schedule, new RunPace(schedule, content));
+        var firstScale = _resume is null ? 0 : progress.Resume(_resume);
         StyleOptimizer? previous = null;
         Tensor? previousImage = null;
         LossTerms finalLosses = default;
         try
         {
-            for (var k = 0; k < schedule.Scales.Count; k++)
+            for (var k = firstScale; k < schedule.Scales.Count; k++)
             {
                 var scale = schedule.Scales[k];
                 var scaleContent = InputPreparation.ContentAt(content, scale.Size);
@@ -67,7 +76,14 @@ internal sealed class CoarseToFineRun
                     }
 
                     previous = optimizer;
-                    finalLosses = RunScale(optimizer, k, scale.Iterations, scaleContent, progress);
+                    var done = 0;
+                    if (_resume is not null && k == _resume.Scale)
+                    {
+                        optimizer.LoadState(_resume.State);
+                        done = _resume.IterationInScale;
+                    }
+
+                    finalLosses = RunScale(optimizer, k, done, scale.Iterations, scaleContent, progress);
                     previousImage?.Dispose();
                     previousImage = optimizer.CopyImage();
                 }
@@ -102,10 +118,13 @@ internal sealed class CoarseToFineRun
         return new StyleOptimizer(extractor, contentTensor, styleTensors, start, _options.Optimization);
     }
 
-    /// <summary>The iterations of scale <paramref name="scale"/>, each reported; ends on the best image measured and returns its loss.</summary>
-    private LossTerms RunScale(StyleOptimizer optimizer, int scale, int iterations, RgbImage scaleContent, RunProgress progress)
+    /// <summary>
+    /// The iterations of scale <paramref name="scale"/> after the first <paramref name="done"/>, each
+    /// reported (and checkpointed when asked); ends on the best image measured and returns its loss.
+    /// </summary>
+    private LossTerms RunScale(StyleOptimizer optimizer, int scale, int done, int iterations, RgbImage scaleContent, RunProgress progress)
     {
-        for (var i = 1; i <= iterations; i++)
+        for (var i = done + 1; i <= iterations; i++)
         {
             _cancellationToken.ThrowIfCancellationRequested();
             progress.Done(scale, optimizer.Step());
@@ -117,9 +136,24 @@ internal sealed class CoarseToFineRun
             {
                 callback(count, optimizer.ToRgbImage());
             }
+
+            // Not after a scale's last iteration: the checkpoint then would have to hold the next
+            // scale's start as well; the next due one comes within the interval.
+            if (_options.CheckpointPath is { } path && count % _options.CheckpointInterval == 0 && i < iterations)
+            {
+                WriteCheckpoint(path, optimizer, scale, i, progress.History);
+            }
         }
 
         return optimizer.KeepBestImage();
+    }
+
+    private void WriteCheckpoint(string path, StyleOptimizer optimizer, int scale, int iterationInScale, IReadOnlyList<LossTerms> history)
+    {
+        using var state = new OptimizerState();
+        optimizer.SaveState(state);
+        var checkpoint = new RunCheckpoint(RunFingerprint.Library, _fingerprint!, scale, iterationInScale, _inputs.Seed, history.ToArray(), state);
+        checkpoint.Write(path);
     }
 
     /// <summary>The run's clock, loss history and pace, and the progress reports made from them.</summary>
@@ -133,6 +167,32 @@ internal sealed class CoarseToFineRun
         {
             History.Add(losses);
             pace.Done(scale);
+        }
+
+        /// <summary>Takes over a checkpoint's history (and the pace of its iterations); returns the scale to continue at.</summary>
+        /// <exception cref="CheckpointException">The checkpoint's position does not fit the schedule.</exception>
+        public int Resume(RunCheckpoint checkpoint)
+        {
+            var scales = schedule.Scales;
+            if (checkpoint.Scale < 0 || checkpoint.Scale >= scales.Count || checkpoint.IterationInScale < 0 || checkpoint.IterationInScale > scales[checkpoint.Scale].Iterations
+                || checkpoint.History.Count != scales.Take(checkpoint.Scale).Sum(s => s.Iterations) + checkpoint.IterationInScale)
+            {
+                throw new CheckpointException("The checkpoint's position does not fit this run's schedule; it belongs to another run.");
+            }
+
+            var scale = 0;
+            var endOfScale = scales[0].Iterations;
+            foreach (var losses in checkpoint.History)
+            {
+                while (History.Count == endOfScale)
+                {
+                    endOfScale += scales[++scale].Iterations;
+                }
+
+                Done(scale, losses);
+            }
+
+            return checkpoint.Scale;
         }
 
         public StyleTransferProgress Report(int scale, RgbImage scaleContent) =>

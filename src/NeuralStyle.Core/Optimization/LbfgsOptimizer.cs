@@ -111,7 +111,54 @@ internal sealed class LbfgsOptimizer : IDisposable
         _retreats = 0;
     }
 
+    /// <summary>Adds the curvature pairs, the last point and the step bookkeeping to a checkpoint's state.</summary>
+    public void SaveState(OptimizerState state)
+    {
+        var i = 0;
+        foreach (var (s, y, rho) in _history)
+        {
+            state.Add($"lbfgs.pair{i:D4}.s", s);
+            state.Add($"lbfgs.pair{i:D4}.y", y);
+            state.Add($"lbfgs.pair{i:D4}.rho", rho);
+            i++;
+        }
+
+        state.Values["lbfgs.pairs"] = _history.Count;
+        AddIfPresent(state, "lbfgs.previous_gradient", _previousGradient);
+        AddIfPresent(state, "lbfgs.previous_image", _previousImage);
+        AddIfPresent(state, "lbfgs.hessian_scale", _hessianScale);
+        state.Values["lbfgs.accepted_loss"] = _acceptedLoss ?? double.NaN;
+        state.Values["lbfgs.retreats"] = _retreats;
+    }
+
+    /// <summary>Replaces everything with a checkpoint's state.</summary>
+    public void LoadState(OptimizerState state)
+    {
+        Restart();
+        var device = _image.device;
+        var pairs = (int)state.Value("lbfgs.pairs");
+        for (var i = 0; i < pairs; i++)
+        {
+            _history.AddLast((state.Get($"lbfgs.pair{i:D4}.s", device), state.Get($"lbfgs.pair{i:D4}.y", device), state.Get($"lbfgs.pair{i:D4}.rho", device)));
+        }
+
+        _previousGradient = state.Has("lbfgs.previous_gradient") ? state.Get("lbfgs.previous_gradient", device) : null;
+        _previousImage = state.Has("lbfgs.previous_image") ? state.Get("lbfgs.previous_image", device) : null;
+        _hessianScale = state.Has("lbfgs.hessian_scale") ? state.Get("lbfgs.hessian_scale", device) : null;
+        var accepted = state.Value("lbfgs.accepted_loss");
+        _acceptedLoss = double.IsNaN(accepted) ? null : accepted;
+        _retreats = (int)state.Value("lbfgs.retreats");
+    }
+
     public void Dispose() => ClearHistory();
+
+    private static void AddIfPresent(OptimizerState state, string name, Tensor? tensor)
+    {
+        if (tensor is not null)
+        {
+            state.Add(name, tensor);
+        }
+    }
 
     /// <summary>Forgets the curvature pairs and the last point, so that the next step is a first step again (a gradient step of <see cref="FirstStepLength"/>).</summary>
     private void ClearHistory()

@@ -189,6 +189,64 @@ public sealed class StyleOptimizer : IDisposable
         }
     }
 
+    /// <summary>Adds everything the next <see cref="Step"/> depends on to a checkpoint's state.</summary>
+    internal void SaveState(OptimizerState state)
+    {
+        state.Add("image", _image);
+        state.Add("best.image", _bestImage);
+        state.Values["iteration"] = Iteration;
+        if (_bestLosses is { } best)
+        {
+            state.Values["best.content"] = best.Content;
+            state.Values["best.style"] = best.Style;
+            state.Values["best.tv"] = best.TotalVariation;
+            state.Values["best.total"] = best.Total;
+        }
+
+        if (_average is not null)
+        {
+            state.Add("average", _average);
+            state.Values["average.weight"] = _averageWeight;
+        }
+
+        _adam?.SaveState(state);
+        _lbfgs?.SaveState(state);
+    }
+
+    /// <summary>Restores the state <see cref="SaveState"/> captured, so that the next <see cref="Step"/> continues exactly as it would have.</summary>
+    /// <exception cref="CheckpointException">The state does not fit this optimiser (another size or optimiser).</exception>
+    internal void LoadState(OptimizerState state)
+    {
+        using (no_grad())
+        {
+            CopyInto(_image, state, "image");
+            CopyInto(_bestImage, state, "best.image");
+            if (_average is not null)
+            {
+                CopyInto(_average, state, "average");
+                _averageWeight = state.Value("average.weight");
+            }
+        }
+
+        Iteration = (int)state.Value("iteration");
+        _bestLosses = state.Values.ContainsKey("best.total")
+            ? new LossTerms(state.Value("best.content"), state.Value("best.style"), state.Value("best.tv"), state.Value("best.total"))
+            : null;
+        _adam?.LoadState(state);
+        _lbfgs?.LoadState(state);
+    }
+
+    private static void CopyInto(Tensor target, OptimizerState state, string name)
+    {
+        using var source = state.Get(name, target.device);
+        if (!source.shape.SequenceEqual(target.shape))
+        {
+            throw new CheckpointException($"The checkpoint's {name} is [{string.Join(", ", source.shape)}] but this scale's is [{string.Join(", ", target.shape)}]; it belongs to another run.");
+        }
+
+        target.copy_(source);
+    }
+
     /// <summary>The current image as an 8-bit <see cref="RgbImage"/>.</summary>
     public RgbImage ToRgbImage()
     {

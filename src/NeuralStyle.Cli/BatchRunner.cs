@@ -19,9 +19,9 @@ internal static class BatchRunner
     private static readonly HashSet<string> ImageExtensions =
         new([".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".ico", ".wbmp", ".tif", ".tiff", ".heic", ".heif", ".avif"], StringComparer.OrdinalIgnoreCase);
 
-    public static async Task<int> RunAsync(BatchArguments batch, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>Stylises <paramref name="work"/>, this shard's inputs as <see cref="Plan"/> listed them.</summary>
+    public static async Task<int> RunAsync(BatchArguments batch, IReadOnlyList<BatchItem> work, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var work = Plan(batch);
         Directory.CreateDirectory(batch.OutputFolder);
         RemoveLeftovers(work);
         var engineOptions = new StyleTransferEngineOptions { WeightsPath = batch.Template.WeightsPath, Device = batch.Template.Device };

@@ -80,10 +80,11 @@ internal static class CliApp
     private static async Task<int> RunBatchAsync(CliCommand command, ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         BatchArguments batch;
+        IReadOnlyList<BatchRunner.BatchItem> work;
         try
         {
             batch = CliArguments.BatchFrom(command, parse);
-            _ = BatchRunner.Plan(batch); // the folder exists and no two inputs share an output
+            work = BatchRunner.Plan(batch); // the folder exists and no two inputs share an output
         }
         catch (ArgumentException ex)
         {
@@ -94,7 +95,7 @@ internal static class CliApp
         try
         {
             ApplyProcessSettings(batch.Settings);
-            return await BatchRunner.RunAsync(batch, stdout, stderr, cancellationToken);
+            return await BatchRunner.RunAsync(batch, work, stdout, stderr, cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -114,9 +114,9 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             Device = parse.GetValue(command.Device) ?? defaults.Device,
             Precision = parse.GetValue(command.Precision) ?? defaults.Precision,
             OutputQuality = parse.GetValue(command.Quality),
-            CheckpointPath = parse.GetResult(command.Checkpoint) is null ? null : parse.GetValue(command.Checkpoint),
+            CheckpointPath = Given(parse, command.Checkpoint),
             CheckpointInterval = parse.GetResult(command.CheckpointEvery) is null ? defaults.CheckpointInterval : parse.GetValue(command.CheckpointEvery),
-            ResumeFrom = parse.GetResult(command.Resume) is null ? null : parse.GetValue(command.Resume),
+            ResumeFrom = Given(parse, command.Resume),
         };
     }
 

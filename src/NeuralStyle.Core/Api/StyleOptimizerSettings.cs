@@ -61,6 +61,9 @@ public sealed record StyleOptimizerSettings
     /// <summary>Every layer named by <see cref="ContentLayers"/> and <see cref="StyleLayers"/>, each once.</summary>
     internal IEnumerable<string> AllLayers => ContentLayers.Concat(StyleLayers).Select(l => l.Layer).Distinct();
 
+    /// <summary>The deepest of <see cref="AllLayers"/>: the network runs up to it (valid after <see cref="Validate"/>).</summary>
+    internal string DeepestLayer => AllLayers.MaxBy(Vgg19Architecture.IndexOf)!;
+
     /// <summary>Checks what the setters cannot: enum values and layer names.</summary>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
     internal void Validate()

@@ -23,7 +23,7 @@ internal sealed class OptimizerState : IDisposable
         _tensors[name] = tensor.detach().to(ScalarType.Float32).cpu().clone().DetachFromDisposeScope();
     }
 
-    /// <summary>Stores a tensor that is already a float32 CPU tensor owned by nobody else.</summary>
+    /// <summary>Stores a tensor that is already a contiguous float32 CPU tensor owned by nobody else.</summary>
     public void AddOwned(string name, Tensor tensor) => _tensors[name] = tensor;
 
     /// <summary>The tensor stored under <paramref name="name"/>, copied to <paramref name="device"/>; the caller owns it.</summary>

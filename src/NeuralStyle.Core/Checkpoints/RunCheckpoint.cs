@@ -82,8 +82,8 @@ internal sealed class RunCheckpoint : IDisposable
                 stream.Write(header);
                 foreach (var name in names)
                 {
-                    using var contiguous = State.Tensors[name].contiguous();
-                    stream.Write(MemoryMarshal.AsBytes(contiguous.data<float>().ToArray().AsSpan()));
+                    // OptimizerState holds contiguous float32 CPU copies, so the values are read as they are.
+                    stream.Write(MemoryMarshal.AsBytes(State.Tensors[name].data<float>().ToArray().AsSpan()));
                 }
 
                 stream.Flush(flushToDisk: true);

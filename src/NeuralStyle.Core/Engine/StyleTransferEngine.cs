@@ -284,12 +284,11 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
             return observe;
         }
 
-        var lastScale = 1;
         StyleTransferProgress? previous = null;
         return (progress, optimizer) =>
         {
             EngineLog.Iteration(_logger, progress.Iteration, progress.TotalIterations, progress.Losses.Total);
-            if (previous is not null && progress.Scale != lastScale)
+            if (previous is not null && progress.Scale != previous.Scale)
             {
                 EngineLog.ScaleFinished(_logger, previous.Scale, previous.ScaleCount, previous.Width, previous.Height, previous.Iteration, previous.Losses.Total);
             }
@@ -299,7 +298,6 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
                 EngineLog.ScaleFinished(_logger, progress.Scale, progress.ScaleCount, progress.Width, progress.Height, progress.Iteration, progress.Losses.Total);
             }
 
-            lastScale = progress.Scale;
             previous = progress;
             observe?.Invoke(progress, optimizer);
         };

@@ -49,7 +49,7 @@ internal sealed class CoarseToFineRun
     /// <exception cref="ComputeMemoryException">libtorch could not allocate the memory a scale needs.</exception>
     public RunOutcome Run(IFeatureExtractor extractor)
     {
-        var deepest = _options.Optimization.AllLayers.MaxBy(Vgg19Architecture.IndexOf)!;
+        var deepest = _options.Optimization.DeepestLayer;
         var content = _inputs.Content;
         var schedule = ScaleSchedule.For(
             _options,

@@ -15,7 +15,7 @@ internal static class InputPreparation
     /// <exception cref="ArgumentException">Its shorter side is too small; the message gives the sizes and the smallest output size that works.</exception>
     public static void RequireLargeEnough(RgbImage decoded, RgbImage preparedContent, StyleTransferOptions options)
     {
-        var deepest = options.Optimization.AllLayers.MaxBy(Vgg19Architecture.IndexOf)!;
+        var deepest = options.Optimization.DeepestLayer;
         var minimum = Vgg19Architecture.MinimumSide(deepest);
         if (Math.Min(preparedContent.Width, preparedContent.Height) >= minimum)
         {

@@ -1,0 +1,25 @@
+namespace NeuralStyle.Web.Api;
+
+/// <summary>
+/// A request the app refuses: the status code, a title, and a one-line message that tells the user
+/// what to do. The API answers it with a problem-details body; the page shows the message.
+/// </summary>
+internal sealed class RequestRefusedException : Exception
+{
+    public RequestRefusedException(int statusCode, string title, string message, string? field = null)
+        : base(message)
+    {
+        StatusCode = statusCode;
+        Title = title;
+        Field = field;
+    }
+
+    /// <summary>The HTTP status code (4xx).</summary>
+    public int StatusCode { get; }
+
+    /// <summary>A short, fixed summary of the kind of refusal ("Invalid setting").</summary>
+    public string Title { get; }
+
+    /// <summary>The form field at fault, when there is one.</summary>
+    public string? Field { get; }
+}

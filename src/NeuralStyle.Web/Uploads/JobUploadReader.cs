@@ -1,0 +1,179 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using NeuralStyle.Imaging;
+using NeuralStyle.Web.Api;
+using NeuralStyle.Web.Configuration;
+
+namespace NeuralStyle.Web.Uploads;
+
+/// <summary>
+/// Reads a job request (multipart/form-data: a file field <c>content</c>, one or more file fields
+/// <c>styles</c>, and settings as plain fields) within the app's limits. Everything is read into
+/// memory, section by section, so nothing is written to disk (ASP.NET's form reader buffers large
+/// files in a temporary folder); file names are ignored.
+/// </summary>
+internal static class JobUploadReader
+{
+    /// <summary>The file field of the content photo.</summary>
+    public const string ContentField = "content";
+
+    /// <summary>The file field of the style images (repeated for several).</summary>
+    public const string StylesField = "styles";
+
+    private const int MaxFields = 64;
+    private const int MaxFieldLength = 1000;
+
+    /// <exception cref="RequestRefusedException">The request breaks a limit or lacks an image.</exception>
+    public static async Task<JobUpload> ReadAsync(HttpRequest request, WebAppOptions options, CancellationToken cancellationToken)
+    {
+        var boundary = Boundary(request);
+        if (request.ContentLength > options.MaxRequestBytes)
+        {
+            throw TooLarge(options.MaxRequestBytes);
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = options.MaxRequestBytes;
+        }
+
+        var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = options.MaxRequestBytes };
+        byte[]? content = null;
+        var styles = new List<byte[]>();
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            while (await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false) is { } section)
+            {
+                if (settings.Count + styles.Count + 1 > MaxFields)
+                {
+                    throw Refused("Too many fields", $"A job takes at most {MaxFields} fields.");
+                }
+
+                var disposition = section.GetContentDispositionHeader();
+                var name = disposition?.Name.Value?.Trim('"');
+                if (disposition is null || string.IsNullOrEmpty(name))
+                {
+                    throw Refused("Malformed form", "Every part of the form needs a name (Content-Disposition: form-data; name=\"...\").");
+                }
+
+                if (disposition.IsFileDisposition())
+                {
+                    var bytes = await ReadFileAsync(section.Body, name, options.MaxUploadBytes, cancellationToken).ConfigureAwait(false);
+                    if (name == ContentField)
+                    {
+                        content = content is null ? bytes : throw Refused("Too many content images", "Give one content image (field 'content').", ContentField);
+                    }
+                    else if (name == StylesField)
+                    {
+                        styles.Add(styles.Count < options.MaxStyles ? bytes : throw Refused("Too many style images", $"A job takes at most {options.MaxStyles} style images.", StylesField));
+                    }
+                    else
+                    {
+                        throw Refused("Unknown file field", $"The form has a file in '{Shown(name)}'; files go in 'content' (one) and 'styles' (one or more).", name);
+                    }
+                }
+                else
+                {
+                    var value = await ReadFieldAsync(section.Body, name, cancellationToken).ConfigureAwait(false);
+                    if (!settings.TryAdd(name, value))
+                    {
+                        throw Refused("Repeated setting", $"The setting '{Shown(name)}' is given twice; give it once.", name);
+                    }
+                }
+            }
+        }
+        catch (InvalidDataException)
+        {
+            // The multipart reader's own checks: a malformed body, or (sent without a length) one over the limit.
+            throw Refused("Malformed form", $"The request body is not well-formed multipart/form-data of at most {Megabytes(options.MaxRequestBytes)}.");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(options.MaxRequestBytes);
+        }
+
+        if (content is null)
+        {
+            throw Refused("No content image", "Choose a content photo (file field 'content').", ContentField);
+        }
+
+        if (styles.Count == 0)
+        {
+            throw Refused("No style image", "Choose at least one style image (file field 'styles').", StylesField);
+        }
+
+        var contentImage = UploadedImage.Decode(content, "the content image", ContentField, options.MaxPixels);
+        var styleImages = styles.Select((bytes, i) => UploadedImage.Decode(bytes, styles.Count == 1 ? "the style image" : $"style image {i + 1}", StylesField, options.MaxPixels)).ToArray();
+        return new JobUpload(contentImage, styleImages, settings);
+    }
+
+    private static string Boundary(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RequestRefusedException(
+                StatusCodes.Status415UnsupportedMediaType,
+                "Not a form",
+                "Send the job as multipart/form-data: a file field 'content', file fields 'styles', and the settings as fields.");
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
+        return string.IsNullOrEmpty(boundary) || boundary.Length > 200
+            ? throw Refused("Malformed form", "The multipart/form-data content type has no valid boundary.")
+            : boundary;
+    }
+
+    private static async Task<byte[]> ReadFileAsync(Stream body, string field, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw new RequestRefusedException(
+                    StatusCodes.Status413PayloadTooLarge,
+                    "File too large",
+                    $"A file in '{Shown(field)}' is larger than {Megabytes(maxBytes)}; this app takes files of at most that size.",
+                    field);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.Length == 0
+            ? throw new RequestRefusedException(StatusCodes.Status400BadRequest, "Empty file", $"A file in '{Shown(field)}' is empty; choose an image.", field)
+            : buffer.ToArray();
+    }
+
+    private static async Task<string> ReadFieldAsync(Stream body, string field, CancellationToken cancellationToken)
+    {
+        var buffer = new char[MaxFieldLength + 1];
+        using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        var length = await text.ReadBlockAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return length > MaxFieldLength
+            ? throw Refused("Setting too long", $"The setting '{Shown(field)}' is longer than {MaxFieldLength} characters.", field)
+            : new string(buffer, 0, length).Trim();
+    }
+
+    private static RequestRefusedException TooLarge(long maxBytes) => new(
+        StatusCodes.Status413PayloadTooLarge,
+        "Request too large",
+        $"The images of one job may add up to at most {Megabytes(maxBytes)}; choose smaller files.");
+
+    private static RequestRefusedException Refused(string title, string message, string? field = null) =>
+        new(StatusCodes.Status400BadRequest, title, message, field);
+
+    private static string Megabytes(long bytes) => $"{bytes / 1e6:0.#} MB";
+
+    /// <summary>A client-given name as it may appear in a message: at most 40 printable characters.</summary>
+    internal static string Shown(string name)
+    {
+        var printable = new string(name.Where(c => !char.IsControl(c)).Take(40).ToArray());
+        return printable.Length < name.Length ? printable + "…" : printable;
+    }
+}

@@ -1,0 +1,267 @@
+// NeuralStyle web app: picks the images, starts a job through the HTTP API, follows its
+// server-sent events (progress, previews, loss), and shows and keeps the result.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const defaultStyleWeight = 1e-2;
+  const strengths = { "-2": ["much weaker", 0.25], "-1": ["weaker", 0.5], "0": ["normal", 1], "1": ["stronger", 2], "2": ["much stronger", 4] };
+  const recentKey = "neuralstyle.recent";
+
+  let contentFile = null;
+  let styleFiles = [];
+  let job = null;
+  let events = null;
+  let losses = [];
+
+  // --- Choosing images ----------------------------------------------------------------------
+
+  function thumbnail(file, onRemove) {
+    const box = document.createElement("div");
+    box.className = "thumb";
+    const img = document.createElement("img");
+    img.src = URL.createObjectURL(file);
+    img.alt = file.name;
+    box.append(img);
+    if (onRemove) {
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.textContent = "×";
+      remove.title = "Remove";
+      remove.setAttribute("aria-label", `Remove ${file.name}`);
+      remove.addEventListener("click", onRemove);
+      box.append(remove);
+    }
+    return box;
+  }
+
+  function showInputs() {
+    $("content-thumbs").replaceChildren(...(contentFile ? [thumbnail(contentFile, () => { contentFile = null; showInputs(); })] : []));
+    $("styles-thumbs").replaceChildren(...styleFiles.map((file, i) => thumbnail(file, () => { styleFiles.splice(i, 1); showInputs(); })));
+  }
+
+  function images(fileList) {
+    return [...fileList].filter((file) => file.size > 0);
+  }
+
+  function setContent(files) {
+    const [first] = images(files);
+    if (first) { contentFile = first; hideError(); showInputs(); }
+  }
+
+  function addStyles(files) {
+    styleFiles = styleFiles.concat(images(files));
+    hideError();
+    showInputs();
+  }
+
+  function dropZone(zone, onFiles) {
+    zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+    zone.addEventListener("drop", (e) => {
+      e.preventDefault();
+      zone.classList.remove("over");
+      onFiles(e.dataTransfer.files);
+    });
+  }
+
+  $("content-input").addEventListener("change", (e) => { setContent(e.target.files); e.target.value = ""; });
+  $("styles-input").addEventListener("change", (e) => { addStyles(e.target.files); e.target.value = ""; });
+  dropZone($("content-drop"), setContent);
+  dropZone($("styles-drop"), addStyles);
+
+  $("strength").addEventListener("input", (e) => { $("strength-label").textContent = strengths[e.target.value][0]; });
+
+  // --- Errors -------------------------------------------------------------------------------
+
+  function showError(message) {
+    $("error").textContent = message;
+    $("error").hidden = false;
+  }
+
+  function hideError() {
+    $("error").hidden = true;
+  }
+
+  async function problemOf(response) {
+    try {
+      const problem = await response.json();
+      return problem.detail || problem.title || `The server answered ${response.status}.`;
+    } catch {
+      return `The server answered ${response.status}.`;
+    }
+  }
+
+  // --- Starting a job -----------------------------------------------------------------------
+
+  function formData() {
+    const data = new FormData();
+    data.append("content", contentFile, contentFile.name);
+    styleFiles.forEach((file) => data.append("styles", file, file.name));
+    for (const id of ["size", "iterations", "preserve-colors", "precision", "start-size", "seed"]) {
+      const field = $(id);
+      if (field.value !== "") data.append(field.name, field.value);
+    }
+    const factor = strengths[$("strength").value][1];
+    if (factor !== 1) data.append("styleWeight", String(defaultStyleWeight * factor));
+    return data;
+  }
+
+  $("job-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    hideError();
+    if (!contentFile) { showError("Choose a photo first."); return; }
+    if (styleFiles.length === 0) { showError("Choose at least one style image."); return; }
+    $("start").disabled = true;
+    try {
+      const response = await fetch("/api/jobs", { method: "POST", body: formData() });
+      if (!response.ok) { showError(await problemOf(response)); return; }
+      follow(await response.json());
+    } catch {
+      showError("The server could not be reached; check that it is running and try again.");
+    } finally {
+      $("start").disabled = false;
+    }
+  });
+
+  // --- Following it -------------------------------------------------------------------------
+
+  function follow(started) {
+    job = started;
+    losses = [];
+    $("job-form").hidden = true;
+    $("done").hidden = true;
+    $("run").hidden = false;
+    $("preview").removeAttribute("src");
+    $("preview").removeAttribute("data-iteration");
+    $("cancel").disabled = false;
+    update(started);
+    events = new EventSource(started.eventsUrl);
+    events.addEventListener("progress", (e) => update(JSON.parse(e.data)));
+    events.addEventListener("end", (e) => { events.close(); finish(JSON.parse(e.data)); });
+  }
+
+  function clock(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  }
+
+  function update(view) {
+    job = view;
+    const queue = $("queue");
+    queue.hidden = view.state !== "queued";
+    queue.textContent = view.queuePosition ? `Waiting for a turn: number ${view.queuePosition} in the queue.` : "Waiting for a turn…";
+    if (view.totalIterations > 0) {
+      $("progress").max = view.totalIterations;
+      $("progress").value = view.iteration;
+      const eta = view.remainingSeconds == null ? "" : ` · about ${clock(view.remainingSeconds)} left`;
+      $("progress-text").textContent =
+        `Iteration ${view.iteration} of ${view.totalIterations} · scale ${view.scale} of ${view.scaleCount} (${view.width} × ${view.height})${eta}`;
+    } else if (view.state === "running") {
+      $("progress-text").textContent = "Preparing the images and the network…";
+    }
+    if (view.previewUrl && $("preview").getAttribute("src") !== view.previewUrl) {
+      $("preview").src = view.previewUrl;
+      $("preview").dataset.iteration = view.previewUrl.split("iteration=")[1] || "";
+    }
+    const last = losses.length ? losses[losses.length - 1][0] : 0;
+    for (const point of view.losses) {
+      if (point[0] > last) losses.push(point);
+    }
+    drawLosses();
+  }
+
+  function drawLosses() {
+    const canvas = $("loss-chart");
+    const context = canvas.getContext("2d");
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.fillStyle = "#5c5c6e";
+    context.font = "12px system-ui, sans-serif";
+    context.fillText("loss (log scale)", 8, 16);
+    const points = losses.filter((p) => p[1] > 0);
+    if (points.length < 2) return;
+    const logs = points.map((p) => Math.log10(p[1]));
+    const low = Math.min(...logs);
+    const high = Math.max(...logs);
+    const first = points[0][0];
+    const span = Math.max(1, points[points.length - 1][0] - first);
+    const x = (i) => 8 + ((points[i][0] - first) / span) * (canvas.width - 16);
+    const y = (i) => canvas.height - 8 - ((logs[i] - low) / Math.max(1e-9, high - low)) * (canvas.height - 32);
+    context.strokeStyle = "#3b4ba8";
+    context.lineWidth = 2;
+    context.beginPath();
+    points.forEach((_, i) => (i === 0 ? context.moveTo(x(i), y(i)) : context.lineTo(x(i), y(i))));
+    context.stroke();
+  }
+
+  $("cancel").addEventListener("click", async () => {
+    if (!job) return;
+    $("cancel").disabled = true;
+    const response = await fetch(`/api/jobs/${job.id}`, { method: "DELETE" });
+    if (!response.ok && response.status !== 404) showError(await problemOf(response));
+  });
+
+  // --- The end ------------------------------------------------------------------------------
+
+  function finish(view) {
+    update(view);
+    $("run").hidden = true;
+    if (view.state === "succeeded") {
+      $("done-title").textContent = "Done";
+      $("done-inputs").replaceChildren(thumbnail(contentFile), ...styleFiles.map((file) => thumbnail(file)));
+      $("result").src = view.resultUrl;
+      $("download").href = view.resultUrl;
+      $("done").hidden = false;
+      remember(view);
+    } else {
+      $("job-form").hidden = false;
+      showError(view.error || (view.state === "canceled" ? "Cancelled." : "The job failed."));
+    }
+  }
+
+  $("again").addEventListener("click", () => {
+    $("done").hidden = true;
+    $("job-form").hidden = false;
+  });
+
+  // --- Recent results of this browser session -------------------------------------------------
+
+  function recent() {
+    try { return JSON.parse(sessionStorage.getItem(recentKey)) || []; } catch { return []; }
+  }
+
+  function remember(view) {
+    const list = [{ id: view.id, resultUrl: view.resultUrl }, ...recent().filter((r) => r.id !== view.id)].slice(0, 12);
+    sessionStorage.setItem(recentKey, JSON.stringify(list));
+    showRecent();
+  }
+
+  function showRecent() {
+    const list = recent();
+    $("recent").hidden = list.length === 0;
+    $("recent-list").replaceChildren(...list.map((r) => {
+      const link = document.createElement("a");
+      link.className = "thumb";
+      link.href = r.resultUrl;
+      link.download = "";
+      const img = document.createElement("img");
+      img.src = r.resultUrl;
+      img.alt = "A recent result";
+      img.addEventListener("error", () => link.remove()); // Deleted on the server after its lifetime.
+      link.append(img);
+      return link;
+    }));
+  }
+
+  // --- Start-up: the server's limits ---------------------------------------------------------
+
+  fetch("/api/limits").then((r) => (r.ok ? r.json() : null)).then((limits) => {
+    if (!limits) return;
+    $("size").max = limits.maxSize;
+    $("start-size").max = limits.maxSize;
+    $("iterations").max = limits.maxIterations;
+    if (Number($("size").value) > limits.maxSize) $("size").value = limits.maxSize;
+  }).catch(() => {});
+
+  showRecent();
+})();

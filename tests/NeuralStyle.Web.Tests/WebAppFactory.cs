@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NeuralStyle.Web.Jobs;
+
+namespace NeuralStyle.Web.Tests;
+
+/// <summary>
+/// The web app in the test process, with its own empty data folder, a hand-moved clock and the
+/// given settings (configuration keys under <c>NeuralStyle:</c>). In memory by default; on a real
+/// Kestrel port for the browser tests (<see cref="StartKestrel"/>).
+/// </summary>
+internal sealed class WebAppFactory : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    public WebAppFactory(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        TestEnvironment.RequireWeights();
+        _settings = settings ?? new Dictionary<string, string>();
+        DataFolder = Directory.CreateTempSubdirectory("neuralstyle-web-").FullName;
+    }
+
+    /// <summary>The app's data folder, deleted when the factory is disposed.</summary>
+    public string DataFolder { get; }
+
+    public ManualClock Clock { get; } = new();
+
+    public JobScheduler Scheduler => Services.GetRequiredService<JobScheduler>();
+
+    /// <summary>Serves the app on a free localhost port and returns its address.</summary>
+    public Uri StartKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("NeuralStyle:DataFolder", DataFolder);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting($"NeuralStyle:{key}", value);
+        }
+
+        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && Directory.Exists(DataFolder))
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+    }
+}

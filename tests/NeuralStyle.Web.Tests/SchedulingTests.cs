@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace NeuralStyle.Web.Tests;
 
@@ -19,7 +20,8 @@ public sealed class SchedulingTests
             jobs.Add(await JobClient.StartAsync(client, settings));
         }
 
-        // Two run at once; the others wait, numbered in the order they came.
+        // The one engine computes two runs at once too, and two run at once; the others wait, numbered in the order they came.
+        Assert.Equal(2, factory.Services.GetRequiredService<StyleTransferEngine>().Options.MaxConcurrentRuns);
         Assert.Equal(["running", "running", "queued", "queued"], jobs.Select(j => j.GetProperty("state").GetString()));
         Assert.Equal([null, null, 1, 2], jobs.Select(j => j.GetProperty("queuePosition").ValueKind == JsonValueKind.Null ? (int?)null : j.GetProperty("queuePosition").GetInt32()));
 

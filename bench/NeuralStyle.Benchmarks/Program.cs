@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 // Usage: NeuralStyle.Benchmarks [--sizes 128,256,512,1024] [--iterations N] [--precisions float32,bfloat16] [--out bench/results]
 //        NeuralStyle.Benchmarks --precision-quality SIZE ITERATIONS   (needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --memory   (peak memory at 256-1536 px against RunPlan's estimate; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality [--size 512] [--tutorial-iterations 1000] [--cap 400] [--evaluate-every 5]
 //                               [--contenders lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16]
@@ -26,6 +27,21 @@ var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS")
 if (Array.IndexOf(args, "--engine-child") is var child and >= 0)
 {
     await EngineScaling.ChildAsync(args[child + 1], int.Parse(args[child + 2]), args[child + 3], args[child + 4]);
+    return;
+}
+
+if (Array.IndexOf(args, "--memory-child") is var memoryChild and >= 0)
+{
+    await MemoryCalibration.ChildAsync(args[memoryChild + 1], args[memoryChild + 2], int.Parse(args[memoryChild + 3]), Enum.Parse<ComputePrecision>(args[memoryChild + 4]), int.Parse(args[memoryChild + 5]));
+    return;
+}
+
+if (Array.IndexOf(args, "--memory") >= 0)
+{
+    await MemoryCalibration.RunAsync(
+        weights,
+        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
+        outFolder);
     return;
 }
 

@@ -46,6 +46,11 @@ internal static class CliApp
             return BadInput;
         }
 
+        if (cli.Settings.Plan)
+        {
+            return await PrintPlanAsync(cli.Options, stdout, stderr, cancellationToken);
+        }
+
         if (cli.Options.OutputPath is { } output && !cli.Options.OverwriteOutput && File.Exists(output))
         {
             await stderr.WriteLineAsync($"neural-style: '{output}' already exists; add --overwrite to replace it.");
@@ -65,7 +70,7 @@ internal static class CliApp
             await stderr.WriteLineAsync("neural-style: cancelled; no output was written.");
             return Cancelled;
         }
-        catch (Exception ex) when (ex is ArgumentException or ImageLoadException or ImageSaveException or CheckpointException)
+        catch (Exception ex) when (ex is ArgumentException or ImageLoadException or ImageSaveException or CheckpointException or MemoryLimitException)
         {
             await Report(stderr, ex, cli.Settings.Verbose);
             return BadInput;
@@ -76,6 +81,40 @@ internal static class CliApp
             return RuntimeFailure;
         }
     }
+
+    /// <summary>--plan: the run's scales, peak memory and time, and whether it fits the memory it may use.</summary>
+    private static async Task<int> PrintPlanAsync(StyleTransferOptions options, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var plan = await StyleTransfer.PlanAsync(options, cancellationToken);
+            await stdout.WriteLineAsync(plan.ToString());
+            var output = plan.Scales[^1];
+            if (plan.MemoryLimitBytes is not { } limit)
+            {
+                await stdout.WriteLineAsync("limit unknown: the system does not say how much memory is available");
+            }
+            else if (plan.PeakMemoryBytes <= limit)
+            {
+                await stdout.WriteLineAsync($"fits: the limit is {Gigabytes(limit)} ({(options.MaxMemory is null ? "available now" : "--max-memory")})");
+            }
+            else
+            {
+                var largest = plan.LargestOutputSizeWithin(limit, output.Width, output.Height);
+                await stdout.WriteLineAsync($"does not fit: the limit is {Gigabytes(limit)} ({(options.MaxMemory is null ? "available now" : "--max-memory")}); "
+                    + (largest is { } size ? $"--size {size} fits" : "no size fits"));
+            }
+
+            return Success;
+        }
+        catch (Exception ex) when (ex is ArgumentException or ImageLoadException)
+        {
+            await stderr.WriteLineAsync($"neural-style: {CliErrors.Message(ex)}");
+            return BadInput;
+        }
+    }
+
+    private static string Gigabytes(long bytes) => FormattableString.Invariant($"{bytes / 1e9:0.0} GB");
 
     private static async Task<int> RunBatchAsync(CliCommand command, ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {

@@ -29,8 +29,12 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             throw new ArgumentException("Give a content image and at least one style image: neural-style CONTENT STYLE [STYLE...] -o OUTPUT.");
         }
 
-        var output = parse.GetValue(command.Output)
-            ?? throw new ArgumentException("Give the output file with -o PATH (.png, .jpg, .jpeg or .webp).");
+        var output = parse.GetValue(command.Output);
+        if (output is null && !settings.Plan)
+        {
+            throw new ArgumentException("Give the output file with -o PATH (.png, .jpg, .jpeg or .webp).");
+        }
+
         return new CliArguments(CliErrors.UnderOptionNames(() => RunOptions(command, parse, content, styles, output)), settings);
     }
 
@@ -65,6 +69,7 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             Quiet = parse.GetValue(command.Quiet),
             Json = parse.GetValue(command.Json),
             Verbose = parse.GetValue(command.Verbose),
+            Plan = parse.GetValue(command.Plan),
             Threads = parse.GetValue(command.Threads),
             SaveEvery = parse.GetResult(command.SaveEvery) is null ? 0 : parse.GetValue(command.SaveEvery),
         };
@@ -113,6 +118,7 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             Seed = parse.GetValue(command.Seed),
             Device = parse.GetValue(command.Device) ?? defaults.Device,
             Precision = parse.GetValue(command.Precision) ?? defaults.Precision,
+            MaxMemory = parse.GetValue(command.MaxMemory),
             OutputQuality = parse.GetValue(command.Quality),
             CheckpointPath = Given(parse, command.Checkpoint),
             CheckpointInterval = parse.GetResult(command.CheckpointEvery) is null ? defaults.CheckpointInterval : parse.GetValue(command.CheckpointEvery),

@@ -52,14 +52,14 @@ internal sealed class CliCommand
                  {
                      Size, Iterations, StartSize, Optimizer, LearningRate, ContentWeight, StyleWeight, TvWeight, TvNorm,
                      ContentLayers, StyleLayers, Init, StyleBlend, StyleMasks, Pooling, StyleScale, PreserveColors, Average, Seed,
-                     Device, Precision, Threads, Weights, Quality, Json, Quiet, Verbose,
+                     Device, Precision, MaxMemory, Threads, Weights, Quality, Json, Quiet, Verbose,
                  })
         {
             option.Recursive = true;
             Root.Options.Add(option);
         }
 
-        foreach (var option in new Option[] { Output, SaveEvery, Overwrite, Checkpoint, CheckpointEvery, Resume, Version })
+        foreach (var option in new Option[] { Output, SaveEvery, Overwrite, Checkpoint, CheckpointEvery, Resume, Plan, Version })
         {
             Root.Options.Add(option);
         }
@@ -199,6 +199,15 @@ internal sealed class CliCommand
         HelpName = "N",
         CustomParser = r => ValueParsers.Int(r),
     };
+
+    public Option<long?> MaxMemory { get; } = new("--max-memory")
+    {
+        Description = "refuse, before any work, a run expected to need more memory than this, e.g. 1.5GB [default: what the machine has available]",
+        HelpName = "SIZE",
+        CustomParser = ValueParsers.Bytes,
+    };
+
+    public Option<bool> Plan { get; } = new("--plan") { Description = "print the run's scales, expected peak memory and time, and whether it fits; run nothing" };
 
     public Option<string?> Weights { get; } = new("--weights")
     {

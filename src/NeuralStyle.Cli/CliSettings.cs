@@ -14,6 +14,9 @@ internal sealed record CliSettings
     /// <summary>libtorch's intra-op thread count for the process; null leaves libtorch's choice.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>Print the run's plan (scales, peak memory, time) and run nothing.</summary>
+    public bool Plan { get; init; }
+
     /// <summary>Write an intermediate image every this many iterations (0: never).</summary>
     public int SaveEvery { get; init; }
 }

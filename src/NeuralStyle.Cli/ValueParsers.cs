@@ -100,6 +100,19 @@ internal static class ValueParsers
         return null;
     }
 
+    /// <summary>"1.5GB" gives 1,500,000,000 (see <see cref="MemorySize"/>).</summary>
+    public static long? Bytes(ArgumentResult result)
+    {
+        var value = result.Tokens[0].Value;
+        if (MemorySize.TryParse(value, out var bytes))
+        {
+            return bytes;
+        }
+
+        result.AddError($"{OptionName(result)} takes a memory size such as 1.5GB, 800MB or 2GiB, not '{value}'.");
+        return null;
+    }
+
     public static InitialImage Initialization(string value) => value.ToLowerInvariant() switch
     {
         "content" => InitialImage.Content,

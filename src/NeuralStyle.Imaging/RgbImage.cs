@@ -129,10 +129,23 @@ public sealed class RgbImage
             return this;
         }
 
-        var scale = (double)maxSide / longest;
-        var width = Math.Max(1, (int)Math.Round(Width * scale));
-        var height = Math.Max(1, (int)Math.Round(Height * scale));
+        var (width, height) = FitSize(Width, Height, maxSide);
         return Resize(width, height);
+    }
+
+    /// <summary>
+    /// The size <see cref="ResizeToFit"/> (with upscaling) gives an image of <paramref name="width"/> ×
+    /// <paramref name="height"/>: the longest side becomes <paramref name="maxSide"/>, the other is
+    /// scaled in proportion and rounded (at least 1).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
+    public static (int Width, int Height) FitSize(int width, int height, int maxSide)
+    {
+        Guard.MustBePositive(width);
+        Guard.MustBePositive(height);
+        Guard.MustBePositive(maxSide);
+        var scale = (double)maxSide / Math.Max(width, height);
+        return (Math.Max(1, (int)Math.Round(width * scale)), Math.Max(1, (int)Math.Round(height * scale)));
     }
 
     /// <summary>Returns a copy resized to exactly <paramref name="width"/> × <paramref name="height"/> with a Lanczos-3 filter.</summary>

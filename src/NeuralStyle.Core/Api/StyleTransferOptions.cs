@@ -31,6 +31,7 @@ public sealed record StyleTransferOptions
     private readonly int _intermediateImageInterval;
     private readonly int _outputQuality = 95;
     private readonly int _checkpointInterval = 50;
+    private readonly long? _maxMemory;
     private readonly StyleOptimizerSettings _optimization = new();
 
     /// <summary>The photo whose content is kept. Required.</summary>
@@ -194,6 +195,15 @@ public sealed record StyleTransferOptions
     /// result reports the whole loss history and the original seed. Null (the default) starts afresh.
     /// </summary>
     public string? ResumeFrom { get; init; }
+
+    /// <summary>
+    /// The most memory the run may use, in bytes: the process's peak resident memory as
+    /// <see cref="RunPlan"/> expects it. A run expected to need more is refused before any work with a
+    /// <see cref="MemoryLimitException"/> that gives the largest output size that fits. Null (the
+    /// default) allows what the machine has available when the run starts (the process's own memory
+    /// plus what the system and its cgroup limits can still give).
+    /// </summary>
+    public long? MaxMemory { get => _maxMemory; init { if (value is { } bytes) { Guard.MustBePositive(bytes, nameof(MaxMemory)); } _maxMemory = value; } }
 
     /// <summary>The loss and optimiser settings, as <see cref="StyleOptimizer"/> takes them.</summary>
     public StyleOptimizerSettings Optimization { get => _optimization; init => _optimization = Guard.NotNullValue(value, nameof(Optimization)); }

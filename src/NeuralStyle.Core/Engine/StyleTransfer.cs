@@ -39,6 +39,7 @@ public static class StyleTransfer
     /// <exception cref="WeightsException">The VGG19 weights cannot be found, downloaded or read.</exception>
     /// <exception cref="NativeBackendException">libtorch cannot be loaded, or CUDA was asked for and is absent.</exception>
     /// <exception cref="DivergenceException">A loss became NaN or infinite; no image is produced.</exception>
+    /// <exception cref="MemoryLimitException">The run is expected to need more memory than <see cref="StyleTransferOptions.MaxMemory"/> (or the machine) allows; refused before any work.</exception>
     /// <exception cref="ComputeMemoryException">libtorch could not allocate the memory the run needs; nothing is written.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static Task<StyleTransferResult> RunAsync(
@@ -59,6 +60,23 @@ public static class StyleTransfer
         Guard.NotNullOrWhiteSpace(stylePath);
         Guard.NotNullOrWhiteSpace(outputPath);
         return RunAsync(new StyleTransferOptions { Content = contentPath, Styles = [stylePath], OutputPath = outputPath }, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Plans a run without running it: reads the content image's size and returns the run's scales,
+    /// its expected peak memory and its expected time (see <see cref="RunPlan"/>). Nothing is loaded
+    /// but the content image (a stream input is read to its end).
+    /// </summary>
+    /// <param name="options">The run to plan; validated as for <see cref="RunAsync(StyleTransferOptions, IProgress{StyleTransferProgress}?, CancellationToken)"/>.</param>
+    /// <param name="cancellationToken">Cancels the content image's loading.</param>
+    /// <exception cref="ArgumentException">An option is missing or invalid.</exception>
+    /// <exception cref="ImageLoadException">The content image cannot be loaded.</exception>
+    public static async Task<RunPlan> PlanAsync(StyleTransferOptions options, CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(options);
+        options.Validate();
+        var content = await options.Content!.LoadAsync(cancellationToken).ConfigureAwait(false);
+        return RunPlan.For(options, content.Width, content.Height);
     }
 
     private static async Task<StyleTransferResult> RunOnceAsync(StyleTransferOptions options, IProgress<StyleTransferProgress>? progress, CancellationToken cancellationToken)

@@ -229,6 +229,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
             Checkpoints.CheckFolder(options.CheckpointPath);
             cancellationToken.ThrowIfCancellationRequested();
             var inputs = await RunInputs.LoadAsync(options, cancellationToken).ConfigureAwait(false);
+            MemoryGuard.Check(options, inputs.Content.Width, inputs.Content.Height);
             var fingerprint = options.CheckpointPath is null && options.ResumeFrom is null ? null : RunFingerprint.Compute(options, inputs);
             using var resume = options.ResumeFrom is null ? null : Checkpoints.Open(options.ResumeFrom, fingerprint!);
             if (resume is not null)

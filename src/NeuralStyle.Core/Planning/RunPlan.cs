@@ -1,0 +1,122 @@
+using NeuralStyle.Imaging;
+
+namespace NeuralStyle;
+
+/// <summary>
+/// What a run will cost before it starts: its scales (coarse to fine), the process's expected peak
+/// memory, and its expected time. The memory comes from a model of VGG19's feature maps and the
+/// optimiser's state, calibrated against measured peaks (within ±20 % at 256–1536 px in both
+/// precisions on the reference machine; docs/large-images.md). Runs check it against
+/// <see cref="StyleTransferOptions.MaxMemory"/> before any work.
+/// </summary>
+public sealed class RunPlan
+{
+    /// <summary>Floating-point operations per second of a whole iteration on the reference CPU (2 cores, AVX-512 with BF16), float32 and bfloat16.</summary>
+    private const double ReferenceFloat32FlopsPerSecond = 184e9;
+    private const double ReferenceBFloat16FlopsPerSecond = 392e9;
+
+    private RunPlan(StyleTransferOptions options, IReadOnlyList<PlannedScale> scales, long? memoryLimitBytes)
+    {
+        Options = options;
+        Scales = scales;
+        MemoryLimitBytes = memoryLimitBytes;
+    }
+
+    /// <summary>The options planned for.</summary>
+    public StyleTransferOptions Options { get; }
+
+    /// <summary>The scales the run optimises at, smallest first; the last is the output size.</summary>
+    public IReadOnlyList<PlannedScale> Scales { get; }
+
+    /// <summary>The process's expected peak resident memory over the run (its largest scale's), in bytes, for one run in a fresh process.</summary>
+    public long PeakMemoryBytes => Scales.Max(s => s.PeakMemoryBytes);
+
+    /// <summary>
+    /// The memory the run may use: <see cref="StyleTransferOptions.MaxMemory"/>, or else what the
+    /// machine had available when the plan was made (this process's resident memory plus what the
+    /// system and its cgroup limits can still give); null when the system does not say.
+    /// </summary>
+    public long? MemoryLimitBytes { get; }
+
+    /// <summary>Whether the run is expected to peak within <see cref="MemoryLimitBytes"/> (true when that is unknown).</summary>
+    public bool FitsInMemory => MemoryLimitBytes is not { } limit || PeakMemoryBytes <= limit;
+
+    /// <summary>
+    /// The expected time of the iterations on the reference CPU of docs/performance.md (2 cores with
+    /// AVX-512 and BF16): from the convolutions' operation count at each scale and that CPU's measured
+    /// throughput. Another machine takes longer or shorter in proportion to its speed.
+    /// </summary>
+    public TimeSpan EstimatedDuration => Scales.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.EstimatedDuration);
+
+    /// <summary>Plans a run of <paramref name="options"/> on a content image of the given size (before scaling to the output size).</summary>
+    /// <param name="options">The run's options (its images are not read).</param>
+    /// <param name="contentWidth">The content image's width in pixels.</param>
+    /// <param name="contentHeight">The content image's height in pixels.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
+    public static RunPlan For(StyleTransferOptions options, int contentWidth, int contentHeight)
+    {
+        Guard.NotNull(options);
+        Guard.MustBePositive(contentWidth);
+        Guard.MustBePositive(contentHeight);
+        return new RunPlan(options, PlanScales(options, contentWidth, contentHeight), options.MaxMemory ?? AvailableMemory.ForThisProcess());
+    }
+
+    /// <summary>
+    /// The largest <see cref="StyleTransferOptions.OutputSize"/> (longest side, at most this plan's)
+    /// whose run is expected to peak within <paramref name="maxBytes"/>, other options unchanged; null
+    /// when not even the smallest size fits.
+    /// </summary>
+    /// <param name="maxBytes">The memory the run may use, in bytes.</param>
+    /// <param name="contentWidth">The content image's width in pixels.</param>
+    /// <param name="contentHeight">The content image's height in pixels.</param>
+    public int? LargestOutputSizeWithin(long maxBytes, int contentWidth, int contentHeight)
+    {
+        bool Fits(int size) => PlanScales(Options with { OutputSize = size }, contentWidth, contentHeight).Max(s => s.PeakMemoryBytes) <= maxBytes;
+        int low = 16, high = Options.OutputSize;
+        if (!Fits(low))
+        {
+            return null;
+        }
+
+        while (low < high)
+        {
+            var middle = low + ((high - low + 1) / 2);
+            if (Fits(middle))
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return low;
+    }
+
+    private static PlannedScale[] PlanScales(StyleTransferOptions options, int contentWidth, int contentHeight)
+    {
+        var (width, height) = RgbImage.FitSize(contentWidth, contentHeight, options.OutputSize);
+        var schedule = ScaleSchedule.For(
+            options,
+            (double)Math.Min(width, height) / Math.Max(width, height),
+            Vgg19Architecture.MinimumSide(options.Optimization.DeepestLayer));
+        var throughput = options.Precision == ComputePrecision.BFloat16 ? ReferenceBFloat16FlopsPerSecond : ReferenceFloat32FlopsPerSecond;
+        return schedule.Scales.Select(scale =>
+        {
+            var (w, h) = scale.Size >= Math.Max(width, height) ? (width, height) : RgbImage.FitSize(width, height, scale.Size);
+            var seconds = scale.Iterations * NetworkFootprint.StepFlops(h, w, options.Optimization.DeepestLayer) / throughput;
+            return new PlannedScale(w, h, scale.Iterations, MemoryModel.PeakBytes(options, w, h, scale.Iterations), TimeSpan.FromSeconds(seconds));
+        }).ToArray();
+    }
+
+    /// <summary>The plan in a few lines: each scale, the peak memory, the time.</summary>
+    public override string ToString()
+    {
+        var lines = Scales.Select((s, i) =>
+            $"scale {i + 1}/{Scales.Count}: {s.Width} × {s.Height} px, {s.Iterations} iterations, peak {Bytes.Format(s.PeakMemoryBytes)}, about {Bytes.Duration(s.EstimatedDuration)}");
+        return string.Join(Environment.NewLine, lines.Append(
+            $"peak memory {Bytes.Format(PeakMemoryBytes)} ({Options.Precision}), about {Bytes.Duration(EstimatedDuration)} on the reference CPU"));
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+
+namespace NeuralStyle.Core.Tests;
+
+/// <summary>The plan before a run: the network's footprint counted by hand, the schedule, the estimate against measured peaks, and the guard.</summary>
+public sealed class PlanningTests
+{
+    [Fact]
+    public void Feature_maps_up_to_block5_conv2_of_a_32_px_square_add_up_as_counted_by_hand()
+    {
+        // Per block: its convolutions' outputs, then (before the deepest layer's block) its pooling's output.
+        // block1 2·64·32·32 = 131072, pool 64·16·16 = 16384; block2 2·128·16·16 = 65536, pool 128·8·8 = 8192;
+        // block3 4·256·8·8 = 65536, pool 256·4·4 = 4096; block4 4·512·4·4 = 32768, pool 512·2·2 = 2048;
+        // block5_conv1 and _conv2 2·512·2·2 = 4096.
+        Assert.Equal(329_728, NetworkFootprint.ActivationElements(32, 32, "block5_conv2"));
+        Assert.Equal(16_384 + 8_192 + 4_096 + 2_048, NetworkFootprint.PoolingElements(32, 32, "block5_conv2"));
+    }
+
+    [Fact]
+    public void Odd_sides_are_halved_rounding_down_and_the_walk_stops_at_the_deepest_layer()
+    {
+        // 20 × 36 to block3_conv1: block1 2·64·720 = 92160, pool to 10 × 18: 64·180 = 11520;
+        // block2 2·128·180 = 46080, pool to 5 × 9: 128·45 = 5760; block3_conv1 256·45 = 11520.
+        Assert.Equal(167_040, NetworkFootprint.ActivationElements(20, 36, "block3_conv1"));
+    }
+
+    [Fact]
+    public void A_steps_operations_are_twice_the_convolutions_forward_cost()
+    {
+        // 2 (forward and backward) · 2 · 9 · C_in · C_out · H · W per convolution, 32 × 32 px, to block5_conv2:
+        // block1 36·(3·64 + 64·64)·1024, block2 36·(64·128 + 128·128)·256, block3 36·(128·256 + 3·256·256)·64,
+        // block4 36·(256·512 + 3·512·512)·16, block5 36·2·512·512·4.
+        const double expected = (36.0 * 4288 * 1024) + (36.0 * 24576 * 256) + (36.0 * 229376 * 64) + (36.0 * 917504 * 16) + (36.0 * 524288 * 4);
+        Assert.Equal(expected, NetworkFootprint.StepFlops(32, 32, "block5_conv2"));
+    }
+
+    [Fact]
+    public void The_plan_has_the_schedules_scales_at_the_contents_aspect_ratio()
+    {
+        var plan = RunPlan.For(new StyleTransferOptions { OutputSize = 512, StartSize = 128, Iterations = 50, MaxMemory = long.MaxValue }, 1024, 768);
+
+        // Sizes grow by √2 from 128 (128, 181, 256, 362) to 512; iterations round(50·√(512/s)); 4:3.
+        Assert.Equal(
+            [(128, 96, 100), (181, 136, 84), (256, 192, 71), (362, 272, 59), (512, 384, 50)],
+            plan.Scales.Select(s => (s.Width, s.Height, s.Iterations)));
+        Assert.Equal(plan.Scales[^1].PeakMemoryBytes, plan.PeakMemoryBytes);
+        Assert.True(plan.FitsInMemory);
+        Assert.Equal(long.MaxValue, plan.MemoryLimitBytes);
+        Assert.True(plan.EstimatedDuration > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void The_estimate_is_within_20_percent_of_every_measured_peak()
+    {
+        // Peak RSS of single-scale runs (tubingen, 1024 × 768, × starry_night) measured by bench --memory.
+        var results = Directory.GetFiles(Path.Combine(RepositoryRoot(), "bench", "results"), "memory-*.json").Max()!;
+        using var document = JsonDocument.Parse(File.ReadAllText(results));
+        var runs = document.RootElement.GetProperty("runs").EnumerateArray().ToArray();
+        Assert.True(runs.Length >= 8);
+        foreach (var run in runs)
+        {
+            var options = new StyleTransferOptions
+            {
+                OutputSize = run.GetProperty("size").GetInt32(),
+                StartSize = run.GetProperty("size").GetInt32(),
+                Iterations = run.GetProperty("iterations").GetInt32(),
+                Precision = Enum.Parse<ComputePrecision>(run.GetProperty("precision").GetString()!),
+            };
+            var measured = run.GetProperty("measured_peak_bytes").GetInt64();
+            var estimate = RunPlan.For(options, 1024, 768).PeakMemoryBytes;
+            Assert.InRange((double)estimate / measured, 0.8, 1.2);
+        }
+    }
+
+    [Fact]
+    public void The_largest_size_that_fits_fits_and_one_more_pixel_does_not()
+    {
+        var options = new StyleTransferOptions { OutputSize = 4096, StartSize = 4096, MaxMemory = 3_000_000_000 };
+        var plan = RunPlan.For(options, 1024, 768);
+        Assert.False(plan.FitsInMemory);
+
+        var largest = plan.LargestOutputSizeWithin(3_000_000_000, 1024, 768);
+        Assert.NotNull(largest);
+        Assert.True(RunPlan.For(options with { OutputSize = largest.Value }, 1024, 768).PeakMemoryBytes <= 3_000_000_000);
+        Assert.True(RunPlan.For(options with { OutputSize = largest.Value + 1 }, 1024, 768).PeakMemoryBytes > 3_000_000_000);
+        Assert.Null(plan.LargestOutputSizeWithin(1_000_000, 1024, 768));
+    }
+
+    [Fact]
+    public void Bfloat16_and_fewer_iterations_need_less()
+    {
+        var float32 = RunPlan.For(new StyleTransferOptions { OutputSize = 1024, StartSize = 1024, Iterations = 200 }, 1024, 768).PeakMemoryBytes;
+        var bfloat16 = RunPlan.For(new StyleTransferOptions { OutputSize = 1024, StartSize = 1024, Iterations = 200, Precision = ComputePrecision.BFloat16 }, 1024, 768).PeakMemoryBytes;
+        var short32 = RunPlan.For(new StyleTransferOptions { OutputSize = 1024, StartSize = 1024, Iterations = 10 }, 1024, 768).PeakMemoryBytes;
+        Assert.True(bfloat16 < float32);
+        Assert.True(short32 < float32);
+    }
+
+    [SkippableFact]
+    public async Task A_run_over_its_memory_limit_is_refused_before_anything_is_loaded_or_written()
+    {
+        var images = TestEnvironment.RequireImages();
+        var folder = Directory.CreateTempSubdirectory("neuralstyle-plan-").FullName;
+        try
+        {
+            var output = Path.Combine(folder, "out.png");
+            var options = new StyleTransferOptions
+            {
+                Content = Path.Combine(images, "tubingen.jpg"),
+                Styles = [Path.Combine(images, "starry_night.jpg")],
+                OutputSize = 1024,
+                StartSize = 1024,
+                MaxMemory = 1_500_000_000,
+                WeightsPath = Path.Combine(folder, "no-such-weights.h5"), // were the weights read, this would fail differently
+                OutputPath = output,
+            };
+
+            var refused = await Assert.ThrowsAsync<MemoryLimitException>(() => StyleTransfer.RunAsync(options));
+
+            var plan = await StyleTransfer.PlanAsync(options);
+            Assert.Equal(plan.PeakMemoryBytes, refused.EstimatedBytes);
+            Assert.Equal(1_500_000_000, refused.LimitBytes);
+            Assert.Equal(plan.LargestOutputSizeWithin(1_500_000_000, 1024, 768), refused.LargestOutputSize);
+            Assert.NotNull(refused.LargestOutputSize);
+            Assert.Equal(
+                $"The run needs about {refused.EstimatedBytes / 1e9:0.0} GB at 1024 × 768 px in Float32, more than the 1.5 GB it may use (the limit it was given); the largest output size that fits is {refused.LargestOutputSize} px.",
+                refused.Message);
+            Assert.False(File.Exists(output));
+            Assert.Empty(Directory.GetFiles(folder));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Available_memory_is_read_from_meminfo_and_cgroup_limits()
+    {
+        const string meminfo = "MemTotal:       24000000 kB\nMemFree:         1000000 kB\nMemAvailable:   12000000 kB\nBuffers:          100 kB\n";
+        Assert.Equal(12_000_000L * 1024, AvailableMemory.MemAvailable(meminfo));
+        Assert.Null(AvailableMemory.MemAvailable("MemTotal: 1 kB\n"));
+        Assert.Equal(600, AvailableMemory.Room("1000\n", "400\n"));
+        Assert.Equal(0, AvailableMemory.Room("1000", "1400"));
+        Assert.Null(AvailableMemory.Room("max\n", "400"));
+        Assert.Null(AvailableMemory.Room("9223372036854771712", "400")); // cgroup v1's "no limit"
+        Assert.True(AvailableMemory.ForThisProcess() > Environment.WorkingSet);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "NeuralStyle.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (NeuralStyle.sln) is not above the test's folder.");
+    }
+}

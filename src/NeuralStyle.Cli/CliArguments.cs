@@ -119,6 +119,8 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             Device = parse.GetValue(command.Device) ?? defaults.Device,
             Precision = parse.GetValue(command.Precision) ?? defaults.Precision,
             MaxMemory = parse.GetValue(command.MaxMemory),
+            Tiling = parse.GetValue(command.Tile),
+            TileSize = parse.GetValue(command.TileSize),
             OutputQuality = parse.GetValue(command.Quality),
             CheckpointPath = Given(parse, command.Checkpoint),
             CheckpointInterval = parse.GetResult(command.CheckpointEvery) is null ? defaults.CheckpointInterval : parse.GetValue(command.CheckpointEvery),

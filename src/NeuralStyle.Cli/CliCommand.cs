@@ -52,7 +52,7 @@ internal sealed class CliCommand
                  {
                      Size, Iterations, StartSize, Optimizer, LearningRate, ContentWeight, StyleWeight, TvWeight, TvNorm,
                      ContentLayers, StyleLayers, Init, StyleBlend, StyleMasks, Pooling, StyleScale, PreserveColors, Average, Seed,
-                     Device, Precision, MaxMemory, Threads, Weights, Quality, Json, Quiet, Verbose,
+                     Device, Precision, MaxMemory, Tile, TileSize, Threads, Weights, Quality, Json, Quiet, Verbose,
                  })
         {
             option.Recursive = true;
@@ -205,6 +205,15 @@ internal sealed class CliCommand
         Description = "refuse, before any work, a run expected to need more memory than this, e.g. 1.5GB [default: what the machine has available]",
         HelpName = "SIZE",
         CustomParser = ValueParsers.Bytes,
+    };
+
+    public Option<bool> Tile { get; } = new("--tile") { Description = "optimise scales that do not fit in the memory limit in overlapping tiles (Adam; the whole picture's style)" };
+
+    public Option<int?> TileSize { get; } = new("--tile-size")
+    {
+        Description = "optimise every scale larger than N px in tiles of N px (overlap included), whatever the memory",
+        HelpName = "N",
+        CustomParser = r => ValueParsers.Int(r),
     };
 
     public Option<bool> Plan { get; } = new("--plan") { Description = "print the run's scales, expected peak memory and time, and whether it fits; run nothing" };

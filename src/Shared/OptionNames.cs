@@ -24,6 +24,9 @@ internal static class OptionNames
         [nameof(StyleTransferOptions.OutputPath)] = "output",
         [nameof(LbfgsSettings.LearningRate)] = "learning-rate",
         [nameof(StyleTransferOptions.CheckpointInterval)] = "checkpoint-every",
+        [nameof(StyleTransferOptions.TileSize)] = "tile-size",
+        [nameof(StyleTransferOptions.Tiling)] = "tile",
+        [nameof(StyleTransferOptions.MaxMemory)] = "max-memory",
     };
 
     /// <summary>

@@ -32,6 +32,7 @@ public sealed record StyleTransferOptions
     private readonly int _outputQuality = 95;
     private readonly int _checkpointInterval = 50;
     private readonly long? _maxMemory;
+    private readonly int? _tileSize;
     private readonly StyleOptimizerSettings _optimization = new();
 
     /// <summary>The photo whose content is kept. Required.</summary>
@@ -205,6 +206,21 @@ public sealed record StyleTransferOptions
     /// </summary>
     public long? MaxMemory { get => _maxMemory; init { if (value is { } bytes) { Guard.MustBePositive(bytes, nameof(MaxMemory)); } _maxMemory = value; } }
 
+    /// <summary>
+    /// Whether scales that would not fit in <see cref="MaxMemory"/> are optimised in overlapping tiles
+    /// (with the whole picture's style statistics, and Adam), the tile size chosen from the memory
+    /// limit; see docs/large-images.md. Default false: such a run is refused. Not with style masks or
+    /// checkpoints.
+    /// </summary>
+    public bool Tiling { get; init; }
+
+    /// <summary>
+    /// Optimise every scale larger than this many pixels (longest side) in tiles of this size,
+    /// overlap included, whatever the memory; 64–8192, or null (the default) to leave it to
+    /// <see cref="Tiling"/>. Not with style masks or checkpoints.
+    /// </summary>
+    public int? TileSize { get => _tileSize; init { if (value is { } size) { Guard.MustBeBetween(size, 64, 8192, nameof(TileSize)); } _tileSize = value; } }
+
     /// <summary>The loss and optimiser settings, as <see cref="StyleOptimizer"/> takes them.</summary>
     public StyleOptimizerSettings Optimization { get => _optimization; init => _optimization = Guard.NotNullValue(value, nameof(Optimization)); }
 
@@ -232,6 +248,19 @@ public sealed record StyleTransferOptions
         if (CheckpointPath is not null)
         {
             Guard.NotNullOrWhiteSpace(CheckpointPath, nameof(CheckpointPath));
+        }
+
+        if (Tiling || TileSize is not null)
+        {
+            if (Styles.Any(s => s.Mask is not null))
+            {
+                Guard.ThrowArgument("Tiling does not work with style masks yet.", nameof(Tiling));
+            }
+
+            if (CheckpointPath is not null || ResumeFrom is not null)
+            {
+                Guard.ThrowArgument("Tiling does not work with checkpoints yet.", nameof(Tiling));
+            }
         }
     }
 

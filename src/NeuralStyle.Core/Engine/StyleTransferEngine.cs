@@ -173,7 +173,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
             SingleWriter = true,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void Observe(StyleTransferProgress progress, StyleOptimizer optimizer)
+        void Observe(StyleTransferProgress progress, IScaleOptimizer optimizer)
         {
             var preview = previewInterval > 0 && progress.Iteration % previewInterval == 0 ? optimizer.ToRgbImage() : null;
             channel.Writer.TryWrite(new StyleTransferUpdate(progress, preview, null));
@@ -217,7 +217,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
     private async Task<StyleTransferResult> RunCoreAsync(
         StyleTransferOptions options,
         IProgress<StyleTransferProgress>? progress,
-        Action<StyleTransferProgress, StyleOptimizer>? observe,
+        Action<StyleTransferProgress, IScaleOptimizer>? observe,
         CancellationToken cancellationToken)
     {
         EnterRun();
@@ -229,7 +229,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
             Checkpoints.CheckFolder(options.CheckpointPath);
             cancellationToken.ThrowIfCancellationRequested();
             var inputs = await RunInputs.LoadAsync(options, cancellationToken).ConfigureAwait(false);
-            MemoryGuard.Check(options, inputs.Content.Width, inputs.Content.Height);
+            var plan = MemoryGuard.Check(options, inputs.Content.Width, inputs.Content.Height);
             var fingerprint = options.CheckpointPath is null && options.ResumeFrom is null ? null : RunFingerprint.Compute(options, inputs);
             using var resume = options.ResumeFrom is null ? null : Checkpoints.Open(options.ResumeFrom, fingerprint!);
             if (resume is not null)
@@ -249,7 +249,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             EngineLog.RunStarted(_logger, options.Content!.Description, options.Styles.Count, options.OutputSize, inputs.Seed);
             var outcome = await Task.Factory.StartNew(
-                () => new CoarseToFineRun(options, inputs, progress, Observer(observe), resume, fingerprint, cancellationToken).Run(network),
+                () => new CoarseToFineRun(options, inputs, progress, Observer(observe), resume, fingerprint, plan.Scales.Select(s => s.TileSize).ToArray(), cancellationToken).Run(network),
                 cancellationToken,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default).ConfigureAwait(false);
@@ -278,7 +278,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The per-iteration hook: trace and scale-end logging, then the caller's observer.</summary>
-    private Action<StyleTransferProgress, StyleOptimizer>? Observer(Action<StyleTransferProgress, StyleOptimizer>? observe)
+    private Action<StyleTransferProgress, IScaleOptimizer>? Observer(Action<StyleTransferProgress, IScaleOptimizer>? observe)
     {
         if (!_logger.IsEnabled(LogLevel.Debug))
         {

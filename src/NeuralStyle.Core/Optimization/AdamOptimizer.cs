@@ -29,11 +29,13 @@ internal sealed class AdamOptimizer : IDisposable
     }
 
     /// <summary>Moves the image one step; its gradient must hold the loss gradient at the current image.</summary>
-    public void Step()
+    public void Step() => Step(_image.grad!);
+
+    /// <summary>Moves the image one step along <paramref name="gradient"/>, the loss gradient at the current image.</summary>
+    public void Step(Tensor gradient)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var gradient = _image.grad!;
         _step++;
         _firstMoment.mul_(_settings.Beta1).add_(gradient, 1 - _settings.Beta1);
         _secondMoment.mul_(_settings.Beta2).addcmul_(gradient, gradient, 1 - _settings.Beta2);

@@ -15,9 +15,10 @@ internal sealed class CoarseToFineRun
     private readonly StyleTransferOptions _options;
     private readonly RunInputs _inputs;
     private readonly IProgress<StyleTransferProgress>? _progress;
-    private readonly Action<StyleTransferProgress, StyleOptimizer>? _observe;
+    private readonly Action<StyleTransferProgress, IScaleOptimizer>? _observe;
     private readonly RunCheckpoint? _resume;
     private readonly string? _fingerprint;
+    private readonly IReadOnlyList<int?> _tileSizes;
     private readonly CancellationToken _cancellationToken;
 
     /// <param name="options">The run's options.</param>
@@ -26,14 +27,16 @@ internal sealed class CoarseToFineRun
     /// <param name="observe">Called after every iteration, on the run's thread, with the report and the optimiser (to render previews).</param>
     /// <param name="resume">A checkpoint (already checked against this run) to continue from; null to start afresh.</param>
     /// <param name="fingerprint">The run's fingerprint, recorded in the checkpoints it writes (when <see cref="StyleTransferOptions.CheckpointPath"/> is set).</param>
+    /// <param name="tileSizes">For each scale of the schedule, the tile size it is optimised in, or null for the whole image at once (<see cref="RunPlan"/> decides); null for no tiling at all.</param>
     /// <param name="cancellationToken">Checked before every iteration.</param>
     public CoarseToFineRun(
         StyleTransferOptions options,
         RunInputs inputs,
         IProgress<StyleTransferProgress>? progress,
-        Action<StyleTransferProgress, StyleOptimizer>? observe,
+        Action<StyleTransferProgress, IScaleOptimizer>? observe,
         RunCheckpoint? resume,
         string? fingerprint,
+        IReadOnlyList<int?>? tileSizes,
         CancellationToken cancellationToken)
     {
         _options = options;
@@ -42,6 +45,7 @@ internal sealed class CoarseToFineRun
         _observe = observe;
         _resume = resume;
         _fingerprint = fingerprint;
+        _tileSizes = tileSizes ?? [];
         _cancellationToken = cancellationToken;
     }
 
@@ -57,7 +61,7 @@ internal sealed class CoarseToFineRun
             Vgg19Architecture.MinimumSide(deepest));
         var progress = new RunProgress(schedule, new RunPace(schedule, content));
         var firstScale = _resume is null ? 0 : progress.Resume(_resume);
-        StyleOptimizer? previous = null;
+        IScaleOptimizer? previous = null;
         Tensor? previousImage = null;
         LossTerms finalLosses = default;
         try
@@ -68,24 +72,32 @@ internal sealed class CoarseToFineRun
                 var scaleContent = InputPreparation.ContentAt(content, scale.Size);
                 try
                 {
-                    var optimizer = CreateOptimizer(extractor, scaleContent, scale.Size, previousImage);
+                    var optimizer = CreateOptimizer(extractor, scaleContent, scale.Size, previousImage, k < _tileSizes.Count ? _tileSizes[k] : null);
                     if (previous is not null)
                     {
-                        optimizer.ContinueFrom(previous);
+                        if (optimizer is StyleOptimizer whole && previous is StyleOptimizer previousWhole)
+                        {
+                            whole.ContinueFrom(previousWhole);
+                        }
+
                         previous.Dispose();
                     }
 
                     previous = optimizer;
                     var done = 0;
-                    if (_resume is not null && k == _resume.Scale)
+                    if (_resume is not null && k == _resume.Scale && optimizer is StyleOptimizer resumed)
                     {
-                        optimizer.LoadState(_resume.State);
+                        resumed.LoadState(_resume.State);
                         done = _resume.IterationInScale;
                     }
 
                     finalLosses = RunScale(optimizer, k, done, scale.Iterations, scaleContent, progress);
                     previousImage?.Dispose();
                     previousImage = optimizer.CopyImage();
+
+                    // With the app's allocator tuning in effect, what this scale freed stays with the
+                    // process; give it back, so that the next, larger scale starts from a compact heap.
+                    NativeAllocator.ReleaseFreeMemory();
                 }
                 catch (ExternalException ex) when (NativeErrors.IsAllocationFailure(ex))
                 {
@@ -103,8 +115,8 @@ internal sealed class CoarseToFineRun
         }
     }
 
-    /// <summary>The optimiser of one scale: its targets, and its start (the previous scale's result upscaled, or the initial image).</summary>
-    private StyleOptimizer CreateOptimizer(IFeatureExtractor extractor, RgbImage scaleContent, int scaleSize, Tensor? previousImage)
+    /// <summary>The optimiser of one scale, whole or in tiles: its targets, and its start (the previous scale's result upscaled, or the initial image).</summary>
+    private IScaleOptimizer CreateOptimizer(IFeatureExtractor extractor, RgbImage scaleContent, int scaleSize, Tensor? previousImage, int? tileSize)
     {
         using var scope = NewDisposeScope();
         var device = extractor.Device;
@@ -115,14 +127,16 @@ internal sealed class CoarseToFineRun
             s.Mask is null ? null : tensor(InputPreparation.MaskAt(s.Mask, scaleContent.Width, scaleContent.Height), [1, 1, scaleContent.Height, scaleContent.Width]).to(device))).ToArray();
         var start = previousImage is null ? InitialTensor(contentTensor, device) : Upscale(previousImage, contentTensor);
         _cancellationToken.ThrowIfCancellationRequested();
-        return new StyleOptimizer(extractor, contentTensor, styleTensors, start, _options.Optimization);
+        return tileSize is { } tile
+            ? new TiledOptimizer(extractor, contentTensor, styleTensors, start, _options.Optimization, tile)
+            : new StyleOptimizer(extractor, contentTensor, styleTensors, start, _options.Optimization);
     }
 
     /// <summary>
     /// The iterations of scale <paramref name="scale"/> after the first <paramref name="done"/>, each
     /// reported (and checkpointed when asked); ends on the best image measured and returns its loss.
     /// </summary>
-    private LossTerms RunScale(StyleOptimizer optimizer, int scale, int done, int iterations, RgbImage scaleContent, RunProgress progress)
+    private LossTerms RunScale(IScaleOptimizer optimizer, int scale, int done, int iterations, RgbImage scaleContent, RunProgress progress)
     {
         for (var i = done + 1; i <= iterations; i++)
         {
@@ -139,9 +153,9 @@ internal sealed class CoarseToFineRun
 
             // Not after a scale's last iteration: the checkpoint then would have to hold the next
             // scale's start as well; the next due one comes within the interval.
-            if (_options.CheckpointPath is { } path && count % _options.CheckpointInterval == 0 && i < iterations)
+            if (_options.CheckpointPath is { } path && count % _options.CheckpointInterval == 0 && i < iterations && optimizer is StyleOptimizer whole)
             {
-                WriteCheckpoint(path, optimizer, scale, i, progress.History);
+                WriteCheckpoint(path, whole, scale, i, progress.History);
             }
         }
 

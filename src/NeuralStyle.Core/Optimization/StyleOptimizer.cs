@@ -20,7 +20,7 @@ namespace NeuralStyle;
 /// the number of iterations. Not thread-safe: use an instance from one thread at a time (dispose
 /// scopes and no_grad are per thread).
 /// </remarks>
-public sealed class StyleOptimizer : IDisposable
+public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
 {
     private readonly StyleObjective _objective;
     private readonly Parameter _image;
@@ -159,6 +159,16 @@ public sealed class StyleOptimizer : IDisposable
         ThrowIfDiverged(current, Iteration);
         RememberIfBest(current);
         return current;
+    }
+
+    /// <summary>The loss terms of any image of this optimiser's size under its objective (no gradients; the image held is not touched).</summary>
+    internal LossTerms Measure(Tensor image)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (total, content, style, tv) = _objective.Evaluate(image);
+        return ReadTerms(total, content, style, tv);
     }
 
     /// <summary>

@@ -15,6 +15,20 @@ internal static class NetworkFootprint
     public static long ActivationElements(int height, int width, string deepestLayer) =>
         Walk(height, width, deepestLayer).Sum(m => m.Elements);
 
+    /// <summary>The elements of the feature maps of the given layers (each layer's convolution output) for an input of <paramref name="height"/> × <paramref name="width"/>.</summary>
+    public static long LayerElements(int height, int width, IEnumerable<string> layers)
+    {
+        long elements = 0;
+        foreach (var layer in layers)
+        {
+            var index = Vgg19Architecture.IndexOf(layer);
+            var poolings = Vgg19Architecture.Layers.Take(index).Count(l => l.PoolAfter);
+            elements += (long)Vgg19Architecture.Layers[index].OutChannels * (height >> poolings) * (width >> poolings);
+        }
+
+        return elements;
+    }
+
     /// <summary>The elements of the poolings' outputs alone (max pooling keeps an int64 index for each).</summary>
     public static long PoolingElements(int height, int width, string deepestLayer) =>
         Walk(height, width, deepestLayer).Where(m => m.IsPooling).Sum(m => m.Elements);

@@ -6,4 +6,11 @@ namespace NeuralStyle;
 /// <param name="Iterations">The optimiser iterations spent at this scale.</param>
 /// <param name="PeakMemoryBytes">The process's expected peak resident memory while this scale runs.</param>
 /// <param name="EstimatedDuration">The expected time of this scale's iterations on the reference CPU (see <see cref="RunPlan.EstimatedDuration"/>).</param>
-public sealed record PlannedScale(int Width, int Height, int Iterations, long PeakMemoryBytes, TimeSpan EstimatedDuration);
+public sealed record PlannedScale(int Width, int Height, int Iterations, long PeakMemoryBytes, TimeSpan EstimatedDuration)
+{
+    /// <summary>The size of the tiles this scale is optimised in (longest side, overlap included), or null when it is optimised whole.</summary>
+    public int? TileSize { get; init; }
+
+    /// <summary>How many tiles cover the image at this scale: 1 when it is optimised whole.</summary>
+    public int TileCount { get; init; } = 1;
+}

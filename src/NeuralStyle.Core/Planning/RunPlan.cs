@@ -15,6 +15,9 @@ public sealed class RunPlan
     private const double ReferenceFloat32FlopsPerSecond = 184e9;
     private const double ReferenceBFloat16FlopsPerSecond = 392e9;
 
+    /// <summary>The smallest tile <see cref="StyleTransferOptions.Tiling"/> chooses: below it the overlaps cost more than the tiles.</summary>
+    private const int SmallestTile = 128;
+
     private RunPlan(StyleTransferOptions options, IReadOnlyList<PlannedScale> scales, long? memoryLimitBytes)
     {
         Options = options;
@@ -59,7 +62,8 @@ public sealed class RunPlan
         Guard.NotNull(options);
         Guard.MustBePositive(contentWidth);
         Guard.MustBePositive(contentHeight);
-        return new RunPlan(options, PlanScales(options, contentWidth, contentHeight), options.MaxMemory ?? AvailableMemory.ForThisProcess());
+        var limit = options.MaxMemory ?? AvailableMemory.ForThisProcess();
+        return new RunPlan(options, PlanScales(options, contentWidth, contentHeight, limit), limit);
     }
 
     /// <summary>
@@ -72,7 +76,7 @@ public sealed class RunPlan
     /// <param name="contentHeight">The content image's height in pixels.</param>
     public int? LargestOutputSizeWithin(long maxBytes, int contentWidth, int contentHeight)
     {
-        bool Fits(int size) => PlanScales(Options with { OutputSize = size }, contentWidth, contentHeight).Max(s => s.PeakMemoryBytes) <= maxBytes;
+        bool Fits(int size) => PlanScales(Options with { OutputSize = size }, contentWidth, contentHeight, maxBytes).Max(s => s.PeakMemoryBytes) <= maxBytes;
         int low = 16, high = Options.OutputSize;
         if (!Fits(low))
         {
@@ -95,27 +99,66 @@ public sealed class RunPlan
         return low;
     }
 
-    private static PlannedScale[] PlanScales(StyleTransferOptions options, int contentWidth, int contentHeight)
+    /// <summary>
+    /// The scales, each whole or in tiles: in tiles of <see cref="StyleTransferOptions.TileSize"/> when
+    /// it is set and the scale is larger; in the largest tiles that fit when <see cref="StyleTransferOptions.Tiling"/>
+    /// is on and the whole scale would not fit in <paramref name="limit"/>; whole otherwise.
+    /// </summary>
+    private static PlannedScale[] PlanScales(StyleTransferOptions options, int contentWidth, int contentHeight, long? limit)
     {
         var (width, height) = RgbImage.FitSize(contentWidth, contentHeight, options.OutputSize);
+        var deepest = options.Optimization.DeepestLayer;
         var schedule = ScaleSchedule.For(
             options,
             (double)Math.Min(width, height) / Math.Max(width, height),
-            Vgg19Architecture.MinimumSide(options.Optimization.DeepestLayer));
+            Vgg19Architecture.MinimumSide(deepest));
         var throughput = options.Precision == ComputePrecision.BFloat16 ? ReferenceBFloat16FlopsPerSecond : ReferenceFloat32FlopsPerSecond;
         return schedule.Scales.Select(scale =>
         {
             var (w, h) = scale.Size >= Math.Max(width, height) ? (width, height) : RgbImage.FitSize(width, height, scale.Size);
-            var seconds = scale.Iterations * NetworkFootprint.StepFlops(h, w, options.Optimization.DeepestLayer) / throughput;
-            return new PlannedScale(w, h, scale.Iterations, MemoryModel.PeakBytes(options, w, h, scale.Iterations), TimeSpan.FromSeconds(seconds));
+            var whole = MemoryModel.PeakBytes(options, w, h, scale.Iterations);
+            var tileSize = options.TileSize is { } forced
+                ? (Math.Max(w, h) > forced ? forced : null)
+                : options.Tiling && limit is { } bytes && whole > bytes ? LargestTileWithin(options, w, h, bytes) : null;
+            if (tileSize is not { } tile)
+            {
+                var seconds = scale.Iterations * NetworkFootprint.StepFlops(h, w, deepest) / throughput;
+                return new PlannedScale(w, h, scale.Iterations, whole, TimeSpan.FromSeconds(seconds));
+            }
+
+            var overlap = TiledOptimizer.Overlap(tile);
+            var columns = TileGrid.Count(w, tile, overlap);
+            var rows = TileGrid.Count(h, tile, overlap);
+            var tileSeconds = scale.Iterations * columns * rows * NetworkFootprint.StepFlops(Math.Min(tile, h), Math.Min(tile, w), deepest) / throughput;
+            return new PlannedScale(w, h, scale.Iterations, MemoryModel.TiledPeakBytes(options, w, h, tile), TimeSpan.FromSeconds(tileSeconds))
+            {
+                TileSize = tile,
+                TileCount = columns * rows,
+            };
         }).ToArray();
+    }
+
+    /// <summary>The largest tile size (a multiple of 16, at least <see cref="SmallestTile"/>) whose tiled scale fits in <paramref name="bytes"/>; null when none does.</summary>
+    private static int? LargestTileWithin(StyleTransferOptions options, int width, int height, long bytes)
+    {
+        for (var tile = Math.Max(width, height) / 16 * 16; tile >= SmallestTile; tile -= 16)
+        {
+            if (MemoryModel.TiledPeakBytes(options, width, height, tile) <= bytes)
+            {
+                return tile;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The plan in a few lines: each scale, the peak memory, the time.</summary>
     public override string ToString()
     {
         var lines = Scales.Select((s, i) =>
-            $"scale {i + 1}/{Scales.Count}: {s.Width} × {s.Height} px, {s.Iterations} iterations, peak {Bytes.Format(s.PeakMemoryBytes)}, about {Bytes.Duration(s.EstimatedDuration)}");
+            $"scale {i + 1}/{Scales.Count}: {s.Width} × {s.Height} px, {s.Iterations} iterations"
+            + (s.TileSize is { } tile ? $" in {s.TileCount} tiles of {tile} px" : string.Empty)
+            + $", peak {Bytes.Format(s.PeakMemoryBytes)}, about {Bytes.Duration(s.EstimatedDuration)}");
         return string.Join(Environment.NewLine, lines.Append(
             $"peak memory {Bytes.Format(PeakMemoryBytes)} ({Options.Precision}), about {Bytes.Duration(EstimatedDuration)} on the reference CPU"));
     }

@@ -1,0 +1,339 @@
+using NeuralStyle.Imaging;
+using static TorchSharp.torch;
+
+namespace NeuralStyle;
+
+/// <summary>
+/// Optimises an image too large for the network at once, in overlapping tiles (<see cref="TileGrid"/>),
+/// against the same objective as the whole image:
+/// <list type="bullet">
+/// <item>the style is global: the image's Gram matrix at each layer is the sum of its tiles', each
+/// position weighted by its tile's blending weight (which sum to one over the tiles), and each tile
+/// is pushed along the gradient of the whole image's style loss, 2·(G − A)·∂G/∂tile, not towards
+/// the style on its own;</item>
+/// <item>the content targets are per tile, from the content image's same tile, weighted alike;</item>
+/// <item>one iteration visits every tile twice: forward only, for the Gram matrices of the image as it
+/// is, then forward and backward for the gradients, which add up (the weights make the tiles' parts
+/// of the loss a partition of it, so no tile border shows); the total variation is taken on the
+/// whole image; then one Adam step on the whole image, whose moments are each pixel's optimiser
+/// state across visits.</item>
+/// </list>
+/// Only one tile's feature maps are alive at a time, so memory is bounded by the tile size. Adam is
+/// used whatever the run's optimiser: L-BFGS's curvature pairs would be whole-image vectors (a
+/// hundred of them), and its line search assumes an objective that does not move between visits.
+/// </summary>
+internal sealed class TiledOptimizer : IScaleOptimizer
+{
+    private readonly IFeatureExtractor _extractor;
+    private readonly StyleOptimizerSettings _settings;
+    private readonly TileGrid _grid;
+    private readonly string[] _layers;
+    private readonly Tensor _image;
+    private readonly Tensor _gradient;
+    private readonly Tensor _bestImage;
+    private readonly AdamOptimizer _adam;
+    private readonly Tensor[][] _contentTargets;
+    private readonly Tensor[] _styleTargets;
+    private readonly Tensor[][] _tileGrams;
+    private readonly Dictionary<string, Tensor>[] _layerWeights;
+    private readonly double[] _share;
+    private LossTerms? _bestLosses;
+    private bool _disposed;
+
+    /// <param name="extractor">The feature network (not owned).</param>
+    /// <param name="content">The content image at this scale, NCHW 1×3×H×W in [0, 1].</param>
+    /// <param name="styles">The style images at this scale, with blend weights; no masks.</param>
+    /// <param name="initialImage">Where to start, the content's size; copied.</param>
+    /// <param name="settings">The loss's layers and weights, and Adam's settings.</param>
+    /// <param name="tileSize">The longest side of a tile in pixels, overlap included.</param>
+    public TiledOptimizer(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, Tensor initialImage, StyleOptimizerSettings settings, int tileSize)
+    {
+        _extractor = extractor;
+        _settings = settings;
+        _layers = settings.AllLayers.ToArray();
+        var height = (int)content.shape[2];
+        var width = (int)content.shape[3];
+        _grid = new TileGrid(width, height, tileSize, Overlap(tileSize));
+        var tiles = _grid.Tiles;
+        var pixels = (double)width * height;
+        _share = tiles.Select(t => t.WeightsX.Sum(x => (double)x) * t.WeightsY.Sum(y => (double)y) / pixels).ToArray();
+
+        using var scope = NewDisposeScope();
+        using (no_grad())
+        {
+            _image = initialImage.detach().clone().clamp_(0, 1).DetachFromDisposeScope();
+            _gradient = zeros_like(_image).DetachFromDisposeScope();
+            _bestImage = _image.clone().DetachFromDisposeScope();
+            _layerWeights = tiles.Select(t => LayerWeights(t, content.device)).ToArray();
+            _contentTargets = tiles.Select(t =>
+            {
+                var features = extractor.Extract(Crop(content, t), _layers);
+                return settings.ContentLayers.Select(l => features[l.Layer].to(ScalarType.Float32).DetachFromDisposeScope()).ToArray();
+            }).ToArray();
+            _styleTargets = StyleTargets(extractor, styles, settings, tileSize);
+            _tileGrams = tiles.Select((t, i) =>
+            {
+                var features = extractor.Extract(Crop(_image, t), _layers);
+                return settings.StyleLayers.Select(l => WeightedGram(features[l.Layer], _layerWeights[i][l.Layer]).DetachFromDisposeScope()).ToArray();
+            }).ToArray();
+        }
+
+        _adam = new AdamOptimizer(_image, settings.Adam);
+    }
+
+    /// <summary>The tiles this scale is optimised in.</summary>
+    public TileGrid Grid => _grid;
+
+    public int Iteration { get; private set; }
+
+    /// <summary>The overlap of neighbouring tiles: an eighth of the tile, at least 16 px (VGG19's deepest features see 16 px cells).</summary>
+    public static int Overlap(int tileSize) => Math.Min((tileSize / 2) - 1, Math.Max(16, tileSize / 4));
+
+    public LossTerms Step()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = NewDisposeScope();
+
+        // First the tiles' Gram matrices at the current image (forward only), then, with the global
+        // style residual they give, each tile's gradient: a residual even one step old makes Adam's
+        // momentum overshoot the style term.
+        var (content, tv) = Sweep(null);
+        var terms = Terms(content, tv);
+        Sweep(StyleResiduals());
+        Iteration++;
+        ThrowIfDiverged(terms);
+        RememberIfBest(terms);
+        using (no_grad())
+        {
+            _adam.Step(_gradient);
+            _image.clamp_(0, 1);
+        }
+
+        return terms;
+    }
+
+    public LossTerms KeepBestImage()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var scope = NewDisposeScope();
+        var (content, tv) = Sweep(null);
+        var current = Terms(content, tv);
+        if (_bestLosses is { } best && !(current.Total <= best.Total))
+        {
+            using (no_grad())
+            {
+                _image.copy_(_bestImage);
+            }
+
+            return best;
+        }
+
+        ThrowIfDiverged(current);
+        RememberIfBest(current);
+        return current;
+    }
+
+    public Tensor CopyImage()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using (no_grad())
+        {
+            return _image.clone();
+        }
+    }
+
+    public RgbImage ToRgbImage()
+    {
+        using var image = CopyImage();
+        return ImageTensors.ToRgbImage(image);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _adam.Dispose();
+        foreach (var tensor in new[] { _image, _gradient, _bestImage }
+                     .Concat(_layerWeights.SelectMany(w => w.Values)).Concat(_styleTargets).Concat(_contentTargets.SelectMany(t => t)).Concat(_tileGrams.SelectMany(t => t)))
+        {
+            tensor.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Visits every tile: its content loss and Gram matrices, each position weighted by the tile's
+    /// blending weight (so the tiles' parts add up to each position once, and a tile's border, whose
+    /// features see zero padding where the image goes on, counts least); the Gram matrices are kept
+    /// for the global style. With <paramref name="residuals"/>, also the gradient of the whole image's
+    /// loss with respect to the tile's pixels, added into <see cref="_gradient"/>; then the whole
+    /// image's total variation (no network: it is computed on the whole image at once).
+    /// </summary>
+    /// <returns>The whole image's content loss (the tiles' weighted sum) and total variation.</returns>
+    private (double Content, double TotalVariation) Sweep(Tensor[]? residuals)
+    {
+        var tiles = _grid.Tiles;
+        var withGradient = residuals is not null;
+        double content = 0;
+        if (withGradient)
+        {
+            using var noGrad = no_grad();
+            _gradient.zero_();
+        }
+
+        for (var i = 0; i < tiles.Count; i++)
+        {
+            using var tileScope = NewDisposeScope();
+            var tile = tiles[i];
+            using var gradMode = withGradient ? enable_grad() : no_grad();
+            var x = Crop(_image, tile).detach().clone().requires_grad_(withGradient);
+            var features = _extractor.Extract(x, _layers);
+            var weights = _layerWeights[i];
+            var contentLoss = _settings.ContentLayers
+                .Select((l, k) => WeightedSquaredError(features[l.Layer].to(ScalarType.Float32), _contentTargets[i][k], weights[l.Layer]) * l.Weight)
+                .Aggregate((a, b) => a + b);
+            var grams = _settings.StyleLayers.Select(l => WeightedGram(features[l.Layer], weights[l.Layer])).ToArray();
+            content += _share[i] * contentLoss.item<float>();
+
+            if (withGradient)
+            {
+                // This tile's part of the whole image's loss: its share of the content loss, and the
+                // style loss's residual at each layer times its share of the global Gram matrix.
+                var loss = contentLoss * (_settings.ContentWeight * _share[i]);
+                for (var l = 0; l < grams.Length; l++)
+                {
+                    loss += (residuals![l] * grams[l]).sum() * (_settings.StyleWeight * _share[i]);
+                }
+
+                loss.backward();
+                using var noGrad = no_grad();
+                Crop(_gradient, tile).add_(x.grad!);
+            }
+
+            for (var l = 0; l < grams.Length; l++)
+            {
+                _tileGrams[i][l].Dispose();
+                _tileGrams[i][l] = grams[l].detach().DetachFromDisposeScope();
+            }
+        }
+
+        using var scope = NewDisposeScope();
+        using var mode = withGradient ? enable_grad() : no_grad();
+        var image = _image.detach().requires_grad_(withGradient);
+        var tv = LossFunctions.TotalVariationLoss(image, _settings.TotalVariationNorm);
+        if (withGradient)
+        {
+            (tv * _settings.TotalVariationWeight).backward();
+            using var noGrad = no_grad();
+            _gradient.add_(image.grad!);
+        }
+
+        return (content, tv.item<float>());
+    }
+
+    /// <summary>The image's Gram matrix at each style layer: the area-weighted mean of its tiles'.</summary>
+    private Tensor[] GlobalGrams() => _settings.StyleLayers
+        .Select((_, l) => _tileGrams.Select((grams, i) => grams[l] * _share[i]).Aggregate((a, b) => a + b))
+        .ToArray();
+
+    /// <summary>∂(style loss)/∂G at each layer, wₗ · 2(Gₗ − Aₗ)/numel, at the tiles' Gram matrices.</summary>
+    private Tensor[] StyleResiduals()
+    {
+        using var noGrad = no_grad();
+        var global = GlobalGrams();
+        return global.Select((g, l) => (g - _styleTargets[l]) * (2 * _settings.StyleLayers[l].Weight / g.numel())).ToArray();
+    }
+
+    /// <summary>The loss terms from the sweep's content and TV and the style loss of the tiles' Gram matrices (now those of the image swept).</summary>
+    private LossTerms Terms(double content, double tv)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var style = LossFunctions.StyleLoss(GlobalGrams(), _styleTargets, _settings.StyleLayers.Select(l => l.Weight).ToArray()).item<float>();
+        var total = (_settings.ContentWeight * content) + (_settings.StyleWeight * style) + (_settings.TotalVariationWeight * tv);
+        return new LossTerms(content, style, tv, total);
+    }
+
+    private void RememberIfBest(LossTerms terms)
+    {
+        if (_bestLosses is { } best && !(terms.Total < best.Total))
+        {
+            return;
+        }
+
+        using (no_grad())
+        {
+            _bestImage.copy_(_image);
+        }
+
+        _bestLosses = terms;
+    }
+
+    private void ThrowIfDiverged(LossTerms terms)
+    {
+        if (!double.IsFinite(terms.Total))
+        {
+            throw new DivergenceException("total", Iteration, terms.Total);
+        }
+    }
+
+    /// <summary>The style targets: each style's Gram matrices, blended by weight; a style too large to measure whole is measured in tiles (area-weighted).</summary>
+    private static Tensor[] StyleTargets(IFeatureExtractor extractor, IReadOnlyList<StyleTensor> styles, StyleOptimizerSettings settings, int tileSize)
+    {
+        var layers = settings.StyleLayers.Select(l => l.Layer).ToArray();
+        var weightSum = styles.Sum(s => s.Weight);
+
+        // A forward pass without gradients keeps a few feature maps alive, not all of them, so a
+        // style of three times a tile's area costs about what one tile's step does. Larger tiles
+        // here mean fewer tile borders in the targets (the whole style, when it fits, has none).
+        var styleTile = (int)(tileSize * Math.Sqrt(3));
+        var targets = new Tensor[layers.Length];
+        foreach (var style in styles)
+        {
+            var grid = new TileGrid((int)style.Image.shape[3], (int)style.Image.shape[2], styleTile, Overlap(styleTile));
+            var area = grid.Tiles.Sum(t => (double)t.Width * t.Height);
+            foreach (var tile in grid.Tiles)
+            {
+                var features = extractor.Extract(Crop(style.Image, tile), layers);
+                var weight = style.Weight / weightSum * (tile.Width * tile.Height / area);
+                for (var l = 0; l < layers.Length; l++)
+                {
+                    var part = Gram(features[layers[l]]) * weight;
+                    targets[l] = targets[l] is null ? part : targets[l] + part;
+                }
+            }
+        }
+
+        return targets.Select(t => t.DetachFromDisposeScope()).ToArray();
+    }
+
+    private static Tensor Gram(Tensor features) => LossFunctions.GramMatrix(features).to(ScalarType.Float32);
+
+    /// <summary>Σ w·F·Fᵀ / Σ w over the positions, as float32: the Gram matrix with each position weighted.</summary>
+    private static Tensor WeightedGram(Tensor features, Tensor weights) =>
+        LossFunctions.MaskedGramMatrix(features, weights.sqrt().to(features.dtype)).to(ScalarType.Float32);
+
+    /// <summary>Σ w·(F − P)² / (C · Σ w): the mean squared error with each position weighted.</summary>
+    private static Tensor WeightedSquaredError(Tensor features, Tensor target, Tensor weights) =>
+        ((features - target).square() * weights).sum() / (weights.sum() * features.shape[1]);
+
+    private static Tensor Crop(Tensor image, TileGrid.Tile tile) =>
+        image.narrow(2, tile.Y, tile.Height).narrow(3, tile.X, tile.Width);
+
+    /// <summary>The tile's blending weights averaged down to each layer's feature map size (1×1×h×w, float32).</summary>
+    private Dictionary<string, Tensor> LayerWeights(TileGrid.Tile tile, Device device)
+    {
+        using var x = tensor(tile.WeightsX, [1, 1, 1, tile.Width]);
+        using var y = tensor(tile.WeightsY, [1, 1, tile.Height, 1]);
+        using var weights = (y * x).to(device);
+        return _layers.ToDictionary(layer => layer, layer =>
+        {
+            var poolings = Vgg19Architecture.Layers.Take(Vgg19Architecture.IndexOf(layer)).Count(l => l.PoolAfter);
+            long[] size = [tile.Height >> poolings, tile.Width >> poolings];
+            return nn.functional.adaptive_avg_pool2d(weights, size).DetachFromDisposeScope();
+        });
+    }
+}

@@ -1,0 +1,158 @@
+using NeuralStyle.Imaging;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Core.Tests;
+
+/// <summary>Tiling: the tiles cover the image and their weights sum to one; a tiled run optimises the whole image's objective.</summary>
+public sealed class TilingTests
+{
+    [Theory]
+    [InlineData(200, 120, 64, 16)]
+    [InlineData(97, 61, 48, 8)]
+    [InlineData(300, 50, 128, 16)]
+    [InlineData(129, 129, 64, 31)]
+    [InlineData(64, 40, 64, 8)]
+    public void Tiles_cover_the_image_overlap_as_asked_and_their_weights_sum_to_one_everywhere(int width, int height, int tile, int overlap)
+    {
+        var grid = new TileGrid(width, height, tile, overlap);
+        var covered = new int[width, height];
+        var weights = new double[width, height];
+        foreach (var t in grid.Tiles)
+        {
+            Assert.InRange(t.X, 0, width - t.Width);
+            Assert.InRange(t.Y, 0, height - t.Height);
+            Assert.Equal(Math.Min(tile, width), t.Width);
+            Assert.Equal(Math.Min(tile, height), t.Height);
+            for (var y = 0; y < t.Height; y++)
+            {
+                for (var x = 0; x < t.Width; x++)
+                {
+                    covered[t.X + x, t.Y + y]++;
+                    weights[t.X + x, t.Y + y] += t.Weight(x, y);
+                    Assert.InRange(t.Weight(x, y), 0f, 1f);
+                }
+            }
+        }
+
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                Assert.True(covered[x, y] >= 1, $"({x}, {y}) is in no tile");
+                Assert.Equal(1.0, weights[x, y], 5);
+            }
+        }
+
+        // Neighbours along each axis overlap by at least the overlap asked for.
+        foreach (var axis in new Func<TileGrid.Tile, (int Start, int Length)>[] { t => (t.X, t.Width), t => (t.Y, t.Height) })
+        {
+            var starts = grid.Tiles.Select(axis).Distinct().OrderBy(a => a.Start).ToArray();
+            for (var i = 1; i < starts.Length; i++)
+            {
+                Assert.True(starts[i - 1].Start + starts[i - 1].Length - starts[i].Start >= overlap);
+            }
+        }
+
+        // Hand count: ⌈(L − overlap) / (tile − overlap)⌉ per axis, 1 where the image fits in a tile.
+        int Count(int length) => length <= tile ? 1 : (int)Math.Ceiling((length - overlap) / (double)(tile - overlap));
+        Assert.Equal(Count(width) * Count(height), grid.Tiles.Count);
+    }
+
+    [Fact]
+    public void Inside_a_tile_away_from_its_neighbours_the_weight_is_one()
+    {
+        var grid = new TileGrid(200, 64, 128, 16);
+        Assert.Equal(2, grid.Tiles.Count);
+        Assert.Equal(1f, grid.Tiles[0].Weight(10, 30));      // left edge of the image: no neighbour
+        Assert.Equal(1f, grid.Tiles[1].Weight(127, 30));     // right edge of the image
+        // The overlap is [72, 128): the first tile's weight falls linearly across it, (128 − (x + 0.5)) / 56.
+        Assert.Equal(0.5f / 56, grid.Tiles[0].Weight(127, 30), 6);
+        Assert.Equal(28.5f / 56, grid.Tiles[0].Weight(99, 30), 6);
+        Assert.Equal(27.5f / 56, grid.Tiles[1].Weight(99 - 72, 30), 6);
+    }
+
+    [SkippableFact]
+    public void A_tiled_run_reaches_nearly_the_whole_image_objective_of_an_untiled_one()
+    {
+        var extractor = SharedExtractor.Get();
+        var images = TestEnvironment.RequireImages();
+        using var scope = NewDisposeScope();
+        var content = Load(images, "tubingen.jpg", 256);
+        var style = Load(images, "starry_night.jpg", 256);
+        var settings = new StyleOptimizerSettings
+        {
+            Optimizer = OptimizerKind.Adam,
+            Adam = new AdamSettings { LearningRate = 0.02 },
+        };
+        const int iterations = 40;
+
+        using var whole = new StyleOptimizer(extractor, content, style, content, settings);
+        using var tiled = new TiledOptimizer(extractor, content, [new StyleTensor(style)], content, settings, tileSize: 160);
+        Assert.Equal(4, tiled.Grid.Tiles.Count); // 256 × 192 in 160 px tiles overlapping by at least 20: 2 × 2
+        for (var i = 0; i < iterations; i++)
+        {
+            whole.Step();
+            tiled.Step();
+        }
+
+        // Both results measured with one ruler: the whole image's objective.
+        using var ruler = new StyleOptimizer(extractor, content, style, content, settings);
+        var start = Objective(ruler, content);
+        var wholeEnd = Objective(ruler, whole.CopyImage());
+        var tiledEnd = Objective(ruler, tiled.CopyImage());
+        Assert.True(wholeEnd < start * 0.5, $"the untiled run did not converge: {start:E3} to {wholeEnd:E3}");
+
+        // Within 15 % of the untiled run's objective, far below the start: tile borders see zero padding
+        // where the whole image has neighbours, and the style residual is one sweep old.
+        Assert.True(tiledEnd < start * 0.5, $"the tiled run did not converge: {start:E3} to {tiledEnd:E3}");
+        Assert.InRange(tiledEnd / wholeEnd, 0.85, 1.15);
+    }
+
+    [SkippableFact]
+    public async Task A_run_with_a_forced_tile_size_is_tiled_and_returns_the_whole_image()
+    {
+        var images = TestEnvironment.RequireImages();
+        var options = new StyleTransferOptions
+        {
+            Content = Path.Combine(images, "tubingen.jpg"),
+            Styles = [Path.Combine(images, "starry_night.jpg")],
+            WeightsPath = TestEnvironment.RequireWeights(),
+            OutputSize = 128,
+            StartSize = 64,
+            Iterations = 4,
+            TileSize = 64,
+        };
+        var plan = await StyleTransfer.PlanAsync(options);
+        Assert.Equal([null, 64, 64], plan.Scales.Select(s => s.TileSize)); // 64, 91, 128 px
+        Assert.Equal(6, plan.Scales[^1].TileCount); // 128 × 96 in 64 px tiles overlapping by 16: 3 × 2
+
+        var result = await StyleTransfer.RunAsync(options);
+        Assert.Equal((128, 96), (result.Image.Width, result.Image.Height));
+        Assert.Equal(plan.Scales.Sum(s => s.Iterations), result.LossHistory.Count);
+        Assert.All(result.LossHistory, l => Assert.True(double.IsFinite(l.Total)));
+    }
+
+    [Fact]
+    public void Tiling_with_masks_or_checkpoints_is_refused_before_any_work()
+    {
+        var masked = new StyleTransferOptions
+        {
+            Content = "c.png",
+            Styles = [new StyleImage("a.png", 1, "m1.png"), new StyleImage("b.png", 1, "m2.png")],
+            Tiling = true,
+        };
+        Assert.Equal("Tiling does not work with style masks yet. (Parameter 'Tiling')", Assert.Throws<ArgumentException>(() => masked.Validate()).Message);
+        var checkpointed = new StyleTransferOptions { Content = "c.png", Styles = ["a.png"], TileSize = 256, CheckpointPath = "run.ckpt" };
+        Assert.StartsWith("Tiling does not work with checkpoints yet.", Assert.Throws<ArgumentException>(() => checkpointed.Validate()).Message);
+    }
+
+    private static double Objective(StyleOptimizer ruler, Tensor image)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return ruler.Measure(image).Total;
+    }
+
+    private static Tensor Load(string images, string name, int size) =>
+        ImageTensors.ToTensor(RgbImage.Load(Path.Combine(images, name)).ResizeToFit(size, allowUpscale: true));
+}

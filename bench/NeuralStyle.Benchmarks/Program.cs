@@ -7,6 +7,8 @@ using static TorchSharp.torch;
 // Usage: NeuralStyle.Benchmarks [--sizes 128,256,512,1024] [--iterations N] [--precisions float32,bfloat16] [--out bench/results]
 //        NeuralStyle.Benchmarks --precision-quality SIZE ITERATIONS   (needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --memory   (peak memory at 256-1536 px against RunPlan's estimate; needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --tiled [--size 3072] [--start-size 128] [--iterations 50] [--max-memory-bytes 7000000000] [--precision bfloat16]
+//                               (a large picture in tiles: time, peak memory, seams; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality [--size 512] [--tutorial-iterations 1000] [--cap 400] [--evaluate-every 5]
 //                               [--contenders lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16]
@@ -41,6 +43,20 @@ if (Array.IndexOf(args, "--memory") >= 0)
     await MemoryCalibration.RunAsync(
         weights,
         Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
+        outFolder);
+    return;
+}
+
+if (Array.IndexOf(args, "--tiled") >= 0)
+{
+    await TiledRun.RunAsync(
+        weights,
+        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
+        int.Parse(Arg("--size", "3072")),
+        int.Parse(Arg("--start-size", "128")),
+        int.Parse(Arg("--iterations", "50")),
+        long.Parse(Arg("--max-memory-bytes", "7000000000")),
+        Enum.Parse<ComputePrecision>(Arg("--precision", "BFloat16"), ignoreCase: true),
         outFolder);
     return;
 }

@@ -60,13 +60,27 @@ public sealed class PlanTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task With_tile_a_run_that_does_not_fit_whole_is_planned_in_tiles_that_fit()
+    {
+        var (content, style) = Images();
+        Assert.Equal(0, await Run(content, style, "--plan", "--size", "1024", "--max-memory", "1.5GB", "--tile"));
+        var lines = Lines(_stdout);
+        Assert.Matches("^scale 7/7: 1024 × 768 px, 50 iterations in [0-9]+ tiles of [0-9]+ px, peak ", lines[6]);
+        Assert.Equal("fits: the limit is 1.5 GB (--max-memory)", lines[^1]);
+
+        _stdout.GetStringBuilder().Clear();
+        Assert.Equal(0, await Run(content, style, "--plan", "--size", "256", "--start-size", "256", "--tile-size", "128"));
+        Assert.StartsWith("scale 1/1: 256 × 192 px, 50 iterations in 6 tiles of 128 px, peak ", Lines(_stdout)[0]); // ⌈(256 − 32) / 96⌉ × ⌈(192 − 32) / 96⌉
+    }
+
+    [SkippableFact]
     public async Task A_run_that_does_not_fit_is_refused_in_one_line_with_exit_1_and_nothing_written()
     {
         var (content, style) = Images();
         var output = Path.Combine(_folder, "big.png");
         Assert.Equal(1, await Run(content, style, "-o", output, "--size", "4096", "--start-size", "4096", "--max-memory", "12GB", "--weights", Path.Combine(_folder, "none.h5"), "--quiet"));
         var line = Assert.Single(Lines(_stderr));
-        Assert.Matches("^neural-style: The run needs about [0-9.]+ GB at 4096 × 3072 px in Float32, more than the 12.0 GB it may use \\(the limit it was given\\); the largest output size that fits is [0-9]+ px\\.$", line);
+        Assert.Matches("^neural-style: The run needs about [0-9.]+ GB at 4096 × 3072 px in Float32, more than the 12.0 GB it may use \\(the limit it was given\\); the largest output size that fits is [0-9]+ px, or allow tiling\\.$", line);
         Assert.False(File.Exists(output));
     }
 

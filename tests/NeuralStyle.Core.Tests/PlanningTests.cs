@@ -123,7 +123,7 @@ public sealed class PlanningTests
             Assert.Equal(plan.LargestOutputSizeWithin(1_500_000_000, 1024, 768), refused.LargestOutputSize);
             Assert.NotNull(refused.LargestOutputSize);
             Assert.Equal(
-                $"The run needs about {refused.EstimatedBytes / 1e9:0.0} GB at 1024 × 768 px in Float32, more than the 1.5 GB it may use (the limit it was given); the largest output size that fits is {refused.LargestOutputSize} px.",
+                $"The run needs about {refused.EstimatedBytes / 1e9:0.0} GB at 1024 × 768 px in Float32, more than the 1.5 GB it may use (the limit it was given); the largest output size that fits is {refused.LargestOutputSize} px, or allow tiling.",
                 refused.Message);
             Assert.False(File.Exists(output));
             Assert.Empty(Directory.GetFiles(folder));

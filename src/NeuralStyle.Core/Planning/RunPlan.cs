@@ -129,7 +129,8 @@ public sealed class RunPlan
             var overlap = TiledOptimizer.Overlap(tile);
             var columns = TileGrid.Count(w, tile, overlap);
             var rows = TileGrid.Count(h, tile, overlap);
-            var tileSeconds = scale.Iterations * columns * rows * NetworkFootprint.StepFlops(Math.Min(tile, h), Math.Min(tile, w), deepest) / throughput;
+            // Each iteration visits every tile twice: forward only (half a step's work), then forward and backward.
+            var tileSeconds = 1.5 * scale.Iterations * columns * rows * NetworkFootprint.StepFlops(Math.Min(tile, h), Math.Min(tile, w), deepest) / throughput;
             return new PlannedScale(w, h, scale.Iterations, MemoryModel.TiledPeakBytes(options, w, h, tile), TimeSpan.FromSeconds(tileSeconds))
             {
                 TileSize = tile,
@@ -157,7 +158,7 @@ public sealed class RunPlan
     {
         var lines = Scales.Select((s, i) =>
             $"scale {i + 1}/{Scales.Count}: {s.Width} × {s.Height} px, {s.Iterations} iterations"
-            + (s.TileSize is { } tile ? $" in {s.TileCount} tiles of {tile} px" : string.Empty)
+            + (s.TileSize is { } tile ? $" in {(s.TileCount == 1 ? "1 tile" : $"{s.TileCount} tiles")} of {tile} px" : string.Empty)
             + $", peak {Bytes.Format(s.PeakMemoryBytes)}, about {Bytes.Duration(s.EstimatedDuration)}");
         return string.Join(Environment.NewLine, lines.Append(
             $"peak memory {Bytes.Format(PeakMemoryBytes)} ({Options.Precision}), about {Bytes.Duration(EstimatedDuration)} on the reference CPU"));

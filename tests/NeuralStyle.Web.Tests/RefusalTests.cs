@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using NeuralStyle.Imaging.Tests;
 
 namespace NeuralStyle.Web.Tests;
 
@@ -133,7 +134,7 @@ public sealed class RefusalTests : IClassFixture<RefusalTests.Server>
     public async Task A_corrupt_image_is_refused_as_unreadable()
     {
         // A real PNG header (64 × 64) whose pixel data is cut off.
-        var truncated = TestImages.PngClaiming(64, 64)[..60];
+        var truncated = PngWriter.Write(64, 64, PngWriter.Rgb, 8, new byte[64 * 64 * 3])[..60];
         var form = new MultipartFormDataContent
         {
             { JobClient.File(TestImages.ContentPng, "image/png"), "content", "photo.png" },

@@ -1,11 +1,10 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
 using NeuralStyle.Imaging;
+using NeuralStyle.Imaging.Tests;
 
 namespace NeuralStyle.Web.Tests;
 
-/// <summary>Small images made in code, and hostile files made byte by byte.</summary>
+/// <summary>Small images made in code, and hostile files made byte by byte (with the imaging tests' PNG writer).</summary>
 internal static class TestImages
 {
     /// <summary>A 96 × 64 PNG "photo": a gradient with a dark square.</summary>
@@ -25,31 +24,9 @@ internal static class TestImages
 
     /// <summary>
     /// A PNG of a few hundred bytes whose header claims <paramref name="width"/> × <paramref name="height"/>
-    /// pixels (a decompression bomb): a valid signature, IHDR, a short IDAT and IEND.
+    /// pixels (a decompression bomb): its scanlines hold nothing but their filter bytes.
     /// </summary>
-    public static byte[] PngClaiming(int width, int height)
-    {
-        using var file = new MemoryStream();
-        file.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, width);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8; // bit depth
-        header[9] = 2; // RGB
-        WriteChunk(file, "IHDR", header);
-        using (var compressed = new MemoryStream())
-        {
-            using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
-            {
-                zlib.Write(new byte[4096]);
-            }
-
-            WriteChunk(file, "IDAT", compressed.ToArray());
-        }
-
-        WriteChunk(file, "IEND", []);
-        return file.ToArray();
-    }
+    public static byte[] PngClaiming(int width, int height) => PngWriter.Write(width, height, PngWriter.Rgb, 8, []);
 
     /// <summary>A text file, whatever name it is sent under.</summary>
     public static byte[] Text { get; } = Encoding.UTF8.GetBytes("this is not an image\n");
@@ -71,33 +48,5 @@ internal static class TestImages
         }
 
         return new RgbImage(width, height, pixels);
-    }
-
-    private static void WriteChunk(Stream file, string type, byte[] data)
-    {
-        var length = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
-        file.Write(length);
-        var typed = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        file.Write(typed);
-        var crc = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(typed));
-        file.Write(crc);
-    }
-
-    /// <summary>The CRC-32 of PNG chunks (ISO 3309, reflected polynomial 0xEDB88320), bit by bit.</summary>
-    private static uint Crc32(byte[] data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 }

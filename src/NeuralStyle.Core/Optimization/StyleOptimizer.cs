@@ -28,9 +28,8 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
     private readonly LbfgsOptimizer? _lbfgs;
     private readonly double _averagingDecay;
     private readonly Tensor? _average;
-    private readonly Tensor _bestImage;
+    private readonly BestImage _best;
     private double _averageWeight;
-    private LossTerms? _bestLosses;
     private bool _disposed;
 
     /// <summary>Prepares the targets and the optimiser for one style image.</summary>
@@ -68,7 +67,7 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
             using (no_grad())
             {
                 _image = new Parameter(initialImage.detach().clone().clamp_(0, 1).DetachFromDisposeScope(), requires_grad: true);
-                _bestImage = _image.detach().clone().DetachFromDisposeScope();
+                _best = new BestImage(_image);
             }
 
             _averagingDecay = settings.AveragingDecay;
@@ -90,7 +89,7 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
         {
             _objective.Dispose();
             _image?.Dispose();
-            _bestImage?.Dispose();
+            _best?.Dispose();
             _average?.Dispose();
             throw;
         }
@@ -111,7 +110,7 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
         var terms = ReadTerms(total, content, style, tv);
         Iteration++;
         ThrowIfDiverged(terms, Iteration); // before the update, so a diverged step leaves the image as it was
-        RememberIfBest(terms);
+        _best.Offer(_image, terms);
         if (_lbfgs is not null)
         {
             _lbfgs.Step(terms.Total);
@@ -149,15 +148,14 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
         using var noGrad = no_grad();
         var (total, content, style, tv) = _objective.Evaluate(_image);
         var current = ReadTerms(total, content, style, tv);
-        if (_bestLosses is { } best && !(current.Total <= best.Total))
+        if (_best.RestoreIfLower(_image, current))
         {
-            _image.copy_(_bestImage);
             _lbfgs?.Restart(); // Its curvature pairs and last point describe the image just discarded.
-            return best;
+            return _best.Losses!.Value;
         }
 
         ThrowIfDiverged(current, Iteration);
-        RememberIfBest(current);
+        _best.Offer(_image, current);
         return current;
     }
 
@@ -203,9 +201,9 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
     internal void SaveState(OptimizerState state)
     {
         state.Add("image", _image);
-        state.Add("best.image", _bestImage);
+        state.Add("best.image", _best.Image);
         state.Values["iteration"] = Iteration;
-        if (_bestLosses is { } best)
+        if (_best.Losses is { } best)
         {
             state.Values["best.content"] = best.Content;
             state.Values["best.style"] = best.Style;
@@ -230,7 +228,7 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
         using (no_grad())
         {
             CopyInto(_image, state, "image");
-            CopyInto(_bestImage, state, "best.image");
+            CopyInto(_best.Image, state, "best.image");
             if (_average is not null)
             {
                 CopyInto(_average, state, "average");
@@ -239,7 +237,7 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
         }
 
         Iteration = (int)state.Value("iteration");
-        _bestLosses = state.Values.ContainsKey("best.total")
+        _best.Losses = state.Values.ContainsKey("best.total")
             ? new LossTerms(state.Value("best.content"), state.Value("best.style"), state.Value("best.tv"), state.Value("best.total"))
             : null;
         _adam?.LoadState(state);
@@ -277,25 +275,9 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
         _adam?.Dispose();
         _lbfgs?.Dispose();
         _average?.Dispose();
-        _bestImage.Dispose();
+        _best.Dispose();
         _image.Dispose();
         _objective.Dispose();
-    }
-
-    /// <summary>Copies the image into the best-so-far buffer when <paramref name="terms"/> (measured at it) is the lowest loss yet.</summary>
-    private void RememberIfBest(LossTerms terms)
-    {
-        if (_bestLosses is { } best && !(terms.Total < best.Total))
-        {
-            return;
-        }
-
-        using (no_grad())
-        {
-            _bestImage.copy_(_image);
-        }
-
-        _bestLosses = terms;
     }
 
     private static void RequireShapes(Tensor content, IReadOnlyList<StyleTensor> styles, Tensor initialImage)

@@ -30,14 +30,13 @@ internal sealed class TiledOptimizer : IScaleOptimizer
     private readonly string[] _layers;
     private readonly Tensor _image;
     private readonly Tensor _gradient;
-    private readonly Tensor _bestImage;
+    private readonly BestImage _best;
     private readonly AdamOptimizer _adam;
     private readonly Tensor[][] _contentTargets;
     private readonly Tensor[] _styleTargets;
     private readonly Tensor[][] _tileGrams;
     private readonly Dictionary<string, Tensor>[] _layerWeights;
     private readonly double[] _share;
-    private LossTerms? _bestLosses;
     private bool _disposed;
 
     /// <param name="extractor">The feature network (not owned).</param>
@@ -63,7 +62,7 @@ internal sealed class TiledOptimizer : IScaleOptimizer
         {
             _image = initialImage.detach().clone().clamp_(0, 1).DetachFromDisposeScope();
             _gradient = zeros_like(_image).DetachFromDisposeScope();
-            _bestImage = _image.clone().DetachFromDisposeScope();
+            _best = new BestImage(_image);
             _layerWeights = tiles.Select(t => LayerWeights(t, content.device)).ToArray();
             _contentTargets = tiles.Select(t =>
             {
@@ -102,7 +101,7 @@ internal sealed class TiledOptimizer : IScaleOptimizer
         Sweep(StyleResiduals());
         Iteration++;
         ThrowIfDiverged(terms);
-        RememberIfBest(terms);
+        _best.Offer(_image, terms);
         using (no_grad())
         {
             _adam.Step(_gradient);
@@ -118,18 +117,13 @@ internal sealed class TiledOptimizer : IScaleOptimizer
         using var scope = NewDisposeScope();
         var (content, tv) = Sweep(null);
         var current = Terms(content, tv);
-        if (_bestLosses is { } best && !(current.Total <= best.Total))
+        if (_best.RestoreIfLower(_image, current))
         {
-            using (no_grad())
-            {
-                _image.copy_(_bestImage);
-            }
-
-            return best;
+            return _best.Losses!.Value;
         }
 
         ThrowIfDiverged(current);
-        RememberIfBest(current);
+        _best.Offer(_image, current);
         return current;
     }
 
@@ -157,7 +151,8 @@ internal sealed class TiledOptimizer : IScaleOptimizer
 
         _disposed = true;
         _adam.Dispose();
-        foreach (var tensor in new[] { _image, _gradient, _bestImage }
+        _best.Dispose();
+        foreach (var tensor in new[] { _image, _gradient }
                      .Concat(_layerWeights.SelectMany(w => w.Values)).Concat(_styleTargets).Concat(_contentTargets.SelectMany(t => t)).Concat(_tileGrams.SelectMany(t => t)))
         {
             tensor.Dispose();
@@ -255,21 +250,6 @@ internal sealed class TiledOptimizer : IScaleOptimizer
         var style = LossFunctions.StyleLoss(GlobalGrams(), _styleTargets, _settings.StyleLayers.Select(l => l.Weight).ToArray()).item<float>();
         var total = (_settings.ContentWeight * content) + (_settings.StyleWeight * style) + (_settings.TotalVariationWeight * tv);
         return new LossTerms(content, style, tv, total);
-    }
-
-    private void RememberIfBest(LossTerms terms)
-    {
-        if (_bestLosses is { } best && !(terms.Total < best.Total))
-        {
-            return;
-        }
-
-        using (no_grad())
-        {
-            _bestImage.copy_(_image);
-        }
-
-        _bestLosses = terms;
     }
 
     private void ThrowIfDiverged(LossTerms terms)

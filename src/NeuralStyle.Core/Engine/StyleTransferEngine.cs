@@ -38,6 +38,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<(ComputePrecision Precision, Pooling Pooling), Task<Vgg19FeatureExtractor>> _networks = new();
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<Task> _runs = [];
     private Task<string>? _weightsPath;
     private int _running;
     private int _inFlight;
@@ -89,7 +90,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
     public Task<StyleTransferResult> RunAsync(StyleTransferOptions options, IProgress<StyleTransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckRun(options);
-        return RunCoreAsync(options, progress, null, cancellationToken);
+        return Track(RunCoreAsync(options, progress, null, cancellationToken));
     }
 
     /// <summary>
@@ -132,6 +133,16 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
         }
 
         await _idle.Task.ConfigureAwait(false);
+
+        // Every run has left its body; wait for their tasks to complete too, so that a caller who
+        // awaited DisposeAsync finds them finished.
+        Task[] runs;
+        lock (_gate)
+        {
+            runs = [.. _runs];
+        }
+
+        await Task.WhenAll(runs.Select(r => r.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))).ConfigureAwait(false);
         foreach (var network in _networks.Values.Where(n => n.IsCompletedSuccessfully))
         {
             network.Result.Dispose();
@@ -179,7 +190,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
             channel.Writer.TryWrite(new StyleTransferUpdate(progress, preview, null));
         }
 
-        var run = RunCoreAsync(options, null, Observe, stop.Token);
+        var run = Track(RunCoreAsync(options, null, Observe, stop.Token));
         _ = run.ContinueWith(_ => channel.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
@@ -302,6 +313,28 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
             previous = progress;
             observe?.Invoke(progress, optimizer);
         };
+    }
+
+    /// <summary>Keeps <paramref name="run"/> among the runs <see cref="DisposeAsync"/> waits for, until it completes.</summary>
+    private Task<StyleTransferResult> Track(Task<StyleTransferResult> run)
+    {
+        lock (_gate)
+        {
+            _runs.Add(run);
+        }
+
+        _ = run.ContinueWith(
+            finished =>
+            {
+                lock (_gate)
+                {
+                    _runs.Remove(finished);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return run;
     }
 
     private void EnterRun()

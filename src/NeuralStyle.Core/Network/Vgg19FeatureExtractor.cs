@@ -166,10 +166,24 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
             x = x.to(ScalarType.BFloat16).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         }
 
+        // Each map is released as soon as the next is made, unless it is a wanted feature: without
+        // gradients that frees it at once (a forward pass then holds two maps, not all of them);
+        // with gradients autograd keeps what the backward pass needs whatever is released here.
+        Tensor Replace(Tensor previous, Tensor next)
+        {
+            if (!ReferenceEquals(previous, next) && !features.ContainsValue(previous))
+            {
+                previous.Dispose();
+            }
+
+            return next;
+        }
+
         for (var i = 0; i <= deepest; i++)
         {
             var layer = Vgg19Architecture.Layers[i];
-            x = relu(conv2d(x, _kernels[i], _biases[i], [1, 1], [1, 1], [1, 1], 1), inplace: true);
+            var convolved = conv2d(x, _kernels[i], _biases[i], [1, 1], [1, 1], [1, 1], 1);
+            x = Replace(x, Replace(convolved, relu(convolved, inplace: true)));
             if (wanted.Contains(layer.Name))
             {
                 features[layer.Name] = x;
@@ -177,7 +191,18 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
 
             if (layer.PoolAfter && i < deepest)
             {
-                x = Pooling == Pooling.Max ? max_pool2d(x, 2, 2) : avg_pool2d(x, 2, 2) * AveragePoolingScale;
+                Tensor pooled;
+                if (Pooling == Pooling.Max)
+                {
+                    pooled = max_pool2d(x, 2, 2);
+                }
+                else
+                {
+                    var averaged = avg_pool2d(x, 2, 2);
+                    pooled = Replace(averaged, averaged * AveragePoolingScale);
+                }
+
+                x = Replace(x, pooled);
             }
         }
 

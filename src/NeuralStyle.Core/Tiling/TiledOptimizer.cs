@@ -64,14 +64,17 @@ internal sealed class TiledOptimizer : IScaleOptimizer
             _gradient = zeros_like(_image).DetachFromDisposeScope();
             _best = new BestImage(_image);
             _layerWeights = tiles.Select(t => LayerWeights(t, content.device)).ToArray();
+            // One tile at a time, each in its own scope: a tile's feature maps go before the next tile's come.
             _contentTargets = tiles.Select(t =>
             {
+                using var tileScope = NewDisposeScope();
                 var features = extractor.Extract(Crop(content, t), _layers);
-                return settings.ContentLayers.Select(l => features[l.Layer].to(ScalarType.Float32).DetachFromDisposeScope()).ToArray();
-            }).ToArray();
+                return settings.ContentLayers.Select(l => features[l.Layer].to(ScalarType.Float32).MoveToOuterDisposeScope()).ToArray();
+            }).ToArray().Select(targets => targets.Select(t => t.DetachFromDisposeScope()).ToArray()).ToArray();
             _styleTargets = StyleTargets(extractor, styles, settings, tileSize);
             _tileGrams = tiles.Select((t, i) =>
             {
+                using var tileScope = NewDisposeScope();
                 var features = extractor.Extract(Crop(_image, t), _layers);
                 return settings.StyleLayers.Select(l => WeightedGram(features[l.Layer], _layerWeights[i][l.Layer]).DetachFromDisposeScope()).ToArray();
             }).ToArray();
@@ -277,17 +280,20 @@ internal sealed class TiledOptimizer : IScaleOptimizer
             var area = grid.Tiles.Sum(t => (double)t.Width * t.Height);
             foreach (var tile in grid.Tiles)
             {
+                using var tileScope = NewDisposeScope();
                 var features = extractor.Extract(Crop(style.Image, tile), layers);
                 var weight = style.Weight / weightSum * (tile.Width * tile.Height / area);
                 for (var l = 0; l < layers.Length; l++)
                 {
                     var part = Gram(features[layers[l]]) * weight;
-                    targets[l] = targets[l] is null ? part : targets[l] + part;
+                    var sum = targets[l] is null ? part : targets[l] + part;
+                    targets[l]?.Dispose();
+                    targets[l] = sum.DetachFromDisposeScope();
                 }
             }
         }
 
-        return targets.Select(t => t.DetachFromDisposeScope()).ToArray();
+        return targets;
     }
 
     private static Tensor Gram(Tensor features) => LossFunctions.GramMatrix(features).to(ScalarType.Float32);

@@ -124,7 +124,6 @@ internal static class EngineScaling
                 break;
         }
 
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        Console.WriteLine(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024);
+        Console.WriteLine(PeakMemory.Bytes() / (1024 * 1024));
     }
 }

@@ -52,8 +52,7 @@ internal static class MemoryCalibration
     {
         ProcessTuning.TuneNativeAllocator();
         await StyleTransfer.RunAsync(Options(images, size, precision, iterations) with { WeightsPath = weights, MaxMemory = long.MaxValue });
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        Console.WriteLine(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024);
+        Console.WriteLine(PeakMemory.Bytes());
     }
 
     private static StyleTransferOptions Options(string images, int size, ComputePrecision precision, int iterations) => new()

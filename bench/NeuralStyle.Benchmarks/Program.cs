@@ -159,8 +159,4 @@ static double MatmulGflops(ScalarType type)
     return 2.0 * 2048 * 2048 * 2048 * repeats / clock.Elapsed.TotalSeconds / 1e9;
 }
 
-static double PeakResidentMegabytes()
-{
-    var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-    return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
-}
+static double PeakResidentMegabytes() => PeakMemory.Bytes() / (1024.0 * 1024);

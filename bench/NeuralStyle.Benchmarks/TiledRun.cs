@@ -42,7 +42,7 @@ internal static class TiledRun
         });
         var result = await StyleTransfer.RunAsync(options, progress);
         var seconds = clock.Elapsed.TotalSeconds;
-        var peak = PeakResidentBytes();
+        var peak = PeakMemory.Bytes();
         var last = plan.Scales[^1];
         var (seams, control) = last.TileSize is { } tile ? SeamRatios(result.Image, tile) : (double.NaN, double.NaN);
 
@@ -137,11 +137,5 @@ internal static class TiledRun
         }
 
         return inCount == 0 || outCount == 0 ? double.NaN : (inBand / inCount) / (outBand / outCount);
-    }
-
-    private static long PeakResidentBytes()
-    {
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 }

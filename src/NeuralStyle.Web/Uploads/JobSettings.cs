@@ -39,7 +39,7 @@ internal static class JobSettings
     };
 
     /// <summary>The settings a job may give, for messages and the API description.</summary>
-    public static IEnumerable<string> Names => Fields.Keys.Append("learningRate").Append("styleBlend");
+    public static IReadOnlyList<string> Names { get; } = [.. Fields.Keys, "learningRate", "styleBlend"];
 
     /// <summary>The run's options: the upload's images and settings.</summary>
     /// <exception cref="RequestRefusedException">A setting is unknown, malformed, out of the library's range or over the server's limit.</exception>
@@ -48,7 +48,7 @@ internal static class JobSettings
         var options = new StyleTransferOptions { Content = ImageInput.FromImage(upload.Content) };
         foreach (var (name, value) in upload.Settings)
         {
-            if (!Fields.ContainsKey(name) && !name.Equals("learningRate", StringComparison.OrdinalIgnoreCase) && !name.Equals("styleBlend", StringComparison.OrdinalIgnoreCase))
+            if (!Names.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 throw new RequestRefusedException(
                     StatusCodes.Status400BadRequest,

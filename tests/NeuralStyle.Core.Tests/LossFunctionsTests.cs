@@ -163,7 +163,31 @@ public class LossFunctionsTests
         Assert.Equal(features.stride(), gradient.stride());
     }
 
-    public static TheoryData<string> Losses => ["content", "style", "tv-abs", "tv-squared"];
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Masked_gram_matrix_gradient_weights_each_position_by_the_squared_mask(bool channelsLast)
+    {
+        // G = F·diag(m²)·Fᵀ / Σm², so for L = Σ R ⊙ G: ∂L/∂F = (R + Rᵀ)·F·diag(m²) / Σm², by hand.
+        using var scope = NewDisposeScope();
+        var generator = new Generator(11);
+        var values = rand([1, 3, 2, 2], float64, generator: generator);
+        var features = (channelsLast ? ChannelsLast(values) : values).requires_grad_(true);
+        var mask = rand([1, 1, 2, 2], float64, generator: generator);
+        var weights = rand([1, 3, 3], float64, generator: generator);
+
+        var gram = LossFunctions.MaskedGramMatrix(features, mask);
+        (gram * weights).sum().backward();
+
+        var flat = values.reshape(1, 3, 4);
+        var squared = mask.square().reshape(1, 1, 4);
+        var area = squared.sum().item<double>();
+        Assert.True(gram.allclose((flat * squared).bmm(flat.transpose(1, 2)) / area, rtol: 1e-12, atol: 1e-12), "G ≠ F·diag(m²)·Fᵀ / Σm²");
+        var expected = (weights + weights.transpose(1, 2)).bmm(flat) * squared / area;
+        Assert.True(features.grad!.reshape(1, 3, 4).allclose(expected, rtol: 1e-12, atol: 1e-12), "∂L/∂F ≠ (R + Rᵀ)·F·diag(m²) / Σm²");
+    }
+
+    public static TheoryData<string> Losses => ["content", "style", "masked-style", "tv-abs", "tv-squared"];
 
     [Theory]
     [MemberData(nameof(Losses))]
@@ -173,15 +197,17 @@ public class LossFunctionsTests
         var generator = new Generator(42);
         var x = rand([1, 2, 3, 4], float64, generator: generator).requires_grad_(true);
         var target = rand([1, 2, 3, 4], float64, generator: generator);
+        var mask = rand([1, 1, 3, 4], float64, generator: generator);
         using (no_grad())
         {
-            target = loss == "style" ? LossFunctions.GramMatrix(target) : target;
+            target = loss.EndsWith("style", StringComparison.Ordinal) ? LossFunctions.GramMatrix(target) : target;
         }
 
         Tensor Loss(Tensor input) => loss switch
         {
             "content" => LossFunctions.ContentLoss(input, target),
             "style" => LossFunctions.StyleLayerLoss(LossFunctions.GramMatrix(input), target),
+            "masked-style" => LossFunctions.StyleLayerLoss(LossFunctions.MaskedGramMatrix(input, mask), target),
             "tv-abs" => LossFunctions.TotalVariationLoss(input),
             _ => LossFunctions.TotalVariationLoss(input, TotalVariationNorm.SquaredSum),
         };

@@ -75,8 +75,9 @@ public static class LossFunctions
         }
 
         using var scope = NewDisposeScope();
-        var gram = GramMatrixFunction.Compute(features * mask, 1);
-        var area = mask.square().sum([1, 2, 3]).clamp_min(1e-8).view(features.shape[0], 1, 1);
+        var squared = mask.square();
+        var gram = GramMatrixFunction.Compute(features, squared, 1);
+        var area = squared.sum([1, 2, 3]).clamp_min(1e-8).view(features.shape[0], 1, 1);
         return (gram / area).MoveToOuterDisposeScope();
     }
 

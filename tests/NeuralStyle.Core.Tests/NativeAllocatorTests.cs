@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace NeuralStyle.Core.Tests;
 
-/// <summary>glibc malloc's tuning for libtorch's large buffers: applied when the app asks, never by a run.</summary>
+/// <summary>glibc malloc's tuning for libtorch's large buffers: applied when the app asks, never by a run; set aside while tiled work runs.</summary>
 public class NativeAllocatorTests
 {
     // 40 MB: above the 32 MB that glibc's default policy always serves with a fresh mmap, below the
@@ -29,6 +29,14 @@ public class NativeAllocatorTests
         Assert.True(ProcessTuning.TuneNativeAllocator());
 
         Assert.True(ProcessTuning.IsNativeAllocatorTuned);
+
+        // Tiled scales have large buffers mapped one by one while they run (free heap memory left by
+        // earlier tests may serve a few of the eight), and the tuning comes back after.
+        using (NativeAllocator.ForTiledWork())
+        {
+            Assert.True(MappedForLargeTensor() >= 6L * LargeTensorFloats * sizeof(float), "during tiled work, 40 MB buffers are not mapped for themselves");
+        }
+
         var mapped = MappedForLargeTensor();
         Assert.True(mapped < 1_000_000, $"{mapped} bytes were mapped for the tensors after tuning");
     }

@@ -70,9 +70,11 @@ internal sealed class CoarseToFineRun
             {
                 var scale = schedule.Scales[k];
                 var scaleContent = InputPreparation.ContentAt(content, scale.Size);
+                var tileSize = k < _tileSizes.Count ? _tileSizes[k] : null;
+                using var tiledWork = tileSize is null ? null : NativeAllocator.ForTiledWork();
                 try
                 {
-                    var optimizer = CreateOptimizer(extractor, scaleContent, scale.Size, previousImage, k < _tileSizes.Count ? _tileSizes[k] : null);
+                    var optimizer = CreateOptimizer(extractor, scaleContent, scale.Size, previousImage, tileSize);
                     if (previous is not null)
                     {
                         if (optimizer is StyleOptimizer whole && previous is StyleOptimizer previousWhole)

@@ -18,15 +18,40 @@ internal static class NativeAllocator
     private const int MTrimThreshold = -1;
     private const int MMmapThreshold = -3;
     private const int Threshold = 1 << 30;
+    private const int TiledThreshold = 1 << 20;
     private const string OptOutVariable = "NEURALSTYLE_MALLOC_TUNING";
 
     private static readonly Lazy<bool> Tuned = new(TryTune, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly object TiledWorkLock = new();
+    private static int _tiledWork;
 
     /// <summary>Whether the tuning has been applied in this process.</summary>
     public static bool IsTuned => Tuned.IsValueCreated && Tuned.Value;
 
     /// <summary>Applies the tuning once, where it applies; returns whether it is in effect.</summary>
     public static bool Tune() => Tuned.Value;
+
+    /// <summary>
+    /// While the returned object lives, buffers of 1 MB or more are mapped for themselves and unmapped
+    /// when freed, as without the tuning (where the tuning is in effect; nothing otherwise). For tiled
+    /// scales: they make the same large buffers tile after tile among long-lived small results, and
+    /// kept in the heap, the free memory between those results is never the right size again, so the
+    /// heap grows tile after tile, to about twice what one tile needs (docs/large-images.md). A tiled
+    /// scale is there to bound memory; a fresh mapping per buffer costs little beside a tile's step.
+    /// Nested and concurrent uses are counted; the last one out restores the tuning.
+    /// </summary>
+    public static IDisposable ForTiledWork()
+    {
+        lock (TiledWorkLock)
+        {
+            if (_tiledWork++ == 0 && IsTuned)
+            {
+                _ = mallopt(MMmapThreshold, TiledThreshold);
+            }
+        }
+
+        return new TiledWork();
+    }
 
     /// <summary>Returns the free memory the tuning kept to the system.</summary>
     public static void ReleaseFreeMemory()
@@ -58,9 +83,33 @@ internal static class NativeAllocator
         }
     }
 
+    private static void EndTiledWork()
+    {
+        lock (TiledWorkLock)
+        {
+            if (--_tiledWork == 0 && IsTuned)
+            {
+                _ = mallopt(MMmapThreshold, Threshold);
+            }
+        }
+    }
+
     [DllImport("libc", ExactSpelling = true)]
     private static extern int mallopt(int param, int value);
 
     [DllImport("libc", ExactSpelling = true)]
     private static extern int malloc_trim(nuint pad);
+
+    private sealed class TiledWork : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                EndTiledWork();
+            }
+        }
+    }
 }

@@ -53,7 +53,7 @@ public sealed class PlanningTests
     public void The_estimate_is_within_20_percent_of_every_measured_peak()
     {
         // Peak RSS of single-scale runs (tubingen, 1024 × 768, × starry_night) measured by bench --memory.
-        var results = Directory.GetFiles(Path.Combine(RepositoryRoot(), "bench", "results"), "memory-*.json").Max()!;
+        var results = Directory.GetFiles(Path.Combine(RepositoryRoot(), "bench", "results"), "memory-2*.json").Max()!;
         using var document = JsonDocument.Parse(File.ReadAllText(results));
         var runs = document.RootElement.GetProperty("runs").EnumerateArray().ToArray();
         Assert.True(runs.Length >= 8);
@@ -69,6 +69,31 @@ public sealed class PlanningTests
             var measured = run.GetProperty("measured_peak_bytes").GetInt64();
             var estimate = RunPlan.For(options, 1024, 768).PeakMemoryBytes;
             Assert.InRange((double)estimate / measured, 0.8, 1.2);
+        }
+    }
+
+    [Fact]
+    public void The_tiled_estimate_is_within_20_percent_of_every_measured_tiled_peak()
+    {
+        // Peak RSS of single-scale runs in forced tiles measured by bench --memory tiled.
+        var results = Directory.GetFiles(Path.Combine(RepositoryRoot(), "bench", "results"), "tiled-memory-*.json").Max()!;
+        using var document = JsonDocument.Parse(File.ReadAllText(results));
+        var runs = document.RootElement.GetProperty("runs").EnumerateArray().ToArray();
+        Assert.True(runs.Length >= 5);
+        foreach (var run in runs)
+        {
+            var options = new StyleTransferOptions
+            {
+                OutputSize = run.GetProperty("size").GetInt32(),
+                StartSize = run.GetProperty("size").GetInt32(),
+                Iterations = run.GetProperty("iterations").GetInt32(),
+                Precision = Enum.Parse<ComputePrecision>(run.GetProperty("precision").GetString()!),
+                TileSize = run.GetProperty("tile_size").GetInt32(),
+            };
+            var measured = run.GetProperty("measured_peak_bytes").GetInt64();
+            var plan = RunPlan.For(options, 1024, 768);
+            Assert.Equal(options.TileSize, plan.Scales.Single().TileSize);
+            Assert.InRange((double)plan.PeakMemoryBytes / measured, 0.8, 1.2);
         }
     }
 

@@ -48,7 +48,9 @@ internal static class MemoryModel
     /// scale in tiles of <paramref name="tileSize"/> (<see cref="TiledOptimizer"/>): one tile's feature
     /// maps at a time (as for a whole image of the tile's size), the whole image's float32 vectors
     /// (image, gradient, best image, Adam's two moments, the content, the previous scale's result and
-    /// its upscaled copy), and each tile's content targets, Gram matrices and blending weights.
+    /// its upscaled copy), and each tile's content targets, Gram matrices and blending weights. Nothing
+    /// here is fitted to tiled runs: the whole-image factors carry over, and the estimate errs a little
+    /// high against the peaks <c>bench --memory tiled</c> measures (docs/large-images.md).
     /// </summary>
     public static long TiledPeakBytes(StyleTransferOptions options, int width, int height, int tileSize)
     {

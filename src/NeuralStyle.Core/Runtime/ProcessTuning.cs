@@ -24,7 +24,10 @@ public static class ProcessTuning
     /// are reused from the heap instead of being unmapped and mapped again. Skipped when the process
     /// has its own malloc tuning (<c>MALLOC_MMAP_THRESHOLD_</c>, <c>MALLOC_TRIM_THRESHOLD_</c>,
     /// <c>GLIBC_TUNABLES</c>) or <c>NEURALSTYLE_MALLOC_TUNING=0</c> is set. Memory freed during a run
-    /// then stays with the process until <see cref="ReleaseFreeNativeMemory"/>.
+    /// then stays with the process until <see cref="ReleaseFreeNativeMemory"/>. While a run optimises
+    /// a scale in tiles (<see cref="StyleTransferOptions.Tiling"/>), the mmap threshold is 1 MB
+    /// instead, so that a tiled scale's memory stays bounded; it is raised again when no tiled scale
+    /// is running.
     /// </summary>
     /// <returns>Whether the tuning is in effect.</returns>
     public static bool TuneNativeAllocator() => NativeAllocator.Tune();

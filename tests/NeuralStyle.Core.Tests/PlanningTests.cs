@@ -53,44 +53,22 @@ public sealed class PlanningTests
     public void The_estimate_is_within_20_percent_of_every_measured_peak()
     {
         // Peak RSS of single-scale runs (tubingen, 1024 × 768, × starry_night) measured by bench --memory.
-        var results = Directory.GetFiles(Path.Combine(RepositoryRoot(), "bench", "results"), "memory-2*.json").Max()!;
-        using var document = JsonDocument.Parse(File.ReadAllText(results));
-        var runs = document.RootElement.GetProperty("runs").EnumerateArray().ToArray();
-        Assert.True(runs.Length >= 8);
-        foreach (var run in runs)
+        var runs = MeasuredRuns("memory-2*.json");
+        Assert.True(runs.Count >= 8);
+        foreach (var (options, measured) in runs)
         {
-            var options = new StyleTransferOptions
-            {
-                OutputSize = run.GetProperty("size").GetInt32(),
-                StartSize = run.GetProperty("size").GetInt32(),
-                Iterations = run.GetProperty("iterations").GetInt32(),
-                Precision = Enum.Parse<ComputePrecision>(run.GetProperty("precision").GetString()!),
-            };
-            var measured = run.GetProperty("measured_peak_bytes").GetInt64();
-            var estimate = RunPlan.For(options, 1024, 768).PeakMemoryBytes;
-            Assert.InRange((double)estimate / measured, 0.8, 1.2);
+            Assert.InRange((double)RunPlan.For(options, 1024, 768).PeakMemoryBytes / measured, 0.8, 1.2);
         }
     }
 
     [Fact]
     public void The_tiled_estimate_is_within_20_percent_of_every_measured_tiled_peak()
     {
-        // Peak RSS of single-scale runs in forced tiles measured by bench --memory tiled.
-        var results = Directory.GetFiles(Path.Combine(RepositoryRoot(), "bench", "results"), "tiled-memory-*.json").Max()!;
-        using var document = JsonDocument.Parse(File.ReadAllText(results));
-        var runs = document.RootElement.GetProperty("runs").EnumerateArray().ToArray();
-        Assert.True(runs.Length >= 5);
-        foreach (var run in runs)
+        // The same, in forced tiles, measured by bench --memory tiled.
+        var runs = MeasuredRuns("tiled-memory-*.json");
+        Assert.True(runs.Count >= 5);
+        foreach (var (options, measured) in runs)
         {
-            var options = new StyleTransferOptions
-            {
-                OutputSize = run.GetProperty("size").GetInt32(),
-                StartSize = run.GetProperty("size").GetInt32(),
-                Iterations = run.GetProperty("iterations").GetInt32(),
-                Precision = Enum.Parse<ComputePrecision>(run.GetProperty("precision").GetString()!),
-                TileSize = run.GetProperty("tile_size").GetInt32(),
-            };
-            var measured = run.GetProperty("measured_peak_bytes").GetInt64();
             var plan = RunPlan.For(options, 1024, 768);
             Assert.Equal(options.TileSize, plan.Scales.Single().TileSize);
             Assert.InRange((double)plan.PeakMemoryBytes / measured, 0.8, 1.2);
@@ -170,6 +148,26 @@ public sealed class PlanningTests
         Assert.Null(AvailableMemory.Room("max\n", "400"));
         Assert.Null(AvailableMemory.Room("9223372036854771712", "400")); // cgroup v1's "no limit"
         Assert.True(AvailableMemory.ForThisProcess() > Environment.WorkingSet);
+    }
+
+    /// <summary>The single-scale runs of the newest committed results file matching <paramref name="pattern"/>: each run's options and measured peak.</summary>
+    private static List<(StyleTransferOptions Options, long MeasuredPeak)> MeasuredRuns(string pattern)
+    {
+        var results = Directory.GetFiles(Path.Combine(RepositoryRoot(), "bench", "results"), pattern).Max()!;
+        using var document = JsonDocument.Parse(File.ReadAllText(results));
+        return document.RootElement.GetProperty("runs").EnumerateArray().Select(run =>
+        {
+            var size = run.GetProperty("size").GetInt32();
+            var options = new StyleTransferOptions
+            {
+                OutputSize = size,
+                StartSize = size,
+                Iterations = run.GetProperty("iterations").GetInt32(),
+                Precision = Enum.Parse<ComputePrecision>(run.GetProperty("precision").GetString()!),
+                TileSize = run.TryGetProperty("tile_size", out var tile) ? tile.GetInt32() : null,
+            };
+            return (options, run.GetProperty("measured_peak_bytes").GetInt64());
+        }).ToList();
     }
 
     private static string RepositoryRoot()

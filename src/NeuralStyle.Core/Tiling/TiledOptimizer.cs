@@ -69,8 +69,8 @@ internal sealed class TiledOptimizer : IScaleOptimizer
             {
                 using var tileScope = NewDisposeScope();
                 var features = extractor.Extract(Crop(content, t), _layers);
-                return settings.ContentLayers.Select(l => features[l.Layer].to(ScalarType.Float32).MoveToOuterDisposeScope()).ToArray();
-            }).ToArray().Select(targets => targets.Select(t => t.DetachFromDisposeScope()).ToArray()).ToArray();
+                return settings.ContentLayers.Select(l => features[l.Layer].to(ScalarType.Float32).DetachFromDisposeScope()).ToArray();
+            }).ToArray();
             _styleTargets = StyleTargets(extractor, styles, settings, tileSize);
             _tileGrams = tiles.Select((t, i) =>
             {
@@ -305,18 +305,18 @@ internal sealed class TiledOptimizer : IScaleOptimizer
 
     private static Tensor Gram(Tensor features) => LossFunctions.GramMatrix(features).to(ScalarType.Float32);
 
-    /// <summary>Σ w·F·Fᵀ / Σ w over the positions, as float32: the Gram matrix with each position weighted.</summary>
+    /// <summary>Σ w·F·Fᵀ over the positions (weights that sum to one), as float32: the Gram matrix with each position weighted.</summary>
     private static Tensor WeightedGram(Tensor features, Tensor weights) =>
-        GramMatrixFunction.Compute(features, weights, weights.sum().item<float>()).to(ScalarType.Float32);
+        GramMatrixFunction.Compute(features, weights, 1).to(ScalarType.Float32);
 
-    /// <summary>Σ w·(F − P)² / (C · Σ w): the mean squared error with each position weighted.</summary>
+    /// <summary>Σ w·(F − P)² / C (weights that sum to one): the mean squared error with each position weighted.</summary>
     private static Tensor WeightedSquaredError(Tensor features, Tensor target, Tensor weights) =>
-        ((features - target).square() * weights).sum() / (weights.sum() * features.shape[1]);
+        ((features - target).square() * weights).sum() / features.shape[1];
 
     private static Tensor Crop(Tensor image, TileGrid.Tile tile) =>
         image.narrow(2, tile.Y, tile.Height).narrow(3, tile.X, tile.Width);
 
-    /// <summary>The tile's blending weights averaged down to each layer's feature map size (1×1×h×w, float32).</summary>
+    /// <summary>The tile's blending weights averaged down to each layer's feature map size and divided by their sum (1×1×h×w, float32).</summary>
     private Dictionary<string, Tensor> LayerWeights(TileGrid.Tile tile, Device device)
     {
         using var x = tensor(tile.WeightsX, [1, 1, 1, tile.Width]);
@@ -326,7 +326,8 @@ internal sealed class TiledOptimizer : IScaleOptimizer
         {
             var poolings = Vgg19Architecture.Layers.Take(Vgg19Architecture.IndexOf(layer)).Count(l => l.PoolAfter);
             long[] size = [tile.Height >> poolings, tile.Width >> poolings];
-            return nn.functional.adaptive_avg_pool2d(weights, size).DetachFromDisposeScope();
+            var pooled = nn.functional.adaptive_avg_pool2d(weights, size);
+            return pooled.div_(pooled.sum()).DetachFromDisposeScope();
         });
     }
 }

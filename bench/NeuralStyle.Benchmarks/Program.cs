@@ -10,9 +10,10 @@ using static TorchSharp.torch;
 //        NeuralStyle.Benchmarks --tiled [--size 3072] [--start-size 128] [--iterations 50] [--max-memory-bytes 7000000000] [--precision bfloat16]
 //                               (a large picture in tiles: time, peak memory, seams; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
-//        NeuralStyle.Benchmarks --time-to-quality [--size 512] [--tutorial-iterations 1000] [--cap 400] [--evaluate-every 5]
-//                               [--contenders lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16]
-//                               [--tutorial-objective V]   (reuse the tutorial's final value from an earlier run; needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --time-to-quality [--sizes 256,512] [--pairs tubingen+starry_night,...] [--tutorial-iterations 1000] [--cap 1000]
+//                               [--evaluate-every 5] [--contenders lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16]
+//                               [--bars bench/results/time-to-quality-bars.json] [--bars-only]
+//                               (the suite of 8 pairs by default; the tutorial's bars are computed once and kept in the bars file; needs NEURALSTYLE_TEST_IMAGES too)
 // Needs NEURALSTYLE_VGG19_WEIGHTS. Prints a table and writes a JSON file of the results.
 // The benchmark measures what an app that opts into the process-wide allocator tuning gets (as the CLI does).
 ProcessTuning.TuneNativeAllocator();
@@ -82,13 +83,17 @@ if (Array.IndexOf(args, "--time-to-quality") >= 0)
 {
     await TimeToQuality.RunAsync(
         weights,
-        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
-        int.Parse(Arg("--size", "512")),
+        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with the suite's images (../shared/images)."),
+        Arg("--sizes", "256,512").Split(',').Select(int.Parse).ToArray(),
+        Array.IndexOf(args, "--pairs") >= 0
+            ? Arg("--pairs", "").Split(',').Select(p => p.Split('+') is [var c, var s] ? (c, s) : throw new ArgumentException($"a pair is content+style, not '{p}'")).ToArray()
+            : TimeToQuality.Suite,
         int.Parse(Arg("--tutorial-iterations", "1000")),
-        int.Parse(Arg("--cap", "400")),
+        int.Parse(Arg("--cap", "1000")),
         int.Parse(Arg("--evaluate-every", "5")),
-        Arg("--contenders", "lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16").Split(','),
-        Array.IndexOf(args, "--tutorial-objective") >= 0 ? double.Parse(Arg("--tutorial-objective", "NaN"), System.Globalization.CultureInfo.InvariantCulture) : null,
+        Arg("--contenders", "lbfgs-float32,lbfgs-bfloat16").Split(','),
+        Arg("--bars", Path.Combine("bench", "results", "time-to-quality-bars.json")),
+        Array.IndexOf(args, "--bars-only") >= 0,
         outFolder);
     return;
 }

@@ -4,126 +4,175 @@ using System.Text.Json;
 namespace NeuralStyle.Benchmarks;
 
 /// <summary>
-/// Time to quality at one size on tubingen × starry_night: the TensorFlow tutorial's configuration (its
-/// weights and layers, single scale, Adam lr 0.02, β₁ 0.99, ε 0.1) sets the bar with
-/// its final image; each contender runs until its image, measured by the same float32 objective
-/// (<see cref="ObjectiveRuler"/>), is at least as good. The figure of merit is the ratio of wall
-/// times (weights loading and style preparation included on both sides).
+/// Time to quality on a suite of content × style pairs at one or more sizes: for each pair and size
+/// the TensorFlow tutorial's configuration (its weights and layers, single scale, Adam lr 0.02,
+/// β₁ 0.99, ε 0.1, 1000 iterations) sets the bar with its final image; each contender runs until
+/// its image, measured by the same float32 objective (<see cref="ObjectiveRuler"/>), is at least as
+/// good. The figure of merit is the ratio of wall times (weights loading and style preparation
+/// included on both sides); the report gives every pair, and each contender's median and worst.
 /// </summary>
 /// <remarks>
 /// The tutorial's wall time is taken as its preparation plus its iterations times the cost of one
-/// iteration measured in a short run of its own (Adam's iterations all cost the same), so that
-/// the long run that finds the tutorial's final value does not have to run on an idle machine. That
-/// cost is measured before and after the contenders' races and the faster one counts. Both
-/// the estimate and the long run's own wall time are recorded. A contender's image is measured
-/// every <c>evaluateEvery</c> iterations of its output scale; the time spent measuring is not
-/// counted, and the run stops at the first image that reaches the bar, so the reported time is
-/// an upper bound by at most that many iterations. The tutorial's final value does not depend on how
-/// fast our code runs and its run takes an hour at 512 px here, so it can be passed back in
-/// (<c>--tutorial-objective</c>); the tutorial's cost per iteration is always measured in the same process
-/// as the contenders, so that engine changes speed up both sides.
+/// iteration measured in a short run of its own on the same pair (Adam's iterations all cost the
+/// same), timed before and after the pair's races; the faster timing (the smaller speed-up) counts.
+/// Its final value does not depend on how fast our code runs, and its run takes minutes to an hour
+/// per pair, so each bar is computed once and kept in a bars file (<see cref="TutorialBars"/>) that
+/// later runs read. A contender's image is measured every <c>evaluateEvery</c> iterations of its
+/// output scale; the time spent measuring is not counted, and the run stops at the first image that
+/// reaches the bar, so the reported time is an upper bound by at most that many iterations.
 /// </remarks>
 internal static class TimeToQuality
 {
     private const int TutorialTimingIterations = 20;
 
-    public static async Task RunAsync(string weights, string images, int size, int tutorialIterations, int iterationCap, int evaluateEvery, IReadOnlyList<string> contenders, double? knownObjectiveRuler, string outFolder)
+    /// <summary>The suite: each of the three photos with at least two styles, each of the five artworks at least once.</summary>
+    public static readonly IReadOnlyList<(string Content, string Style)> Suite =
+    [
+        ("tubingen", "starry_night"),
+        ("tubingen", "shipwreck"),
+        ("tubingen", "wave"),
+        ("chicago", "the_scream"),
+        ("chicago", "udnie"),
+        ("chicago", "starry_night"),
+        ("stata", "wave"),
+        ("stata", "the_scream"),
+    ];
+
+    public static async Task RunAsync(
+        string weights,
+        string images,
+        IReadOnlyList<int> sizes,
+        IReadOnlyList<(string Content, string Style)> pairs,
+        int tutorialIterations,
+        int iterationCap,
+        int evaluateEvery,
+        IReadOnlyList<string> contenders,
+        string barsFile,
+        bool barsOnly,
+        string outFolder)
     {
-        var contentPath = Path.Combine(images, "tubingen.jpg");
-        var stylePath = Path.Combine(images, "starry_night.jpg");
-        var common = new StyleTransferOptions
+        var bars = TutorialBars.Load(barsFile);
+        var rows = new List<Row>();
+        var warm = false;
+        foreach (var size in sizes)
         {
-            Content = contentPath,
-            Styles = [stylePath],
-            WeightsPath = weights,
-            OutputSize = size,
-        };
-        // The tutorial's objective, which every contender minimises too: the tutorial's weights, and its
-        // total variation summed (not our default mean, whose 1.8e7 is only about the same at 512 px).
-        var objective = common with
-        {
-            ContentWeight = 1e4,
-            StyleWeight = 1e-2,
-            TotalVariationNorm = TotalVariationNorm.AbsoluteSum,
-            TotalVariationWeight = 30,
-        };
-        var tutorial = objective with
-        {
-            StartSize = size,
-            Iterations = tutorialIterations,
-            Optimizer = OptimizerKind.Adam,
-            Adam = new AdamSettings { LearningRate = 0.02, Beta1 = 0.99, Epsilon = 0.1 },
-        };
-        using var ruler = new ObjectiveRuler(weights, contentPath, stylePath, tutorial);
+            foreach (var (contentName, styleName) in pairs)
+            {
+                var contentPath = Path.Combine(images, contentName + ".jpg");
+                var stylePath = Path.Combine(images, styleName + ".jpg");
+                var objective = TutorialObjective(weights, contentPath, stylePath, size);
+                var tutorial = objective with
+                {
+                    Iterations = tutorialIterations,
+                    Optimizer = OptimizerKind.Adam,
+                    Adam = new AdamSettings { LearningRate = 0.02, Beta1 = 0.99, Epsilon = 0.1 },
+                };
+                using var ruler = new ObjectiveRuler(weights, contentPath, stylePath, tutorial);
+                var label = $"{contentName} × {styleName} at {size} px";
 
-        await TimeRunAsync(tutorial with { Iterations = 2 }); // Warm-up: native library, JIT and file cache, so that no side pays for a cold start.
-        var timingBefore = await TimeTutorialIterationAsync(tutorial, size);
+                if (bars.Find(contentName, styleName, size, tutorialIterations) is not { } bar)
+                {
+                    var tutorialRun = await TimeRunAsync(tutorial);
+                    bar = new TutorialBar(contentName, styleName, size, tutorialIterations, ruler.Measure(tutorialRun.Result.Image), tutorialRun.Seconds, DateTime.UtcNow.ToString("u"));
+                    bars.Add(bar);
+                    bars.Save(barsFile);
+                    Console.WriteLine($"{label}: tutorial's final objective {bar.Objective:E4} (its own run took {tutorialRun.Seconds:F0} s wall), recorded in {barsFile}");
+                }
+                else
+                {
+                    Console.WriteLine($"{label}: tutorial's final objective {bar.Objective:E4}, from {barsFile}");
+                }
 
-        double bar;
-        double? tutorialRunSeconds = null;
-        if (knownObjectiveRuler is { } known)
-        {
-            bar = known;
-            Console.WriteLine($"tutorial: final objective {bar:E4}, as given");
-        }
-        else
-        {
-            var tutorialRun = await TimeRunAsync(tutorial);
-            bar = ruler.Measure(tutorialRun.Result.Image);
-            tutorialRunSeconds = tutorialRun.Seconds;
-            Console.WriteLine($"tutorial: final objective {bar:E4} (its own run took {tutorialRun.Seconds:F0} s wall)");
-        }
+                if (barsOnly)
+                {
+                    continue;
+                }
 
-        var races = new List<(string Name, (bool Reached, double Seconds, int Iterations, double Objective) Row)>();
-        foreach (var name in contenders)
-        {
-            var row = await RaceAsync(Contender(name, objective, iterationCap), ruler, bar, evaluateEvery);
-            Console.WriteLine($"{name}: {(row.Reached ? "reached the bar" : "did not reach the bar")} after {row.Seconds:F0} s, {row.Iterations} iterations, objective {row.Objective:E4}");
-            races.Add((name, row));
-        }
+                if (!warm)
+                {
+                    await TimeRunAsync(tutorial with { Iterations = 2 }); // Warm-up: native library, JIT and file cache, so that no side pays for a cold start.
+                    warm = true;
+                }
 
-        // The machine's speed drifts by tens of percent over minutes: the tutorial's cost per iteration is
-        // timed before and after the races, and the faster of the two (the smaller speed-up) counts.
-        var timingAfter = await TimeTutorialIterationAsync(tutorial, size);
-        var fastest = timingBefore.SecondsPerIteration <= timingAfter.SecondsPerIteration ? timingBefore : timingAfter;
-        var tutorialSeconds = fastest.PreparationSeconds + (tutorialIterations * fastest.SecondsPerIteration);
-        Console.WriteLine($"tutorial: {tutorialIterations} iterations ≈ {tutorialSeconds:F0} s with preparation, from the faster timing");
-        var tutorialRecord = new
-        {
-            iterations = tutorialIterations,
-            seconds_per_iteration_before_races = timingBefore.SecondsPerIteration,
-            seconds_per_iteration_after_races = timingAfter.SecondsPerIteration,
-            seconds_per_iteration = fastest.SecondsPerIteration,
-            preparation_seconds = fastest.PreparationSeconds,
-            estimated_seconds = tutorialSeconds,
-            measured_wall_seconds = tutorialRunSeconds,
-            final_objective = bar,
-            final_objective_source = knownObjectiveRuler is null ? "this run" : "given with --tutorial-objective, from an earlier run of this command",
-        };
+                var timingBefore = await TimeTutorialIterationAsync(tutorial);
+                var races = new List<Race>();
+                foreach (var name in contenders)
+                {
+                    var race = await RaceAsync(name, Contender(name, objective, iterationCap), ruler, bar.Objective, evaluateEvery);
+                    Console.WriteLine($"{label}, {name}: {(race.Reached ? "reached the bar" : "did not reach the bar")} after {race.Seconds:F0} s, {race.Iterations} iterations, objective {race.Objective:E4}");
+                    races.Add(race);
+                }
 
-        var rows = new List<object>();
-        Console.WriteLine("contender                                  reached   seconds   speed-up   iterations   objective");
-        foreach (var (name, row) in races)
-        {
-            var speedUp = row.Reached ? tutorialSeconds / row.Seconds : double.NaN;
-            Console.WriteLine($"{name,-42} {(row.Reached ? "yes" : "no"),-7} {row.Seconds,9:F0} {speedUp,9:F1}× {row.Iterations,11} {row.Objective,11:E4}");
-            rows.Add(new { contender = name, reached = row.Reached, seconds = row.Seconds, speed_up = row.Reached ? speedUp : (double?)null, iterations_total = row.Iterations, objective = row.Objective });
+                var timingAfter = await TimeTutorialIterationAsync(tutorial);
+                var fastest = timingBefore.SecondsPerIteration <= timingAfter.SecondsPerIteration ? timingBefore : timingAfter;
+                var tutorialSeconds = fastest.PreparationSeconds + (tutorialIterations * fastest.SecondsPerIteration);
+                Console.WriteLine($"{label}: tutorial {tutorialIterations} iterations ≈ {tutorialSeconds:F0} s ({timingBefore.SecondsPerIteration * 1000:F0} / {timingAfter.SecondsPerIteration * 1000:F0} ms per iteration before / after)");
+                rows.Add(new Row(contentName, styleName, size, bar.Objective, timingBefore.SecondsPerIteration, timingAfter.SecondsPerIteration, tutorialSeconds, races));
+            }
         }
 
+        if (barsOnly)
+        {
+            return;
+        }
+
+        PrintTable(rows, contenders);
         Directory.CreateDirectory(outFolder);
-        var file = Path.Combine(outFolder, $"time-to-quality-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+        var file = Path.Combine(outFolder, $"time-to-quality-suite-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
         File.WriteAllText(file, JsonSerializer.Serialize(
             new
             {
                 date = DateTime.UtcNow.ToString("u"),
-                size,
-                tutorial = tutorialRecord,
+                tutorial_iterations = tutorialIterations,
+                iteration_cap = iterationCap,
                 evaluate_every = evaluateEvery,
-                contenders = rows,
+                bars_file = barsFile,
+                pairs = rows.Select(r => new
+                {
+                    content = r.Content,
+                    style = r.Style,
+                    size = r.Size,
+                    bar = r.Bar,
+                    tutorial_seconds_per_iteration_before = r.TutorialSecondsPerIterationBefore,
+                    tutorial_seconds_per_iteration_after = r.TutorialSecondsPerIterationAfter,
+                    tutorial_estimated_seconds = r.TutorialSeconds,
+                    contenders = r.Races.Select(c => new
+                    {
+                        contender = c.Name,
+                        reached = c.Reached,
+                        seconds = c.Seconds,
+                        iterations_total = c.Iterations,
+                        objective = c.Objective,
+                        speed_up = c.Reached ? r.TutorialSeconds / c.Seconds : (double?)null,
+                    }),
+                }),
+                summary = Summaries(rows, contenders).Select(s => new
+                {
+                    size = s.Size,
+                    contender = s.Contender,
+                    pairs = s.Pairs,
+                    reached = s.Reached,
+                    median_speed_up = s.Median,
+                    worst_speed_up = s.Worst,
+                }),
             },
             new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"wrote {file}");
     }
+
+    /// <summary>The tutorial's objective, which every contender minimises too: its weights, and its total variation summed (not our default mean).</summary>
+    private static StyleTransferOptions TutorialObjective(string weights, string contentPath, string stylePath, int size) => new()
+    {
+        Content = contentPath,
+        Styles = [stylePath],
+        WeightsPath = weights,
+        OutputSize = size,
+        StartSize = size,
+        ContentWeight = 1e4,
+        StyleWeight = 1e-2,
+        TotalVariationNorm = TotalVariationNorm.AbsoluteSum,
+        TotalVariationWeight = 30,
+    };
 
     /// <summary>
     /// The contenders by name, all on the tutorial's objective: our optimiser (L-BFGS) at one scale, and
@@ -131,20 +180,48 @@ internal static class TimeToQuality
     /// </summary>
     private static StyleTransferOptions Contender(string name, StyleTransferOptions objective, int iterationCap) => name switch
     {
-        "lbfgs-float32" => objective with { StartSize = objective.OutputSize, Iterations = iterationCap },
-        "lbfgs-bfloat16" => objective with { StartSize = objective.OutputSize, Iterations = iterationCap, Precision = ComputePrecision.BFloat16 },
-        "default-float32" => objective,
-        "default-bfloat16" => objective with { Precision = ComputePrecision.BFloat16 },
+        "lbfgs-float32" => objective with { Iterations = iterationCap },
+        "lbfgs-bfloat16" => objective with { Iterations = iterationCap, Precision = ComputePrecision.BFloat16 },
+        "default-float32" => objective with { StartSize = new StyleTransferOptions().StartSize },
+        "default-bfloat16" => objective with { StartSize = new StyleTransferOptions().StartSize, Precision = ComputePrecision.BFloat16 },
         _ => throw new ArgumentException($"unknown contender '{name}' (lbfgs-float32, lbfgs-bfloat16, default-float32, default-bfloat16)"),
     };
 
+    private static IEnumerable<Summary> Summaries(IReadOnlyList<Row> rows, IReadOnlyList<string> contenders) =>
+        from size in rows.Select(r => r.Size).Distinct()
+        from name in contenders
+        let speedUps = rows.Where(r => r.Size == size)
+            .Select(r => r.Races.Single(c => c.Name == name) is var c && c.Reached ? r.TutorialSeconds / c.Seconds : 0.0)
+            .Order()
+            .ToArray()
+        select new Summary(size, name, speedUps.Length, speedUps.Count(s => s > 0), Median(speedUps), speedUps[0]);
+
+    private static double Median(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+
+    private static void PrintTable(IReadOnlyList<Row> rows, IReadOnlyList<string> contenders)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{"pair",-28} {"size",5} {"bar",11} {"tutorial s",11} " + string.Join(' ', contenders.Select(c => $"{c,24}")));
+        foreach (var row in rows)
+        {
+            var cells = contenders.Select(name => row.Races.Single(c => c.Name == name) is var c && c.Reached
+                ? $"{c.Seconds,7:F0} s {row.TutorialSeconds / c.Seconds,5:F1}× {c.Iterations,5} it"
+                : $"never ({c.Objective / row.Bar - 1:P1} above)");
+            Console.WriteLine($"{row.Content + " × " + row.Style,-28} {row.Size,5} {row.Bar,11:E4} {row.TutorialSeconds,11:F0} " + string.Join(' ', cells.Select(c => $"{c,24}")));
+        }
+
+        foreach (var s in Summaries(rows, contenders))
+        {
+            Console.WriteLine($"{s.Size} px, {s.Contender}: reached {s.Reached} of {s.Pairs}; median {s.Median:F1}×, worst {s.Worst:F1}×");
+        }
+    }
+
     /// <summary>The tutorial's cost per iteration, from a short run of its own (Adam's iterations all cost the same), and its preparation time.</summary>
-    private static async Task<(double SecondsPerIteration, double PreparationSeconds)> TimeTutorialIterationAsync(StyleTransferOptions tutorial, int size)
+    private static async Task<(double SecondsPerIteration, double PreparationSeconds)> TimeTutorialIterationAsync(StyleTransferOptions tutorial)
     {
         var timing = await TimeRunAsync(tutorial with { Iterations = TutorialTimingIterations });
-        var secondsPerIteration = timing.Result.OptimizationTime.TotalSeconds / TutorialTimingIterations;
-        Console.WriteLine($"tutorial: {secondsPerIteration * 1000:F0} ms per Adam iteration at {size} px");
-        return (secondsPerIteration, timing.Result.PreparationTime.TotalSeconds);
+        return (timing.Result.OptimizationTime.TotalSeconds / TutorialTimingIterations, timing.Result.PreparationTime.TotalSeconds);
     }
 
     private static async Task<(StyleTransferResult Result, double Seconds)> TimeRunAsync(StyleTransferOptions options)
@@ -155,12 +232,12 @@ internal static class TimeToQuality
     }
 
     /// <summary>Runs until the image reaches <paramref name="bar"/> or the run ends; measuring time is left out of the clock.</summary>
-    private static async Task<(bool Reached, double Seconds, int Iterations, double Objective)> RaceAsync(StyleTransferOptions options, ObjectiveRuler ruler, double bar, int evaluateEvery)
+    private static async Task<Race> RaceAsync(string name, StyleTransferOptions options, ObjectiveRuler ruler, double bar, int evaluateEvery)
     {
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var measuring = TimeSpan.Zero;
-        (bool, double, int, double)? reached = null;
+        Race? reached = null;
         var raced = options with
         {
             IntermediateImageInterval = evaluateEvery,
@@ -177,7 +254,7 @@ internal static class TimeToQuality
                 measuring += started.Elapsed;
                 if (objective <= bar)
                 {
-                    reached = (true, now.TotalSeconds, iteration, objective);
+                    reached = new Race(name, true, now.TotalSeconds, iteration, objective);
                     stop.Cancel();
                 }
             },
@@ -188,11 +265,17 @@ internal static class TimeToQuality
             var result = await StyleTransfer.RunAsync(raced, cancellationToken: stop.Token);
             var seconds = (clock.Elapsed - measuring).TotalSeconds;
             var objective = ruler.Measure(result.Image);
-            return (objective <= bar, seconds, result.LossHistory.Count, objective);
+            return new Race(name, objective <= bar, seconds, result.LossHistory.Count, objective);
         }
         catch (OperationCanceledException) when (reached is not null)
         {
-            return reached.Value;
+            return reached;
         }
     }
+
+    private sealed record Race(string Name, bool Reached, double Seconds, int Iterations, double Objective);
+
+    private sealed record Row(string Content, string Style, int Size, double Bar, double TutorialSecondsPerIterationBefore, double TutorialSecondsPerIterationAfter, double TutorialSeconds, IReadOnlyList<Race> Races);
+
+    private sealed record Summary(int Size, string Contender, int Pairs, int Reached, double Median, double Worst);
 }

@@ -64,6 +64,58 @@ public class LbfgsOptimizerTests
         Assert.All(moved.Skip(1), m => Assert.Equal(length / 2, m, 1e-6f));
     }
 
+    [Fact]
+    public void Ten_steps_taken_back_among_the_last_forty_mean_it_has_stalled()
+    {
+        using var image = tensor(new[] { 0.5f, 0.5f }).requires_grad_();
+        using var optimizer = new LbfgsOptimizer(image, learningRate: 1, historySize: 5);
+        Step(optimizer, image, loss: 100, gradient: [1, 1]);
+
+        // Every loss above the last accepted one is a step taken back (after six retreats in a row
+        // the seventh is accepted as a fresh start, so strictly rising losses stay uphill).
+        for (var i = 1; i <= 9; i++)
+        {
+            Step(optimizer, image, loss: 100 + i, gradient: [1, 1]);
+        }
+
+        Assert.False(optimizer.IsStalled); // 9 of the last 40
+        Step(optimizer, image, loss: 110, gradient: [1, 1]);
+        Assert.True(optimizer.IsStalled); // 10 of the last 40
+
+        // 30 steps downhill: the 10 uphill ones are still within the last 40 ...
+        for (var i = 1; i <= 30; i++)
+        {
+            Step(optimizer, image, loss: 100 - i, gradient: [1, 1]);
+        }
+
+        Assert.True(optimizer.IsStalled);
+
+        // ... and one more pushes the first of them out.
+        Step(optimizer, image, loss: 69, gradient: [1, 1]);
+        Assert.False(optimizer.IsStalled);
+    }
+
+    [Fact]
+    public void A_checkpoint_keeps_the_record_of_recent_steps_taken_back()
+    {
+        using var image = tensor(new[] { 0.5f, 0.5f }).requires_grad_();
+        using var optimizer = new LbfgsOptimizer(image, learningRate: 1, historySize: 5);
+        Step(optimizer, image, loss: 100, gradient: [1, 1]);
+        for (var i = 1; i <= 10; i++)
+        {
+            Step(optimizer, image, loss: 100 + i, gradient: [1, 1]);
+        }
+
+        using var state = new OptimizerState();
+        optimizer.SaveState(state);
+        using var restored = new LbfgsOptimizer(image, learningRate: 1, historySize: 5);
+        Assert.False(restored.IsStalled);
+        restored.LoadState(state);
+        Assert.True(restored.IsStalled);
+        restored.Restart();
+        Assert.False(restored.IsStalled);
+    }
+
     private static void Step(LbfgsOptimizer optimizer, Tensor image, double loss, float[] gradient)
     {
         image.grad?.zero_();

@@ -99,6 +99,30 @@ public sealed class PlanningTests
         Assert.True(short32 < float32);
     }
 
+    [Fact]
+    public void A_bfloat16_lbfgs_scale_may_finish_in_float32_only_where_float32_fits_too()
+    {
+        var bfloat16 = new StyleTransferOptions { OutputSize = 512, StartSize = 512, Iterations = 200, Precision = ComputePrecision.BFloat16, MaxMemory = 100_000_000_000 };
+        var scale = RunPlan.For(bfloat16, 1024, 768).Scales.Single();
+        Assert.True(scale.MayFinishInFloat32);
+
+        // The float32 finish's peak: float32's own, plus the bfloat16 network still loaded beside it
+        // (VGG19 to block5_conv2: 15,304,768 weights and biases, 2 bytes each).
+        var float32Peak = RunPlan.For(bfloat16 with { Precision = ComputePrecision.Float32 }, 1024, 768).PeakMemoryBytes;
+        Assert.Equal(float32Peak + (15_304_768L * 2), scale.Float32FinishPeakMemoryBytes);
+        Assert.True(scale.Float32FinishPeakMemoryBytes > scale.PeakMemoryBytes);
+
+        // A limit between the two peaks: the run fits in bfloat16 and stays in it.
+        var between = bfloat16 with { MaxMemory = (scale.PeakMemoryBytes + scale.Float32FinishPeakMemoryBytes) / 2 };
+        Assert.True(RunPlan.For(between, 1024, 768).FitsInMemory);
+        Assert.False(RunPlan.For(between, 1024, 768).Scales.Single().MayFinishInFloat32);
+
+        // Never for float32 itself, Adam, or a scale in tiles.
+        Assert.False(RunPlan.For(bfloat16 with { Precision = ComputePrecision.Float32 }, 1024, 768).Scales.Single().MayFinishInFloat32);
+        Assert.False(RunPlan.For(bfloat16 with { Optimizer = OptimizerKind.Adam }, 1024, 768).Scales.Single().MayFinishInFloat32);
+        Assert.False(RunPlan.For(bfloat16 with { TileSize = 256 }, 1024, 768).Scales.Single().MayFinishInFloat32);
+    }
+
     [SkippableFact]
     public async Task A_run_over_its_memory_limit_is_refused_before_anything_is_loaded_or_written()
     {

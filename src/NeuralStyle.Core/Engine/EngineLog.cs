@@ -4,7 +4,7 @@ namespace NeuralStyle;
 
 /// <summary>
 /// The engine's log messages (source-generated, structured). Information: a network loaded, a run
-/// finished; Debug: a run started, a scale finished; nothing per iteration above Trace.
+/// finished, a bfloat16 scale goes on in float32; Debug: a run started, a scale finished; nothing per iteration above Trace.
 /// </summary>
 internal static partial class EngineLog
 {
@@ -22,6 +22,9 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Trace, Message = "Iteration {Iteration}/{TotalIterations}: loss {Loss:E3}")]
     public static partial void Iteration(ILogger logger, int iteration, int totalIterations, double loss);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Scale {Scale}/{ScaleCount} ({Width} × {Height} px) stalled in bfloat16 at iteration {Iteration}; it finishes in float32")]
+    public static partial void FinishingInFloat32(ILogger logger, int scale, int scaleCount, int width, int height, int iteration);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Style transfer waits for a slot: {Running} of {MaxConcurrentRuns} runs are computing")]
     public static partial void Waiting(ILogger logger, int running, int maxConcurrentRuns);

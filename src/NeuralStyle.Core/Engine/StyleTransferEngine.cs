@@ -258,9 +258,12 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
             Interlocked.Increment(ref _running);
             var network = await NetworkAsync(options.Precision, options.Pooling, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
+
+            // For a bfloat16 scale that finishes in float32: loaded on the run's own thread when first needed, then kept like any network.
+            IFeatureExtractor Float32Network() => NetworkAsync(ComputePrecision.Float32, options.Pooling, cancellationToken).GetAwaiter().GetResult();
             EngineLog.RunStarted(_logger, options.Content!.Description, options.Styles.Count, options.OutputSize, inputs.Seed);
             var outcome = await Task.Factory.StartNew(
-                () => new CoarseToFineRun(options, inputs, progress, Observer(observe), resume, fingerprint, plan.Scales.Select(s => s.TileSize).ToArray(), cancellationToken).Run(network),
+                () => new CoarseToFineRun(options, inputs, progress, Observer(observe), resume, fingerprint, plan.Scales, Float32Network, _logger, cancellationToken).Run(network),
                 cancellationToken,
                 TaskCreationOptions.LongRunning,
                 TaskScheduler.Default).ConfigureAwait(false);

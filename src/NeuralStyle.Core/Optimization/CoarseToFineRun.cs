@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 using NeuralStyle.Imaging;
 using static TorchSharp.torch;
 
@@ -10,6 +11,13 @@ namespace NeuralStyle;
 /// no_grad are per thread): each scale of the schedule in turn, each starting from the upscaled
 /// result of the one before, each ending on the best image it measured.
 /// </summary>
+/// <remarks>
+/// A bfloat16 scale optimised whole with L-BFGS finishes in float32 once its steps stall
+/// (<see cref="StyleOptimizer.IsStalled"/>): the rounding noise of bfloat16 gradients stops L-BFGS
+/// short of where float32 goes on to, so the scale's best image so far becomes the start of a
+/// float32 optimiser for the scale's remaining iterations. Only where the plan says the float32
+/// scale fits in the memory limit (<see cref="PlannedScale.MayFinishInFloat32"/>).
+/// </remarks>
 internal sealed class CoarseToFineRun
 {
     private readonly StyleTransferOptions _options;
@@ -18,8 +26,13 @@ internal sealed class CoarseToFineRun
     private readonly Action<StyleTransferProgress, IScaleOptimizer>? _observe;
     private readonly RunCheckpoint? _resume;
     private readonly string? _fingerprint;
-    private readonly IReadOnlyList<int?> _tileSizes;
+    private readonly IReadOnlyList<PlannedScale> _plannedScales;
+    private readonly Func<IFeatureExtractor>? _float32Network;
+    private readonly ILogger _logger;
     private readonly CancellationToken _cancellationToken;
+
+    /// <summary>The optimiser of the scale being run (replaced when the scale finishes in float32); disposed when the next scale's is made or the run ends.</summary>
+    private IScaleOptimizer? _optimizer;
 
     /// <param name="options">The run's options.</param>
     /// <param name="inputs">The decoded and prepared inputs.</param>
@@ -27,7 +40,9 @@ internal sealed class CoarseToFineRun
     /// <param name="observe">Called after every iteration, on the run's thread, with the report and the optimiser (to render previews).</param>
     /// <param name="resume">A checkpoint (already checked against this run) to continue from; null to start afresh.</param>
     /// <param name="fingerprint">The run's fingerprint, recorded in the checkpoints it writes (when <see cref="StyleTransferOptions.CheckpointPath"/> is set).</param>
-    /// <param name="tileSizes">For each scale of the schedule, the tile size it is optimised in, or null for the whole image at once (<see cref="RunPlan"/> decides); null for no tiling at all.</param>
+    /// <param name="plannedScales">The plan's scales: whether each is optimised in tiles and whether it may finish in float32; null for whole scales in the run's precision throughout.</param>
+    /// <param name="float32Network">Gives the float32 network (loaded on first use, not owned) for bfloat16 scales that finish in float32; null for none.</param>
+    /// <param name="logger">Told when a scale finishes in float32.</param>
     /// <param name="cancellationToken">Checked before every iteration.</param>
     public CoarseToFineRun(
         StyleTransferOptions options,
@@ -36,7 +51,9 @@ internal sealed class CoarseToFineRun
         Action<StyleTransferProgress, IScaleOptimizer>? observe,
         RunCheckpoint? resume,
         string? fingerprint,
-        IReadOnlyList<int?>? tileSizes,
+        IReadOnlyList<PlannedScale>? plannedScales,
+        Func<IFeatureExtractor>? float32Network,
+        ILogger logger,
         CancellationToken cancellationToken)
     {
         _options = options;
@@ -45,9 +62,14 @@ internal sealed class CoarseToFineRun
         _observe = observe;
         _resume = resume;
         _fingerprint = fingerprint;
-        _tileSizes = tileSizes ?? [];
+        _plannedScales = plannedScales ?? [];
+        _float32Network = float32Network;
+        _logger = logger;
         _cancellationToken = cancellationToken;
     }
+
+    /// <summary>The checkpoint value that marks a scale as finishing in float32, so that a resumed run goes on in float32.</summary>
+    private const string Float32FinishKey = "float32_finish";
 
     /// <summary>Runs every scale on <paramref name="extractor"/> (not owned) and returns the output-size image with its losses.</summary>
     /// <exception cref="ComputeMemoryException">libtorch could not allocate the memory a scale needs.</exception>
@@ -61,7 +83,6 @@ internal sealed class CoarseToFineRun
             Vgg19Architecture.MinimumSide(deepest));
         var progress = new RunProgress(schedule, new RunPace(schedule, content));
         var firstScale = _resume is null ? 0 : progress.Resume(_resume);
-        IScaleOptimizer? previous = null;
         Tensor? previousImage = null;
         LossTerms finalLosses = default;
         try
@@ -70,22 +91,24 @@ internal sealed class CoarseToFineRun
             {
                 var scale = schedule.Scales[k];
                 var scaleContent = InputPreparation.ContentAt(content, scale.Size);
-                var tileSize = k < _tileSizes.Count ? _tileSizes[k] : null;
+                var tileSize = k < _plannedScales.Count ? _plannedScales[k].TileSize : null;
+                var mayFinishInFloat32 = k < _plannedScales.Count && _plannedScales[k].MayFinishInFloat32 && _float32Network is not null;
                 using var tiledWork = tileSize is null ? null : NativeAllocator.ForTiledWork();
                 try
                 {
-                    var optimizer = CreateOptimizer(extractor, scaleContent, scale.Size, previousImage, tileSize);
-                    if (previous is not null)
+                    var resumesInFloat32 = _resume is not null && k == _resume.Scale && _resume.State.Values.ContainsKey(Float32FinishKey);
+                    var optimizer = CreateOptimizer(resumesInFloat32 ? _float32Network!() : extractor, scaleContent, scale.Size, previousImage, tileSize);
+                    if (_optimizer is not null)
                     {
-                        if (optimizer is StyleOptimizer whole && previous is StyleOptimizer previousWhole)
+                        if (optimizer is StyleOptimizer whole && _optimizer is StyleOptimizer previousWhole)
                         {
                             whole.ContinueFrom(previousWhole);
                         }
 
-                        previous.Dispose();
+                        _optimizer.Dispose();
                     }
 
-                    previous = optimizer;
+                    _optimizer = optimizer;
                     var done = 0;
                     if (_resume is not null && k == _resume.Scale && optimizer is StyleOptimizer resumed)
                     {
@@ -93,9 +116,9 @@ internal sealed class CoarseToFineRun
                         done = _resume.IterationInScale;
                     }
 
-                    finalLosses = RunScale(optimizer, k, done, scale.Iterations, scaleContent, progress);
+                    finalLosses = RunScale(k, scale.Size, done, scale.Iterations, scaleContent, progress, mayFinishInFloat32, resumesInFloat32);
                     previousImage?.Dispose();
-                    previousImage = optimizer.CopyImage();
+                    previousImage = _optimizer.CopyImage();
 
                     // With the app's allocator tuning in effect, what this scale freed stays with the
                     // process; give it back, so that the next, larger scale starts from a compact heap.
@@ -112,12 +135,16 @@ internal sealed class CoarseToFineRun
         }
         finally
         {
-            previous?.Dispose();
+            _optimizer?.Dispose();
+            _optimizer = null;
             previousImage?.Dispose();
         }
     }
 
-    /// <summary>The optimiser of one scale, whole or in tiles: its targets, and its start (the previous scale's result upscaled, or the initial image).</summary>
+    /// <summary>
+    /// The optimiser of one scale, whole or in tiles: its targets, and its start (the previous
+    /// scale's result upscaled, the image a stalled optimiser of this scale got to, or the initial image).
+    /// </summary>
     private IScaleOptimizer CreateOptimizer(IFeatureExtractor extractor, RgbImage scaleContent, int scaleSize, Tensor? previousImage, int? tileSize)
     {
         using var scope = NewDisposeScope();
@@ -127,7 +154,9 @@ internal sealed class CoarseToFineRun
             ImageTensors.ToTensor(InputPreparation.StyleAt(s.Image, scaleSize, _options), device),
             s.Weight,
             s.Mask is null ? null : tensor(InputPreparation.MaskAt(s.Mask, scaleContent.Width, scaleContent.Height), [1, 1, scaleContent.Height, scaleContent.Width]).to(device))).ToArray();
-        var start = previousImage is null ? InitialTensor(contentTensor, device) : Upscale(previousImage, contentTensor);
+        var start = previousImage is null ? InitialTensor(contentTensor, device)
+            : previousImage.shape.SequenceEqual(contentTensor.shape) ? previousImage
+            : Upscale(previousImage, contentTensor);
         _cancellationToken.ThrowIfCancellationRequested();
         return tileSize is { } tile
             ? new TiledOptimizer(extractor, contentTensor, styleTensors, start, _options.Optimization, tile)
@@ -137,12 +166,23 @@ internal sealed class CoarseToFineRun
     /// <summary>
     /// The iterations of scale <paramref name="scale"/> after the first <paramref name="done"/>, each
     /// reported (and checkpointed when asked); ends on the best image measured and returns its loss.
+    /// When <paramref name="mayFinishInFloat32"/> and the optimiser stalls, the rest of the scale runs
+    /// on a float32 optimiser, which then replaces <see cref="_optimizer"/> (<paramref name="inFloat32"/>:
+    /// a resumed scale that had done so already).
     /// </summary>
-    private LossTerms RunScale(IScaleOptimizer optimizer, int scale, int done, int iterations, RgbImage scaleContent, RunProgress progress)
+    private LossTerms RunScale(int scale, int scaleSize, int done, int iterations, RgbImage scaleContent, RunProgress progress, bool mayFinishInFloat32, bool inFloat32)
     {
+        var optimizer = _optimizer!;
         for (var i = done + 1; i <= iterations; i++)
         {
             _cancellationToken.ThrowIfCancellationRequested();
+            if (mayFinishInFloat32 && !inFloat32 && optimizer is StyleOptimizer { IsStalled: true } stalled)
+            {
+                EngineLog.FinishingInFloat32(_logger, scale + 1, progress.ScaleCount, scaleContent.Width, scaleContent.Height, progress.History.Count + 1);
+                optimizer = _optimizer = FinishInFloat32(stalled, scaleContent, scaleSize);
+                inFloat32 = true;
+            }
+
             progress.Done(scale, optimizer.Step());
             var report = progress.Report(scale, scaleContent);
             _progress?.Report(report);
@@ -157,17 +197,36 @@ internal sealed class CoarseToFineRun
             // scale's start as well; the next due one comes within the interval.
             if (_options.CheckpointPath is { } path && count % _options.CheckpointInterval == 0 && i < iterations && optimizer is StyleOptimizer whole)
             {
-                WriteCheckpoint(path, whole, scale, i, progress.History);
+                WriteCheckpoint(path, whole, scale, i, progress.History, inFloat32);
             }
         }
 
         return optimizer.KeepBestImage();
     }
 
-    private void WriteCheckpoint(string path, StyleOptimizer optimizer, int scale, int iterationInScale, IReadOnlyList<LossTerms> history)
+    /// <summary>
+    /// A float32 optimiser for the rest of a stalled scale, starting from the best image the stalled
+    /// one measured (its L-BFGS history, built on bfloat16 gradients, is not carried over); the
+    /// stalled one is disposed first, so that its memory is free for the float32 one.
+    /// </summary>
+    private StyleOptimizer FinishInFloat32(StyleOptimizer stalled, RgbImage scaleContent, int scaleSize)
+    {
+        stalled.KeepBestImage();
+        using var best = stalled.CopyIterate();
+        stalled.Dispose();
+        _optimizer = null;
+        return (StyleOptimizer)CreateOptimizer(_float32Network!(), scaleContent, scaleSize, best, null);
+    }
+
+    private void WriteCheckpoint(string path, StyleOptimizer optimizer, int scale, int iterationInScale, IReadOnlyList<LossTerms> history, bool inFloat32)
     {
         using var state = new OptimizerState();
         optimizer.SaveState(state);
+        if (inFloat32)
+        {
+            state.Values[Float32FinishKey] = 1;
+        }
+
         var checkpoint = new RunCheckpoint(RunFingerprint.Library, _fingerprint!, scale, iterationInScale, _inputs.Seed, history.ToArray(), state);
         checkpoint.Write(path);
     }
@@ -178,6 +237,8 @@ internal sealed class CoarseToFineRun
         public Stopwatch Clock { get; } = Stopwatch.StartNew();
 
         public List<LossTerms> History { get; } = new(schedule.TotalIterations);
+
+        public int ScaleCount => schedule.Scales.Count;
 
         public void Done(int scale, LossTerms losses)
         {

@@ -35,6 +35,12 @@ internal sealed class LbfgsOptimizer : IDisposable
     private const double RetreatFactor = 0.25;
     private const int MaxRetreats = 6;
 
+    /// <summary>How many recent steps <see cref="IsStalled"/> looks at.</summary>
+    internal const int StallWindow = 40;
+
+    /// <summary>How many of the last <see cref="StallWindow"/> steps must have been taken back for <see cref="IsStalled"/>.</summary>
+    internal const int StallRejections = 10;
+
     /// <summary>How far the first step moves the pixel with the largest gradient, in the image's [0, 1] range, at learning rate 1.</summary>
     internal const double FirstStepLength = 0.05;
 
@@ -48,12 +54,23 @@ internal sealed class LbfgsOptimizer : IDisposable
     private double? _acceptedLoss;
     private int _retreats;
 
+    /// <summary>The outcome of each of the last <see cref="StallWindow"/> steps, newest in bit 0: 1 where the step was taken back.</summary>
+    private ulong _recentRejections;
+
     public LbfgsOptimizer(Tensor image, double learningRate, int historySize)
     {
         _image = image;
         _learningRate = learningRate;
         _historySize = historySize;
     }
+
+    /// <summary>
+    /// Whether the optimiser has stopped making progress: at least <see cref="StallRejections"/> of
+    /// the last <see cref="StallWindow"/> steps went uphill and were taken back. With exact
+    /// gradients that hardly happens before the loss has settled; in bfloat16 it is the sign that
+    /// the rounding noise of the gradients has caught up with what is left to gain.
+    /// </summary>
+    public bool IsStalled => ulong.PopCount(_recentRejections & ((1UL << StallWindow) - 1)) >= StallRejections;
 
     /// <summary>
     /// Moves the image one step along the L-BFGS direction, or, when <paramref name="loss"/> shows
@@ -65,7 +82,9 @@ internal sealed class LbfgsOptimizer : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        if (_acceptedLoss is { } accepted && loss > accepted && _previousImage is not null)
+        var uphill = _acceptedLoss is { } accepted && loss > accepted && _previousImage is not null;
+        _recentRejections = (_recentRejections << 1) | (uphill ? 1UL : 0UL);
+        if (uphill && _previousImage is not null)
         {
             if (_retreats < MaxRetreats)
             {
@@ -109,6 +128,7 @@ internal sealed class LbfgsOptimizer : IDisposable
         ClearHistory();
         _acceptedLoss = null;
         _retreats = 0;
+        _recentRejections = 0;
     }
 
     /// <summary>Adds the curvature pairs, the last point and the step bookkeeping to a checkpoint's state.</summary>
@@ -129,6 +149,7 @@ internal sealed class LbfgsOptimizer : IDisposable
         AddIfPresent(state, "lbfgs.hessian_scale", _hessianScale);
         state.Values["lbfgs.accepted_loss"] = _acceptedLoss ?? double.NaN;
         state.Values["lbfgs.retreats"] = _retreats;
+        state.Values["lbfgs.recent_rejections"] = _recentRejections & ((1UL << StallWindow) - 1); // at most 2^40: exact in a double
     }
 
     /// <summary>Replaces everything with a checkpoint's state.</summary>
@@ -148,6 +169,7 @@ internal sealed class LbfgsOptimizer : IDisposable
         var accepted = state.Value("lbfgs.accepted_loss");
         _acceptedLoss = double.IsNaN(accepted) ? null : accepted;
         _retreats = (int)state.Value("lbfgs.retreats");
+        _recentRejections = state.Values.ContainsKey("lbfgs.recent_rejections") ? (ulong)state.Value("lbfgs.recent_rejections") : 0;
     }
 
     public void Dispose() => ClearHistory();

@@ -98,6 +98,9 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
     /// <summary>The number of iterations made so far.</summary>
     public int Iteration { get; private set; }
 
+    /// <summary>Whether L-BFGS has stopped making progress (see <see cref="LbfgsOptimizer.IsStalled"/>); always false with Adam.</summary>
+    internal bool IsStalled => _lbfgs?.IsStalled ?? false;
+
     /// <summary>Makes one iteration and returns the loss terms measured in it (at the image before the update).</summary>
     /// <exception cref="DivergenceException">A loss term became NaN or infinite; the image is left as it was before the step.</exception>
     public LossTerms Step()
@@ -181,6 +184,16 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
             return _average is not null && _averageWeight > 0
                 ? (_average / _averageWeight).clamp_(0, 1)
                 : _image.detach().clone();
+        }
+    }
+
+    /// <summary>A detached copy of the current iterate (never the average); the caller owns it.</summary>
+    internal Tensor CopyIterate()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using (no_grad())
+        {
+            return _image.detach().clone();
         }
     }
 

@@ -69,6 +69,17 @@ internal static class MemoryModel
     }
 
     /// <summary>
+    /// The peak of a bfloat16 scale that finishes in float32 (<see cref="PlannedScale.MayFinishInFloat32"/>):
+    /// the float32 scale's, with the bfloat16 network's weights still loaded beside the float32 one's.
+    /// </summary>
+    public static long Float32FinishPeakBytes(StyleTransferOptions options, int width, int height, int iterations)
+    {
+        var deepest = Vgg19Architecture.IndexOf(options.Optimization.DeepestLayer);
+        var bfloat16Weights = Vgg19Architecture.Layers.Take(deepest + 1).Sum(l => ((9L * l.InChannels) + 1) * l.OutChannels) * 2;
+        return PeakBytes(options with { Precision = ComputePrecision.Float32 }, width, height, iterations) + bfloat16Weights;
+    }
+
+    /// <summary>
     /// The optimiser's state beyond what the fit holds: L-BFGS's pairs (two image-sized float32 vectors
     /// per iteration, up to the history size) times <see cref="HistoryFactor"/>, or Adam's two
     /// moments; one more vector for the iterate average.

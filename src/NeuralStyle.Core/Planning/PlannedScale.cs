@@ -13,4 +13,13 @@ public sealed record PlannedScale(int Width, int Height, int Iterations, long Pe
 
     /// <summary>How many tiles cover the image at this scale: 1 when it is optimised whole.</summary>
     public int TileCount { get; init; } = 1;
+
+    /// <summary>
+    /// Whether this bfloat16 L-BFGS scale, optimised whole, goes on in float32 if its steps stall:
+    /// only where the float32 scale is expected to fit in the run's memory limit too.
+    /// </summary>
+    internal bool MayFinishInFloat32 { get; init; }
+
+    /// <summary>The expected peak if this scale finishes in float32 (see <see cref="MayFinishInFloat32"/>).</summary>
+    internal long Float32FinishPeakMemoryBytes { get; init; }
 }

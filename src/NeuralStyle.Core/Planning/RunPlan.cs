@@ -31,7 +31,11 @@ public sealed class RunPlan
     /// <summary>The scales the run optimises at, smallest first; the last is the output size.</summary>
     public IReadOnlyList<PlannedScale> Scales { get; }
 
-    /// <summary>The process's expected peak resident memory over the run (its largest scale's), in bytes, for one run in a fresh process.</summary>
+    /// <summary>
+    /// The process's expected peak resident memory over the run (its largest scale's), in bytes, for
+    /// one run in a fresh process. A bfloat16 L-BFGS scale whose steps stall finishes in float32,
+    /// and then peaks higher, but only where that too is expected to fit in <see cref="MemoryLimitBytes"/>.
+    /// </summary>
     public long PeakMemoryBytes => Scales.Max(s => s.PeakMemoryBytes);
 
     /// <summary>
@@ -123,7 +127,13 @@ public sealed class RunPlan
             if (tileSize is not { } tile)
             {
                 var seconds = scale.Iterations * NetworkFootprint.StepFlops(h, w, deepest) / throughput;
-                return new PlannedScale(w, h, scale.Iterations, whole, TimeSpan.FromSeconds(seconds));
+                var float32Finish = MemoryModel.Float32FinishPeakBytes(options, w, h, scale.Iterations);
+                return new PlannedScale(w, h, scale.Iterations, whole, TimeSpan.FromSeconds(seconds))
+                {
+                    MayFinishInFloat32 = options.Precision == ComputePrecision.BFloat16 && options.Optimizer == OptimizerKind.Lbfgs
+                        && (limit is not { } room || float32Finish <= room),
+                    Float32FinishPeakMemoryBytes = float32Finish,
+                };
             }
 
             var overlap = TiledOptimizer.Overlap(tile);
@@ -159,7 +169,9 @@ public sealed class RunPlan
         var lines = Scales.Select((s, i) =>
             $"scale {i + 1}/{Scales.Count}: {s.Width} × {s.Height} px, {s.Iterations} iterations"
             + (s.TileSize is { } tile ? $" in {(s.TileCount == 1 ? "1 tile" : $"{s.TileCount} tiles")} of {tile} px" : string.Empty)
-            + $", peak {Bytes.Format(s.PeakMemoryBytes)}, about {Bytes.Duration(s.EstimatedDuration)}");
+            + $", peak {Bytes.Format(s.PeakMemoryBytes)}"
+            + (s.MayFinishInFloat32 ? $" ({Bytes.Format(s.Float32FinishPeakMemoryBytes)} if it finishes in float32)" : string.Empty)
+            + $", about {Bytes.Duration(s.EstimatedDuration)}");
         return string.Join(Environment.NewLine, lines.Append(
             $"peak memory {Bytes.Format(PeakMemoryBytes)} ({Options.Precision}), about {Bytes.Duration(EstimatedDuration)} on the reference CPU"));
     }

@@ -52,6 +52,7 @@ internal static class TimeToQuality
         string outFolder)
     {
         var bars = TutorialBars.Load(barsFile);
+        var file = Path.Combine(outFolder, $"time-to-quality-suite-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
         var rows = new List<Row>();
         var warm = false;
         foreach (var size in sizes)
@@ -108,6 +109,7 @@ internal static class TimeToQuality
                 var tutorialSeconds = fastest.PreparationSeconds + (tutorialIterations * fastest.SecondsPerIteration);
                 Console.WriteLine($"{label}: tutorial {tutorialIterations} iterations ≈ {tutorialSeconds:F0} s ({timingBefore.SecondsPerIteration * 1000:F0} / {timingAfter.SecondsPerIteration * 1000:F0} ms per iteration before / after)");
                 rows.Add(new Row(contentName, styleName, size, bar.Objective, timingBefore.SecondsPerIteration, timingAfter.SecondsPerIteration, tutorialSeconds, races));
+                WriteResults(file, rows, contenders, tutorialIterations, iterationCap, evaluateEvery, barsFile);
             }
         }
 
@@ -117,8 +119,13 @@ internal static class TimeToQuality
         }
 
         PrintTable(rows, contenders);
-        Directory.CreateDirectory(outFolder);
-        var file = Path.Combine(outFolder, $"time-to-quality-suite-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+        Console.WriteLine($"wrote {file}");
+    }
+
+    /// <summary>Writes every pair raced so far, with the summaries; called after each pair, so that an interrupted suite keeps what it measured.</summary>
+    private static void WriteResults(string file, IReadOnlyList<Row> rows, IReadOnlyList<string> contenders, int tutorialIterations, int iterationCap, int evaluateEvery, string barsFile)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
         File.WriteAllText(file, JsonSerializer.Serialize(
             new
             {
@@ -144,6 +151,7 @@ internal static class TimeToQuality
                         iterations_total = c.Iterations,
                         objective = c.Objective,
                         speed_up = c.Reached ? r.TutorialSeconds / c.Seconds : (double?)null,
+                        trace = c.Trace,
                     }),
                 }),
                 summary = Summaries(rows, contenders).Select(s => new
@@ -152,12 +160,11 @@ internal static class TimeToQuality
                     contender = s.Contender,
                     pairs = s.Pairs,
                     reached = s.Reached,
-                    median_speed_up = s.Median,
-                    worst_speed_up = s.Worst,
+                    median_speed_up = s.Median > 0 ? s.Median : (double?)null, // null: not reached on half the pairs or more
+                    worst_speed_up = s.Worst > 0 ? s.Worst : (double?)null, // null: some bar not reached
                 }),
             },
             new JsonSerializerOptions { WriteIndented = true }));
-        Console.WriteLine($"wrote {file}");
     }
 
     /// <summary>The tutorial's objective, which every contender minimises too: its weights, and its total variation summed (not our default mean).</summary>
@@ -199,6 +206,9 @@ internal static class TimeToQuality
     private static double Median(double[] sorted) =>
         sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 
+    /// <summary>A speed-up as printed; 0 stands for a bar not reached.</summary>
+    private static string Ratio(double speedUp) => speedUp > 0 ? $"{speedUp:F1}×" : "never";
+
     private static void PrintTable(IReadOnlyList<Row> rows, IReadOnlyList<string> contenders)
     {
         Console.WriteLine();
@@ -213,7 +223,7 @@ internal static class TimeToQuality
 
         foreach (var s in Summaries(rows, contenders))
         {
-            Console.WriteLine($"{s.Size} px, {s.Contender}: reached {s.Reached} of {s.Pairs}; median {s.Median:F1}×, worst {s.Worst:F1}×");
+            Console.WriteLine($"{s.Size} px, {s.Contender}: reached {s.Reached} of {s.Pairs}; median {Ratio(s.Median)}, worst {Ratio(s.Worst)}");
         }
     }
 
@@ -237,6 +247,7 @@ internal static class TimeToQuality
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var measuring = TimeSpan.Zero;
+        var trace = new List<double[]>();
         Race? reached = null;
         var raced = options with
         {
@@ -252,9 +263,10 @@ internal static class TimeToQuality
                 var started = Stopwatch.StartNew();
                 var objective = ruler.Measure(image);
                 measuring += started.Elapsed;
+                trace.Add([iteration, Math.Round(now.TotalSeconds, 2), objective]);
                 if (objective <= bar)
                 {
-                    reached = new Race(name, true, now.TotalSeconds, iteration, objective);
+                    reached = new Race(name, true, now.TotalSeconds, iteration, objective, trace);
                     stop.Cancel();
                 }
             },
@@ -265,7 +277,8 @@ internal static class TimeToQuality
             var result = await StyleTransfer.RunAsync(raced, cancellationToken: stop.Token);
             var seconds = (clock.Elapsed - measuring).TotalSeconds;
             var objective = ruler.Measure(result.Image);
-            return new Race(name, objective <= bar, seconds, result.LossHistory.Count, objective);
+            trace.Add([result.LossHistory.Count, Math.Round(seconds, 2), objective]);
+            return new Race(name, objective <= bar, seconds, result.LossHistory.Count, objective, trace);
         }
         catch (OperationCanceledException) when (reached is not null)
         {
@@ -273,9 +286,11 @@ internal static class TimeToQuality
         }
     }
 
-    private sealed record Race(string Name, bool Reached, double Seconds, int Iterations, double Objective);
+    /// <summary>A contender's race; <paramref name="Trace"/> holds (iteration, seconds, objective) at every measurement.</summary>
+    private sealed record Race(string Name, bool Reached, double Seconds, int Iterations, double Objective, IReadOnlyList<double[]> Trace);
 
     private sealed record Row(string Content, string Style, int Size, double Bar, double TutorialSecondsPerIterationBefore, double TutorialSecondsPerIterationAfter, double TutorialSeconds, IReadOnlyList<Race> Races);
 
+    /// <summary>A contender's speed-ups at one size over the pairs; a pair whose bar it did not reach counts as 0 (the slowest possible).</summary>
     private sealed record Summary(int Size, string Contender, int Pairs, int Reached, double Median, double Worst);
 }

@@ -20,6 +20,9 @@ namespace NeuralStyle;
 /// </remarks>
 internal sealed class CoarseToFineRun
 {
+    /// <summary>The checkpoint value that marks a scale as finishing in float32, so that a resumed run goes on in float32.</summary>
+    private const string Float32FinishKey = "float32_finish";
+
     private readonly StyleTransferOptions _options;
     private readonly RunInputs _inputs;
     private readonly IProgress<StyleTransferProgress>? _progress;
@@ -67,9 +70,6 @@ internal sealed class CoarseToFineRun
         _logger = logger;
         _cancellationToken = cancellationToken;
     }
-
-    /// <summary>The checkpoint value that marks a scale as finishing in float32, so that a resumed run goes on in float32.</summary>
-    private const string Float32FinishKey = "float32_finish";
 
     /// <summary>Runs every scale on <paramref name="extractor"/> (not owned) and returns the output-size image with its losses.</summary>
     /// <exception cref="ComputeMemoryException">libtorch could not allocate the memory a scale needs.</exception>

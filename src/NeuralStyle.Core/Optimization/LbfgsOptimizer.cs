@@ -41,6 +41,9 @@ internal sealed class LbfgsOptimizer : IDisposable
     /// <summary>How many of the last <see cref="StallWindow"/> steps must have been taken back for <see cref="IsStalled"/>.</summary>
     internal const int StallRejections = 10;
 
+    /// <summary>The bits of <see cref="_recentRejections"/> that hold the last <see cref="StallWindow"/> steps.</summary>
+    private const ulong StallWindowMask = (1UL << StallWindow) - 1;
+
     /// <summary>How far the first step moves the pixel with the largest gradient, in the image's [0, 1] range, at learning rate 1.</summary>
     internal const double FirstStepLength = 0.05;
 
@@ -70,7 +73,7 @@ internal sealed class LbfgsOptimizer : IDisposable
     /// gradients that hardly happens before the loss has settled; in bfloat16 it is the sign that
     /// the rounding noise of the gradients has caught up with what is left to gain.
     /// </summary>
-    public bool IsStalled => ulong.PopCount(_recentRejections & ((1UL << StallWindow) - 1)) >= StallRejections;
+    public bool IsStalled => ulong.PopCount(_recentRejections & StallWindowMask) >= StallRejections;
 
     /// <summary>
     /// Moves the image one step along the L-BFGS direction, or, when <paramref name="loss"/> shows
@@ -82,14 +85,14 @@ internal sealed class LbfgsOptimizer : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var uphill = _acceptedLoss is { } accepted && loss > accepted && _previousImage is not null;
-        _recentRejections = (_recentRejections << 1) | (uphill ? 1UL : 0UL);
-        if (uphill && _previousImage is not null)
+        var rejectedFrom = _acceptedLoss is { } accepted && loss > accepted ? _previousImage : null; // the last accepted image, when this step went uphill
+        _recentRejections = (_recentRejections << 1) | (rejectedFrom is null ? 0UL : 1UL);
+        if (rejectedFrom is not null)
         {
             if (_retreats < MaxRetreats)
             {
                 _retreats++;
-                var lastAccepted = _previousImage.view_as(_image);
+                var lastAccepted = rejectedFrom.view_as(_image);
                 _image.sub_(lastAccepted).mul_(RetreatFactor).add_(lastAccepted);
                 return;
             }
@@ -149,7 +152,7 @@ internal sealed class LbfgsOptimizer : IDisposable
         AddIfPresent(state, "lbfgs.hessian_scale", _hessianScale);
         state.Values["lbfgs.accepted_loss"] = _acceptedLoss ?? double.NaN;
         state.Values["lbfgs.retreats"] = _retreats;
-        state.Values["lbfgs.recent_rejections"] = _recentRejections & ((1UL << StallWindow) - 1); // at most 2^40: exact in a double
+        state.Values["lbfgs.recent_rejections"] = _recentRejections & StallWindowMask; // at most 2^40: exact in a double
     }
 
     /// <summary>Replaces everything with a checkpoint's state.</summary>

@@ -166,6 +166,31 @@ public sealed class QualityFeatureTests
         Assert.True(image.grad is { } grad && grad.abs().sum().item<float>() > 0, "gradients must reach the float32 image");
     }
 
+    [Fact]
+    public void A_bfloat16_input_goes_in_two_parts_whose_sum_keeps_what_rounding_drops_and_whose_gradient_is_the_rounded_parts()
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(new[] { 100.3f, 150.9f }, [1, 2, 1, 1]).requires_grad_(true);
+
+        var parts = Vgg19FeatureExtractor.TwoPartBfloat16(x);
+
+        Assert.Equal(ScalarType.BFloat16, parts.dtype);
+        Assert.Equal([1L, 4, 1, 1], parts.shape);
+        var values = parts.detach().to(ScalarType.Float32).flatten().data<float>().ToArray();
+
+        // bfloat16 has 8 significant bits: values are 0.5 apart in [64, 128) and 1 apart in [128, 256).
+        Assert.Equal(100.5f, values[0]);
+        Assert.Equal(151f, values[1]);
+
+        // The remainders −0.2 and −0.1 round to −0.2001953 (2⁻¹⁰ apart) and −0.1000977 (2⁻¹¹ apart).
+        Assert.InRange(values[0] + values[2], 100.299f, 100.301f);
+        Assert.InRange(values[1] + values[3], 150.899f, 150.901f);
+
+        // Weighted 2 (rounded) and 3 (remainder): the remainder's derivative is 1 − 1 = 0.
+        (parts.to(ScalarType.Float32) * tensor(new[] { 2f, 2f, 3f, 3f }, [1, 4, 1, 1])).sum().backward();
+        Assert.Equal([2f, 2f], x.grad!.flatten().data<float>().ToArray());
+    }
+
     [SkippableFact]
     public async Task A_multi_scale_run_reports_each_scale_and_ends_at_the_output_size()
     {

@@ -39,7 +39,13 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
 
             // Keras stores [height, width, in, out]; conv2d wants [out, in, height, width]. The copies
             // are libtorch's own memory, not pinned managed arrays.
-            _kernels[i] = kerasKernel.permute(3, 2, 0, 1).contiguous().to(type, device).clone().DetachFromDisposeScope();
+            var kernel = kerasKernel.permute(3, 2, 0, 1);
+            if (i == 0 && precision == ComputePrecision.BFloat16)
+            {
+                kernel = cat([kernel, kernel], 1); // For the input's two parts (see TwoPartBfloat16).
+            }
+
+            _kernels[i] = kernel.contiguous().to(type, device).clone().DetachFromDisposeScope();
             _biases[i] = tensor(weights[i].Bias).to(type, device).clone().DetachFromDisposeScope();
         }
 
@@ -71,6 +77,24 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
 
     /// <inheritdoc />
     public Device Device { get; }
+
+    /// <summary>
+    /// A float32 NCHW tensor as bfloat16 with twice the channels: the rounded values, then what the
+    /// rounding left out, also rounded. Their sum holds about 16 significant bits where one bfloat16
+    /// holds 8. The network's input goes in this way, with the first layer's kernel doubled to take
+    /// both parts: the convolution is linear, so it sees the input almost as float32 does. Rounded
+    /// once, the input's values above 128 would be whole 8-bit levels apart and the loss a staircase
+    /// finer than L-BFGS's late steps, which then stall sooner and higher (docs/performance.md).
+    /// The gradient flows back through the rounded part alone (the remainder's derivative is
+    /// 1 − 1 = 0), so it is the one a single bfloat16 input would get.
+    /// </summary>
+    internal static Tensor TwoPartBfloat16(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var rounded = x.to(ScalarType.BFloat16);
+        var remainder = (x - rounded.to(ScalarType.Float32)).to(ScalarType.BFloat16);
+        return cat([rounded, remainder], 1).MoveToOuterDisposeScope();
+    }
 
     /// <summary>The kernels, biases and mean tensors (for tests).</summary>
     internal IEnumerable<Tensor> WeightTensors => _kernels.Concat(_biases).Append(_bgrMean);
@@ -163,7 +187,7 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
             // convolution's input and output goes through a reorder to and from its blocked layout,
             // and libtorch's max pooling has a vectorised channels-last kernel. Float32 is slower
             // channels-last, so it stays NCHW (docs/performance.md has the measurements).
-            x = x.to(ScalarType.BFloat16).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+            x = TwoPartBfloat16(x).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
         }
 
         // Each map is released as soon as the next is made, unless it is a wanted feature: without

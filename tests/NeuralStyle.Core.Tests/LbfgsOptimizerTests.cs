@@ -43,6 +43,32 @@ public class LbfgsOptimizerTests
         AssertClose([0f, 0f], Values(image));
     }
 
+    [Fact]
+    public void An_optimiser_that_adopts_anothers_curvature_pairs_takes_a_quasi_newton_step_first()
+    {
+        // The same two steps as above build the pair s = (−0.05, −0.025), y = 2s on f(x) = x₁² + x₂².
+        using var first = tensor(new[] { 1f, 0.5f }).requires_grad_();
+        using var stalled = new LbfgsOptimizer(first, learningRate: 1, historySize: 5);
+        Step(stalled, first, loss: 1.25, gradient: [2, 1]);
+        Step(stalled, first, loss: 1.128125, gradient: [1.9f, 0.95f]);
+
+        // Another optimiser of the same problem, from (1, 0.5) again: with the pair (inverse Hessian
+        // ½ I) its first step is −½ · (2, 1), straight to the minimum, where on its own it would move
+        // the steepest pixel by 0.05 only, to (0.95, 0.475).
+        using var curvature = stalled.TakeCurvature();
+        using var second = tensor(new[] { 1f, 0.5f }).requires_grad_();
+        using var successor = new LbfgsOptimizer(second, learningRate: 1, historySize: 5);
+        successor.AdoptCurvature(curvature);
+        Assert.Empty(curvature.Pairs);
+
+        Step(successor, second, loss: 1.25, gradient: [2, 1]);
+        AssertClose([0f, 0f], Values(second));
+
+        // The one that gave its pairs away starts afresh: a first step of 0.05 from (0, 0) along −(2, 1).
+        Step(stalled, first, loss: 0, gradient: [2, 1]);
+        AssertClose([-0.05f, -0.025f], Values(first));
+    }
+
     [Theory]
     [InlineData(4, 1e3f, 1.0)]
     [InlineData(400, 1e3f, 1.0)]

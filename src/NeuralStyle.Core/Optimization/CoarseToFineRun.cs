@@ -15,7 +15,8 @@ namespace NeuralStyle;
 /// A bfloat16 scale optimised whole with L-BFGS finishes in float32 once its steps stall
 /// (<see cref="StyleOptimizer.IsStalled"/>): the rounding noise of bfloat16 gradients stops L-BFGS
 /// short of where float32 goes on to, so the scale's best image so far becomes the start of a
-/// float32 optimiser for the scale's remaining iterations. Only where the plan says the float32
+/// float32 optimiser for the scale's remaining iterations, which takes over the bfloat16 one's
+/// L-BFGS curvature pairs. Only where the plan says the float32
 /// scale fits in the memory limit (<see cref="PlannedScale.MayFinishInFloat32"/>).
 /// </remarks>
 internal sealed class CoarseToFineRun
@@ -206,16 +207,20 @@ internal sealed class CoarseToFineRun
 
     /// <summary>
     /// A float32 optimiser for the rest of a stalled scale, starting from the best image the stalled
-    /// one measured (its L-BFGS history, built on bfloat16 gradients, is not carried over); the
-    /// stalled one is disposed first, so that its memory is free for the float32 one.
+    /// one measured, with the stalled one's L-BFGS curvature pairs: they describe the same image's
+    /// loss, noisier, and save float32 the iterations of building its own. The stalled one is
+    /// disposed first, so that its memory is free for the float32 one.
     /// </summary>
     private StyleOptimizer FinishInFloat32(StyleOptimizer stalled, RgbImage scaleContent, int scaleSize)
     {
+        using var curvature = stalled.TakeCurvature(); // before KeepBestImage, which may restart L-BFGS
         stalled.KeepBestImage();
         using var best = stalled.CopyIterate();
         stalled.Dispose();
         _optimizer = null;
-        return (StyleOptimizer)CreateOptimizer(_float32Network!(), scaleContent, scaleSize, best, null);
+        var optimizer = (StyleOptimizer)CreateOptimizer(_float32Network!(), scaleContent, scaleSize, best, null);
+        optimizer.AdoptCurvature(curvature);
+        return optimizer;
     }
 
     private void WriteCheckpoint(string path, StyleOptimizer optimizer, int scale, int iterationInScale, IReadOnlyList<LossTerms> history, bool inFloat32)

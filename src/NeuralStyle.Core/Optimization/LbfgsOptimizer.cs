@@ -111,7 +111,7 @@ internal sealed class LbfgsOptimizer : IDisposable
         }
 
         var direction = Direction(gradient);
-        var stepSize = _previousGradient is null
+        var stepSize = _previousGradient is null && _history.Count == 0
             ? FirstStepLength / Math.Max(gradient.abs().max().item<float>(), float.Epsilon) * _learningRate
             : _learningRate;
 
@@ -132,6 +132,46 @@ internal sealed class LbfgsOptimizer : IDisposable
         _acceptedLoss = null;
         _retreats = 0;
         _recentRejections = 0;
+    }
+
+    /// <summary>
+    /// Hands the curvature pairs to the caller, for an optimiser that goes on with the same image in
+    /// another precision (<see cref="AdoptCurvature"/>); this one is left as after <see cref="Restart"/>.
+    /// </summary>
+    public LbfgsCurvature TakeCurvature()
+    {
+        var curvature = new LbfgsCurvature(new LinkedList<(Tensor S, Tensor Y, Tensor Rho)>(_history), _hessianScale);
+        _history.Clear();
+        _hessianScale = null;
+        Restart();
+        return curvature;
+    }
+
+    /// <summary>
+    /// Starts from another optimiser's curvature pairs (<see cref="TakeCurvature"/>) instead of from
+    /// nothing: everything else is as after <see cref="Restart"/>, so the next step's loss is accepted
+    /// as it comes, and that step is a quasi-Newton step of the learning rate rather than a first
+    /// gradient step. Pairs beyond the history size are dropped, oldest first.
+    /// </summary>
+    public void AdoptCurvature(LbfgsCurvature curvature)
+    {
+        Restart();
+        var (pairs, hessianScale) = curvature.Release();
+        while (pairs.Count > _historySize)
+        {
+            var oldest = pairs.First!.Value;
+            oldest.S.Dispose();
+            oldest.Y.Dispose();
+            oldest.Rho.Dispose();
+            pairs.RemoveFirst();
+        }
+
+        foreach (var pair in pairs)
+        {
+            _history.AddLast(pair);
+        }
+
+        _hessianScale = hessianScale;
     }
 
     /// <summary>Adds the curvature pairs, the last point and the step bookkeeping to a checkpoint's state.</summary>

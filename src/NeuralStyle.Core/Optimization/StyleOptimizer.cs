@@ -210,6 +210,23 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
         }
     }
 
+    /// <summary>
+    /// Hands L-BFGS's curvature pairs to the caller (none with Adam), for an optimiser of the same image
+    /// in another precision (<see cref="AdoptCurvature"/>); this one's L-BFGS starts afresh.
+    /// </summary>
+    internal LbfgsCurvature TakeCurvature()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _lbfgs?.TakeCurvature() ?? new LbfgsCurvature(new LinkedList<(Tensor S, Tensor Y, Tensor Rho)>(), null);
+    }
+
+    /// <summary>Starts L-BFGS from another optimiser's curvature pairs of the same image (<see cref="TakeCurvature"/>); nothing with Adam.</summary>
+    internal void AdoptCurvature(LbfgsCurvature curvature)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _lbfgs?.AdoptCurvature(curvature);
+    }
+
     /// <summary>Adds everything the next <see cref="Step"/> depends on to a checkpoint's state.</summary>
     internal void SaveState(OptimizerState state)
     {

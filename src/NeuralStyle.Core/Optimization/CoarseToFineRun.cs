@@ -16,8 +16,8 @@ namespace NeuralStyle;
 /// (<see cref="StyleOptimizer.IsStalled"/>): the rounding noise of bfloat16 gradients stops L-BFGS
 /// short of where float32 goes on to, so the scale's best image so far becomes the start of a
 /// float32 optimiser for the scale's remaining iterations, which takes over the bfloat16 one's
-/// L-BFGS curvature pairs. Only where the plan says the float32
-/// scale fits in the memory limit (<see cref="PlannedScale.MayFinishInFloat32"/>).
+/// L-BFGS curvature pairs. Only where the plan says the float32 scale fits in the memory limit
+/// (<see cref="PlannedScale.MayFinishInFloat32"/>).
 /// </remarks>
 internal sealed class CoarseToFineRun
 {

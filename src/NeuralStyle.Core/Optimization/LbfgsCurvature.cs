@@ -10,39 +10,43 @@ namespace NeuralStyle;
 /// </summary>
 internal sealed class LbfgsCurvature : IDisposable
 {
+    private LinkedList<(Tensor S, Tensor Y, Tensor Rho)> _pairs;
+    private Tensor? _hessianScale;
+
     public LbfgsCurvature(LinkedList<(Tensor S, Tensor Y, Tensor Rho)> pairs, Tensor? hessianScale)
     {
-        Pairs = pairs;
-        HessianScale = hessianScale;
+        _pairs = pairs;
+        _hessianScale = hessianScale;
     }
 
-    /// <summary>The curvature pairs, oldest first.</summary>
-    public LinkedList<(Tensor S, Tensor Y, Tensor Rho)> Pairs { get; }
-
-    /// <summary>γ = sᵀy / yᵀy of the newest pair; null without pairs.</summary>
-    public Tensor? HessianScale { get; private set; }
+    /// <summary>The curvature pairs still owned here, oldest first.</summary>
+    public IReadOnlyCollection<(Tensor S, Tensor Y, Tensor Rho)> Pairs => _pairs;
 
     /// <summary>Hands the tensors over: this object no longer owns them.</summary>
     public (LinkedList<(Tensor S, Tensor Y, Tensor Rho)> Pairs, Tensor? HessianScale) Release()
     {
-        var pairs = new LinkedList<(Tensor S, Tensor Y, Tensor Rho)>(Pairs);
-        var scale = HessianScale;
-        Pairs.Clear();
-        HessianScale = null;
-        return (pairs, scale);
+        var released = (_pairs, _hessianScale);
+        _pairs = new LinkedList<(Tensor S, Tensor Y, Tensor Rho)>();
+        _hessianScale = null;
+        return released;
+    }
+
+    /// <summary>Releases one pair's three tensors.</summary>
+    public static void DisposePair((Tensor S, Tensor Y, Tensor Rho) pair)
+    {
+        pair.S.Dispose();
+        pair.Y.Dispose();
+        pair.Rho.Dispose();
     }
 
     public void Dispose()
     {
-        foreach (var (s, y, rho) in Pairs)
+        var (pairs, hessianScale) = Release();
+        foreach (var pair in pairs)
         {
-            s.Dispose();
-            y.Dispose();
-            rho.Dispose();
+            DisposePair(pair);
         }
 
-        Pairs.Clear();
-        HessianScale?.Dispose();
-        HessianScale = null;
+        hessianScale?.Dispose();
     }
 }

@@ -159,10 +159,7 @@ internal sealed class LbfgsOptimizer : IDisposable
         var (pairs, hessianScale) = curvature.Release();
         while (pairs.Count > _historySize)
         {
-            var oldest = pairs.First!.Value;
-            oldest.S.Dispose();
-            oldest.Y.Dispose();
-            oldest.Rho.Dispose();
+            LbfgsCurvature.DisposePair(pairs.First!.Value);
             pairs.RemoveFirst();
         }
 
@@ -228,11 +225,9 @@ internal sealed class LbfgsOptimizer : IDisposable
     /// <summary>Forgets the curvature pairs and the last point, so that the next step is a first step again (a gradient step of <see cref="FirstStepLength"/>).</summary>
     private void ClearHistory()
     {
-        foreach (var (s, y, rho) in _history)
+        foreach (var pair in _history)
         {
-            s.Dispose();
-            y.Dispose();
-            rho.Dispose();
+            LbfgsCurvature.DisposePair(pair);
         }
 
         _history.Clear();
@@ -258,10 +253,7 @@ internal sealed class LbfgsOptimizer : IDisposable
 
         if (_history.Count == _historySize)
         {
-            var oldest = _history.First!.Value;
-            oldest.S.Dispose();
-            oldest.Y.Dispose();
-            oldest.Rho.Dispose();
+            LbfgsCurvature.DisposePair(_history.First!.Value);
             _history.RemoveFirst();
         }
 

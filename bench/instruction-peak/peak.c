@@ -1,13 +1,15 @@
-// The CPU's arithmetic limit, measured: one thread per core runs independent chains of 512-bit
-// fused multiply-adds (float32, vfmadd231ps: 16 lanes × 2 FLOP) or bfloat16 dot products
-// (vdpbf16ps: 16 lanes × 2 pairs × 2 FLOP) on registers only, so nothing but the arithmetic units
-// limits it. On CPUs with AMX (Sapphire Rapids and later) it also runs bfloat16 tile products
-// (tdpbf16ps: a 16 × 32 by 32 × 16 product, 16384 FLOP each) on four independent accumulator
-// tiles, the rate oneDNN's bfloat16 convolutions use there. libtorch's matrix multiply and
-// convolutions can at best reach these rates.
+// The CPU's arithmetic limit, measured: one thread per core runs independent chains of fused
+// multiply-adds (float32: vfmadd231ps, 512-bit with 16 lanes × 2 FLOP where the CPU has AVX-512,
+// otherwise 256-bit AVX2 with 8 lanes × 2 FLOP) or bfloat16 dot products (AVX-512 BF16 vdpbf16ps:
+// 16 lanes × 2 pairs × 2 FLOP) on registers only, so nothing but the arithmetic units limits it.
+// On CPUs with AMX (Sapphire Rapids and later) it also runs bfloat16 tile products (tdpbf16ps: a
+// 16 × 32 by 32 × 16 product, 16384 FLOP each) on four independent accumulator tiles, the rate
+// oneDNN's bfloat16 convolutions use there. libtorch's matrix multiply and convolutions can at best
+// reach these rates. Each kind runs only where the CPU reports it, so the program runs on any
+// x86-64 CPU with AVX2 and FMA; the kinds it lacks are listed as not available.
 //
 // Build and run (see docs/performance.md):
-//   gcc -O2 -mavx512f -mavx512bf16 -mamx-tile -mamx-bf16 -pthread bench/instruction-peak/peak.c -o /tmp/instruction-peak && /tmp/instruction-peak 2
+//   gcc -O2 -pthread bench/instruction-peak/peak.c -o /tmp/instruction-peak && /tmp/instruction-peak 2
 #include <immintrin.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -22,11 +24,13 @@
 #define XFEATURE_XTILEDATA 18
 #define AMX_ROUNDS 20000000L
 
-#define CHAINS 24 // independent accumulators, enough to hide the instructions' latency
+#define CHAINS 24 // independent 512-bit accumulators, enough to hide the instructions' latency
+#define CHAINS_AVX2 12 // AVX2 has 16 vector registers: 12 accumulators and the two operands
 #define ROUNDS 50000000L
 
-static int use_bf16;
-static int use_amx;
+enum kind { FLOAT32_AVX2, FLOAT32_AVX512, BFLOAT16_AVX512, BFLOAT16_AMX };
+
+static enum kind current;
 static volatile float sink;
 
 static double now(void)
@@ -46,7 +50,7 @@ struct tile_config {
     uint8_t rows[16];
 };
 
-static void *run_amx(void)
+__attribute__((target("amx-tile,amx-bf16"))) static void run_amx(void)
 {
     static uint16_t ones[16 * 32];
     static float zeros[16 * 16];
@@ -78,50 +82,94 @@ static void *run_amx(void)
     _tile_stored(0, out, 64);
     _tile_release();
     sink = out[0];
-    return NULL;
+}
+
+__attribute__((target("avx2,fma"))) static void run_float32_avx2(void)
+{
+    __m256 acc[CHAINS_AVX2];
+    for (int i = 0; i < CHAINS_AVX2; i++)
+        acc[i] = _mm256_set1_ps((float)i);
+    __m256 a = _mm256_set1_ps(1.0000001f), b = _mm256_set1_ps(1e-9f);
+    for (long r = 0; r < ROUNDS; r++)
+#pragma GCC unroll 12
+        for (int i = 0; i < CHAINS_AVX2; i++)
+            acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+    float lanes[8], s = 0;
+    for (int i = 0; i < CHAINS_AVX2; i++) {
+        _mm256_storeu_ps(lanes, acc[i]);
+        for (int j = 0; j < 8; j++)
+            s += lanes[j];
+    }
+    sink = s;
+}
+
+__attribute__((target("avx512f"))) static void run_float32_avx512(void)
+{
+    __m512 acc[CHAINS];
+    for (int i = 0; i < CHAINS; i++)
+        acc[i] = _mm512_set1_ps((float)i);
+    __m512 a = _mm512_set1_ps(1.0000001f), b = _mm512_set1_ps(1e-9f);
+    for (long r = 0; r < ROUNDS; r++)
+#pragma GCC unroll 24
+        for (int i = 0; i < CHAINS; i++)
+            acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+    float s = 0;
+    for (int i = 0; i < CHAINS; i++)
+        s += _mm512_reduce_add_ps(acc[i]);
+    sink = s;
+}
+
+__attribute__((target("avx512f,avx512bf16"))) static void run_bfloat16_avx512(void)
+{
+    __m512 acc[CHAINS];
+    for (int i = 0; i < CHAINS; i++)
+        acc[i] = _mm512_set1_ps((float)i);
+    __m512bh a = (__m512bh)_mm512_set1_epi16(0x3f80), b = (__m512bh)_mm512_set1_epi16(0x3f80); // 1.0 in bfloat16
+    for (long r = 0; r < ROUNDS; r++)
+#pragma GCC unroll 24
+        for (int i = 0; i < CHAINS; i++)
+            acc[i] = _mm512_dpbf16_ps(acc[i], a, b);
+    float s = 0;
+    for (int i = 0; i < CHAINS; i++)
+        s += _mm512_reduce_add_ps(acc[i]);
+    sink = s;
 }
 
 static void *run(void *unused)
 {
     (void)unused;
-    if (use_amx)
-        return run_amx();
-    __m512 acc[CHAINS];
-    for (int i = 0; i < CHAINS; i++)
-        acc[i] = _mm512_set1_ps((float)i);
-    if (use_bf16) {
-        __m512bh a = (__m512bh)_mm512_set1_epi16(0x3f80), b = (__m512bh)_mm512_set1_epi16(0x3f80); // 1.0 in bfloat16
-        for (long r = 0; r < ROUNDS; r++)
-#pragma GCC unroll 24
-            for (int i = 0; i < CHAINS; i++)
-                acc[i] = _mm512_dpbf16_ps(acc[i], a, b);
-    } else {
-        __m512 a = _mm512_set1_ps(1.0000001f), b = _mm512_set1_ps(1e-9f);
-        for (long r = 0; r < ROUNDS; r++)
-#pragma GCC unroll 24
-            for (int i = 0; i < CHAINS; i++)
-                acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+    switch (current) {
+    case FLOAT32_AVX2: run_float32_avx2(); break;
+    case FLOAT32_AVX512: run_float32_avx512(); break;
+    case BFLOAT16_AVX512: run_bfloat16_avx512(); break;
+    case BFLOAT16_AMX: run_amx(); break;
     }
-    float s = 0;
-    for (int i = 0; i < CHAINS; i++)
-        s += _mm512_reduce_add_ps(acc[i]);
-    sink = s;
     return NULL;
 }
 
-static void measure(int threads, int bf16, int amx)
+static const char *names[] = { "float32 AVX2", "float32 AVX-512", "bfloat16 AVX-512", "bfloat16 AMX" };
+
+static double flop_per_thread(enum kind kind)
+{
+    switch (kind) {
+    case FLOAT32_AVX2: return ROUNDS * CHAINS_AVX2 * 16.0;
+    case FLOAT32_AVX512: return ROUNDS * CHAINS * 32.0;
+    case BFLOAT16_AVX512: return ROUNDS * CHAINS * 64.0;
+    default: return AMX_ROUNDS * 4 * 16384.0;
+    }
+}
+
+static void measure(int threads, enum kind kind)
 {
     pthread_t t[64];
-    use_bf16 = bf16;
-    use_amx = amx;
+    current = kind;
     double start = now();
     for (int i = 0; i < threads; i++)
         pthread_create(&t[i], NULL, run, NULL);
     for (int i = 0; i < threads; i++)
         pthread_join(t[i], NULL);
     double seconds = now() - start;
-    double flop = amx ? (double)threads * AMX_ROUNDS * 4 * 16384.0 : (double)threads * ROUNDS * CHAINS * (bf16 ? 64.0 : 32.0);
-    printf("%-13s %2d thread(s): %7.1f GFLOP/s\n", amx ? "bfloat16 AMX" : bf16 ? "bfloat16" : "float32", threads, flop / seconds / 1e9);
+    printf("%-16s %2d thread(s): %7.1f GFLOP/s\n", names[kind], threads, threads * flop_per_thread(kind) / seconds / 1e9);
 }
 
 int main(int argc, char **argv)
@@ -131,15 +179,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: peak [threads 1-64]\n");
         return 2;
     }
+    __builtin_cpu_init();
+    int available[4];
+    available[FLOAT32_AVX2] = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    available[FLOAT32_AVX512] = __builtin_cpu_supports("avx512f");
+    available[BFLOAT16_AVX512] = available[FLOAT32_AVX512] && __builtin_cpu_supports("avx512bf16");
     // Linux hands out the AMX tile state only to a process that asks for it; it refuses where there is no AMX.
-    int amx = syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0;
-    for (int n = 1; n <= threads; n *= 2) {
-        measure(n, 0, 0);
-        measure(n, 1, 0);
-        if (amx)
-            measure(n, 1, 1);
-    }
-    if (!amx)
-        printf("bfloat16 AMX: not available on this CPU (or not granted by the kernel)\n");
+    available[BFLOAT16_AMX] = syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0;
+    for (int n = 1; n <= threads; n *= 2)
+        for (int kind = 0; kind < 4; kind++)
+            if (available[kind])
+                measure(n, kind);
+    for (int kind = 0; kind < 4; kind++)
+        if (!available[kind])
+            printf("%-16s not available on this CPU%s\n", names[kind], kind == BFLOAT16_AMX ? " (or not granted by the kernel)" : "");
     return 0;
 }

@@ -44,7 +44,7 @@ internal static class EngineScaling
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new
         {
             date = DateTime.UtcNow.ToString("u"),
-            machine = new { Environment.ProcessorCount },
+            machine = Machine.Describe(),
             size = Size,
             memory_iterations = MemoryIterations,
             memory,

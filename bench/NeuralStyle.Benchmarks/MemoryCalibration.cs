@@ -53,7 +53,7 @@ internal static class MemoryCalibration
             what = tiled
                 ? "peak RSS (VmHWM) of one single-scale run per process in forced tiles, tubingen x starry_night, Adam, against RunPlan's estimate"
                 : "peak RSS (VmHWM) of one single-scale run per process, tubingen x starry_night, L-BFGS, against RunPlan's estimate",
-            machine = $"{Environment.ProcessorCount} cores",
+            machine = Machine.Describe(),
             runs = rows,
         }, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine($"wrote {path}");

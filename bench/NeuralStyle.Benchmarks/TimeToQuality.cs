@@ -51,6 +51,12 @@ internal static class TimeToQuality
         bool barsOnly,
         string outFolder)
     {
+        Console.WriteLine($"machine: {Machine.Summary()}");
+        if (ComputeSupport.BFloat16(ComputeDevice.Cpu) == BFloat16Support.Emulated && contenders.Any(c => c.EndsWith("bfloat16", StringComparison.Ordinal)))
+        {
+            Console.WriteLine("warning: bfloat16 is emulated on this CPU (no AVX-512 BF16 or AMX), about 30 times slower than float32: its races take hours here");
+        }
+
         var bars = TutorialBars.Load(barsFile);
         var file = Path.Combine(outFolder, $"time-to-quality-suite-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
         var rows = new List<Row>();
@@ -130,6 +136,7 @@ internal static class TimeToQuality
             new
             {
                 date = DateTime.UtcNow.ToString("u"),
+                machine = Machine.Describe(),
                 tutorial_iterations = tutorialIterations,
                 iteration_cap = iterationCap,
                 evaluate_every = evaluateEvery,

@@ -186,7 +186,7 @@ internal sealed class CliCommand
 
     public Option<ComputePrecision?> Precision { get; } = ChoiceOption(
         "--precision",
-        "number format of the convolutions (bfloat16 is about 2x faster on CPUs with AVX-512 BF16; an L-BFGS scale that stalls in it finishes in float32)",
+        "number format of the convolutions (bfloat16 is 2-5x faster on CPUs with AVX-512 BF16 or AMX, about 30x slower on CPUs without; an L-BFGS scale that stalls in it finishes in float32)",
         Defaults.Precision,
         ("float32", ComputePrecision.Float32),
         ("fp32", ComputePrecision.Float32),

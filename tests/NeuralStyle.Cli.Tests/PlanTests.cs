@@ -86,6 +86,18 @@ public sealed class PlanTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    [SkippableTheory]
+    [InlineData("bf16")]
+    [InlineData("float32")]
+    public async Task Bfloat16_on_a_cpu_that_emulates_it_is_warned_about_before_any_work(string precision)
+    {
+        var (content, style) = Images();
+        Assert.Equal(0, await Run(content, style, "--plan", "--precision", precision));
+        var warned = Lines(_stderr).Any(l => l.StartsWith("neural-style: warning: this CPU has no bfloat16 arithmetic", StringComparison.Ordinal)
+            && l.EndsWith("use --precision float32.", StringComparison.Ordinal));
+        Assert.Equal(precision == "bf16" && ComputeSupport.BFloat16(ComputeDevice.Cpu) == BFloat16Support.Emulated, warned);
+    }
+
     private Task<int> Run(params string[] args) => CliApp.RunAsync(args, _stdout, _stderr, CancellationToken.None);
 
     private static string[] Lines(StringWriter writer) => writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

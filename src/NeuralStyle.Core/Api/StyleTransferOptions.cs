@@ -143,7 +143,8 @@ public sealed record StyleTransferOptions
     /// The number format of the VGG19 convolutions and the Gram products (the losses are summed in
     /// float32 either way). Default <see cref="ComputePrecision.Float32"/>;
     /// <see cref="ComputePrecision.BFloat16"/> is faster where the hardware computes in bfloat16
-    /// (an L-BFGS scale that stalls in it finishes in float32, loading the float32 network too).
+    /// (an L-BFGS scale that stalls in it finishes in float32, loading the float32 network too), and
+    /// many times slower where it does not: ask <see cref="ComputeSupport.BFloat16"/> first.
     /// </summary>
     public ComputePrecision Precision { get; init; } = ComputePrecision.Float32;
 

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace NeuralStyle;
 
 /// <summary>
-/// The engine's log messages (source-generated, structured). Information: a network loaded, a run
-/// finished, a bfloat16 scale goes on in float32; Debug: a run started, a scale finished; nothing per iteration above Trace.
+/// The engine's log messages (source-generated, structured). Warning: a bfloat16 network loaded on a
+/// CPU that emulates bfloat16; Information: a network loaded, a run finished, a bfloat16 scale goes
+/// on in float32; Debug: a run started, a scale finished; nothing per iteration above Trace.
 /// </summary>
 internal static partial class EngineLog
 {
@@ -25,6 +26,9 @@ internal static partial class EngineLog
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Scale {Scale}/{ScaleCount} ({Width} × {Height} px) stalled in bfloat16 at iteration {Iteration}; it finishes in float32")]
     public static partial void FinishingInFloat32(ILogger logger, int scale, int scaleCount, int width, int height, int iteration);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "This CPU has no bfloat16 arithmetic (AVX-512 BF16 or AMX), so libtorch emulates it and a bfloat16 run is many times slower than a float32 one; use ComputePrecision.Float32")]
+    public static partial void BFloat16Emulated(ILogger logger);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Style transfer waits for a slot: {Running} of {MaxConcurrentRuns} runs are computing")]
     public static partial void Waiting(ILogger logger, int running, int maxConcurrentRuns);

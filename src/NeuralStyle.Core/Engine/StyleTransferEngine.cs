@@ -381,6 +381,11 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
         var clock = Stopwatch.StartNew();
         var network = await Task.Run(() => Vgg19FeatureExtractor.FromFile(weightsPath, Options.Device, null, pooling, precision)).ConfigureAwait(false);
         EngineLog.NetworkLoaded(_logger, precision, pooling, Options.Device, weightsPath, clock.ElapsedMilliseconds);
+        if (precision == ComputePrecision.BFloat16 && ComputeSupport.BFloat16(Options.Device) == BFloat16Support.Emulated)
+        {
+            EngineLog.BFloat16Emulated(_logger);
+        }
+
         return network;
     }
 

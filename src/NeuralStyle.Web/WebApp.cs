@@ -50,7 +50,7 @@ internal static class WebApp
         app.MapGet("/api/limits", (IOptions<WebAppOptions> options) => TypedResults.Ok(LimitsView.Of(options.Value)))
             .WithName("GetLimits")
             .WithTags("Server")
-            .WithSummary("The server's limits: sizes, iterations, upload sizes");
+            .WithSummary("The server's limits (sizes, iterations, upload sizes) and whether its CPU computes bfloat16 natively");
         app.MapOpenApi();
     }
 }

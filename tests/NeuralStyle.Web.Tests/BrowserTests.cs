@@ -130,6 +130,21 @@ public sealed class BrowserTests
         Assert.Equal(0, factory.Scheduler.RunningCount);
     }
 
+    [SkippableFact]
+    public void The_page_offers_bfloat16_only_where_the_servers_cpu_computes_it()
+    {
+        using var factory = new WebAppFactory(new Dictionary<string, string> { ["MaxSize"] = "768" });
+        var site = factory.StartKestrel();
+        using var browser = Browser.Start();
+        browser.Driver.Navigate().GoToUrl(site);
+        browser.WaitUntil(() => Number(browser.Script("return document.getElementById('size').max")) == 768, TimeSpan.FromSeconds(10), "the server's limits to arrive");
+
+        var offered = !(bool)browser.Script("return document.querySelector('#precision option[value=\"bfloat16\"]').disabled")!;
+
+        Assert.Equal(ComputeSupport.BFloat16(ComputeDevice.Cpu) != BFloat16Support.Emulated, offered);
+        Assert.Equal("float32", browser.Script("return document.getElementById('precision').value"));
+    }
+
     private static (string Content, string Style) WriteTestImages(string folder)
     {
         var content = Path.Combine(folder, "inputs", "photo.png");

@@ -261,6 +261,12 @@
     $("start-size").max = limits.maxSize;
     $("iterations").max = limits.maxIterations;
     if (Number($("size").value) > limits.maxSize) $("size").value = limits.maxSize;
+    if (limits.bfloat16 === "emulated") {
+      const option = document.querySelector('#precision option[value="bfloat16"]');
+      option.disabled = true;
+      option.textContent = "bfloat16 (not on this server: its CPU emulates it, about 30× slower)";
+      $("precision").value = "float32";
+    }
   }).catch(() => {});
 
   showRecent();

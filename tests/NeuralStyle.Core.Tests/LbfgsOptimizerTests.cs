@@ -122,6 +122,32 @@ public class LbfgsOptimizerTests
     }
 
     [Fact]
+    public void Six_steps_taken_back_in_a_row_mean_it_has_stalled_before_the_seventh_clears_the_curvature_pairs()
+    {
+        // f(x) = x₁² + x₂², gradient 2x: two accepted steps leave one curvature pair.
+        using var image = tensor(new[] { 1f, 0.5f }).requires_grad_();
+        using var optimizer = new LbfgsOptimizer(image, learningRate: 1, historySize: 5);
+        Step(optimizer, image, loss: 1.25, gradient: [2, 1]);
+        Step(optimizer, image, loss: 1.128125, gradient: [1.9f, 0.95f]);
+
+        // Five uphill losses in a row: five retreats, not yet stalled (5 of the last 40).
+        for (var i = 1; i <= 5; i++)
+        {
+            Step(optimizer, image, loss: 2 + i, gradient: [1, 1]);
+        }
+
+        Assert.False(optimizer.IsStalled);
+
+        // The sixth retreat is the last one before the pairs are cleared: stalled now, with the pair still held.
+        Step(optimizer, image, loss: 8, gradient: [1, 1]);
+        Assert.True(optimizer.IsStalled);
+        using (var curvature = optimizer.TakeCurvature())
+        {
+            Assert.Single(curvature.Pairs);
+        }
+    }
+
+    [Fact]
     public void A_checkpoint_keeps_the_record_of_recent_steps_taken_back()
     {
         using var image = tensor(new[] { 0.5f, 0.5f }).requires_grad_();

@@ -33,7 +33,7 @@ internal sealed class LbfgsOptimizer : IDisposable
 {
     private const double CurvatureThreshold = 1e-10;
     private const double RetreatFactor = 0.25;
-    private const int MaxRetreats = 6;
+    internal const int MaxRetreats = 6;
 
     /// <summary>How many recent steps <see cref="IsStalled"/> looks at.</summary>
     internal const int StallWindow = 40;
@@ -69,11 +69,13 @@ internal sealed class LbfgsOptimizer : IDisposable
 
     /// <summary>
     /// Whether the optimiser has stopped making progress: at least <see cref="StallRejections"/> of
-    /// the last <see cref="StallWindow"/> steps went uphill and were taken back. With exact
+    /// the last <see cref="StallWindow"/> steps went uphill and were taken back, or the last
+    /// <see cref="MaxRetreats"/> steps all were, so that one more uphill step would clear the
+    /// curvature pairs (an optimiser that takes over sees this before they are lost). With exact
     /// gradients that hardly happens before the loss has settled; in bfloat16 it is the sign that
     /// the rounding noise of the gradients has caught up with what is left to gain.
     /// </summary>
-    public bool IsStalled => ulong.PopCount(_recentRejections & StallWindowMask) >= StallRejections;
+    public bool IsStalled => ulong.PopCount(_recentRejections & StallWindowMask) >= StallRejections || _retreats >= MaxRetreats;
 
     /// <summary>
     /// Moves the image one step along the L-BFGS direction, or, when <paramref name="loss"/> shows

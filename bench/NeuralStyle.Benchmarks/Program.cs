@@ -94,6 +94,7 @@ if (Array.IndexOf(args, "--time-to-quality") >= 0)
         int.Parse(Arg("--cap", "1000")),
         int.Parse(Arg("--evaluate-every", "5")),
         Arg("--contenders", bfloat16Emulated ? "lbfgs-float32" : "lbfgs-float32,lbfgs-bfloat16").Split(','),
+        int.Parse(Arg("--coarse-iterations", "200")),
         Arg("--bars", Path.Combine("bench", "results", "time-to-quality-bars.json")),
         Array.IndexOf(args, "--bars-only") >= 0,
         outFolder);

@@ -47,6 +47,7 @@ internal static class TimeToQuality
         int iterationCap,
         int evaluateEvery,
         IReadOnlyList<string> contenders,
+        int coarseIterations,
         string barsFile,
         bool barsOnly,
         string outFolder)
@@ -105,7 +106,7 @@ internal static class TimeToQuality
                 var races = new List<Race>();
                 foreach (var name in contenders)
                 {
-                    var race = await RaceAsync(name, Contender(name, objective, iterationCap), ruler, bar.Objective, evaluateEvery);
+                    var race = await RaceAsync(name, Contender(name, objective, iterationCap, coarseIterations), ruler, bar.Objective, evaluateEvery);
                     Console.WriteLine($"{label}, {name}: {(race.Reached ? "reached the bar" : "did not reach the bar")} after {race.Seconds:F0} s, {race.Iterations} iterations, objective {race.Objective:E4}");
                     races.Add(race);
                 }
@@ -115,7 +116,7 @@ internal static class TimeToQuality
                 var tutorialSeconds = fastest.PreparationSeconds + (tutorialIterations * fastest.SecondsPerIteration);
                 Console.WriteLine($"{label}: tutorial {tutorialIterations} iterations ≈ {tutorialSeconds:F0} s ({timingBefore.SecondsPerIteration * 1000:F0} / {timingAfter.SecondsPerIteration * 1000:F0} ms per iteration before / after)");
                 rows.Add(new Row(contentName, styleName, size, bar.Objective, timingBefore.SecondsPerIteration, timingAfter.SecondsPerIteration, tutorialSeconds, races));
-                WriteResults(file, rows, contenders, tutorialIterations, iterationCap, evaluateEvery, barsFile);
+                WriteResults(file, rows, contenders, tutorialIterations, iterationCap, evaluateEvery, coarseIterations, barsFile);
             }
         }
 
@@ -129,7 +130,7 @@ internal static class TimeToQuality
     }
 
     /// <summary>Writes every pair raced so far, with the summaries; called after each pair, so that an interrupted suite keeps what it measured.</summary>
-    private static void WriteResults(string file, IReadOnlyList<Row> rows, IReadOnlyList<string> contenders, int tutorialIterations, int iterationCap, int evaluateEvery, string barsFile)
+    private static void WriteResults(string file, IReadOnlyList<Row> rows, IReadOnlyList<string> contenders, int tutorialIterations, int iterationCap, int evaluateEvery, int coarseIterations, string barsFile)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
         File.WriteAllText(file, JsonSerializer.Serialize(
@@ -140,6 +141,7 @@ internal static class TimeToQuality
                 tutorial_iterations = tutorialIterations,
                 iteration_cap = iterationCap,
                 evaluate_every = evaluateEvery,
+                coarse_iterations = contenders.Any(c => c.StartsWith("coarse-", StringComparison.Ordinal)) ? coarseIterations : (int?)null, // at half the size, before the output size
                 bars_file = barsFile,
                 pairs = rows.Select(r => new
                 {
@@ -189,17 +191,24 @@ internal static class TimeToQuality
     };
 
     /// <summary>
-    /// The contenders by name, all on the tutorial's objective: our optimiser (L-BFGS) at one scale, and
-    /// our default coarse-to-fine schedule; float32 or bfloat16.
+    /// The contenders by name, all on the tutorial's objective: our optimiser (L-BFGS) at one scale;
+    /// L-BFGS first at half the size for <paramref name="coarseIterations"/> iterations, then at the
+    /// output size from that image upscaled (<c>coarse-</c>); and our default coarse-to-fine schedule;
+    /// float32 or bfloat16.
     /// </summary>
-    private static StyleTransferOptions Contender(string name, StyleTransferOptions objective, int iterationCap) => name switch
+    private static Entrant Contender(string name, StyleTransferOptions objective, int iterationCap, int coarseIterations) => name switch
     {
-        "lbfgs-float32" => objective with { Iterations = iterationCap },
-        "lbfgs-bfloat16" => objective with { Iterations = iterationCap, Precision = ComputePrecision.BFloat16 },
-        "default-float32" => objective with { StartSize = new StyleTransferOptions().StartSize },
-        "default-bfloat16" => objective with { StartSize = new StyleTransferOptions().StartSize, Precision = ComputePrecision.BFloat16 },
-        _ => throw new ArgumentException($"unknown contender '{name}' (lbfgs-float32, lbfgs-bfloat16, default-float32, default-bfloat16)"),
+        "lbfgs-float32" => new(objective with { Iterations = iterationCap }),
+        "lbfgs-bfloat16" => new(objective with { Iterations = iterationCap, Precision = ComputePrecision.BFloat16 }),
+        "coarse-lbfgs-float32" => new(objective with { Iterations = iterationCap }, HalfSize(objective) with { Iterations = coarseIterations }),
+        "coarse-lbfgs-bfloat16" => new(objective with { Iterations = iterationCap, Precision = ComputePrecision.BFloat16 }, HalfSize(objective) with { Iterations = coarseIterations, Precision = ComputePrecision.BFloat16 }),
+        "default-float32" => new(objective with { StartSize = new StyleTransferOptions().StartSize }),
+        "default-bfloat16" => new(objective with { StartSize = new StyleTransferOptions().StartSize, Precision = ComputePrecision.BFloat16 }),
+        _ => throw new ArgumentException($"unknown contender '{name}' (lbfgs-float32, lbfgs-bfloat16, coarse-lbfgs-float32, coarse-lbfgs-bfloat16, default-float32, default-bfloat16)"),
     };
+
+    private static StyleTransferOptions HalfSize(StyleTransferOptions objective) =>
+        objective with { OutputSize = objective.OutputSize / 2, StartSize = objective.OutputSize / 2 };
 
     private static IEnumerable<Summary> Summaries(IReadOnlyList<Row> rows, IReadOnlyList<string> contenders) =>
         from size in rows.Select(r => r.Size).Distinct()
@@ -249,13 +258,20 @@ internal static class TimeToQuality
     }
 
     /// <summary>Runs until the image reaches <paramref name="bar"/> or the run ends; measuring time is left out of the clock.</summary>
-    private static async Task<Race> RaceAsync(string name, StyleTransferOptions options, ObjectiveRuler ruler, double bar, int evaluateEvery)
+    private static async Task<Race> RaceAsync(string name, Entrant entrant, ObjectiveRuler ruler, double bar, int evaluateEvery)
     {
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
         var measuring = TimeSpan.Zero;
         var trace = new List<double[]>();
         Race? reached = null;
+        var options = entrant.Options;
+        if (entrant.CoarseStart is { } coarse)
+        {
+            var start = await StyleTransfer.RunAsync(coarse);
+            options = options with { Initialization = InitialImage.From(start.Image) };
+        }
+
         var raced = options with
         {
             IntermediateImageInterval = evaluateEvery,
@@ -292,6 +308,9 @@ internal static class TimeToQuality
             return reached;
         }
     }
+
+    /// <summary>A contender's run at the output size, and the run whose image it starts from (timed with it), if any.</summary>
+    private sealed record Entrant(StyleTransferOptions Options, StyleTransferOptions? CoarseStart = null);
 
     /// <summary>A contender's race; <paramref name="Trace"/> holds (iteration, seconds, objective) at every measurement.</summary>
     private sealed record Race(string Name, bool Reached, double Seconds, int Iterations, double Objective, IReadOnlyList<double[]> Trace);

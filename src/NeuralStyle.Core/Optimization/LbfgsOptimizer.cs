@@ -33,7 +33,7 @@ internal sealed class LbfgsOptimizer : IDisposable
 {
     private const double CurvatureThreshold = 1e-10;
     private const double RetreatFactor = 0.25;
-    internal const int MaxRetreats = 6;
+    private const int MaxRetreats = 6;
 
     /// <summary>How many recent steps <see cref="IsStalled"/> looks at.</summary>
     internal const int StallWindow = 40;

@@ -14,6 +14,8 @@ using static TorchSharp.torch;
 //                               [--evaluate-every 5] [--contenders lbfgs-float32,lbfgs-bfloat16,default-float32,default-bfloat16]
 //                               [--bars bench/results/time-to-quality-bars.json] [--bars-only]
 //                               (the suite of 8 pairs by default; the tutorial's bars are computed once and kept in the bars file; needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --time-to-quality-report [--sizes 256,512] [--contenders lbfgs-float32,lbfgs-bfloat16] [--out bench/results]
+//                               (the suite's table from the races recorded there, each pair's most recent; runs no model)
 // Needs NEURALSTYLE_VGG19_WEIGHTS. Prints a table and writes a JSON file of the results.
 // The benchmark measures what an app that opts into the process-wide allocator tuning gets (as the CLI does).
 ProcessTuning.TuneNativeAllocator();
@@ -26,6 +28,15 @@ var bfloat16Emulated = ComputeSupport.BFloat16(ComputeDevice.Cpu) == BFloat16Sup
 var precisions = Arg("--precisions", bfloat16Emulated ? "float32" : "float32,bfloat16").Split(',')
     .Select(p => p.ToLowerInvariant() switch { "float32" => ComputePrecision.Float32, "bfloat16" => ComputePrecision.BFloat16, _ => throw new ArgumentException($"unknown precision {p}") })
     .ToArray();
+if (Array.IndexOf(args, "--time-to-quality-report") >= 0)
+{
+    TimeToQualityReport.Print(
+        outFolder,
+        Arg("--sizes", "256,512").Split(',').Select(int.Parse).ToArray(),
+        Arg("--contenders", "lbfgs-float32,lbfgs-bfloat16").Split(','));
+    return;
+}
+
 var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS")
     ?? throw new InvalidOperationException("Set NEURALSTYLE_VGG19_WEIGHTS to the VGG19 weights file.");
 

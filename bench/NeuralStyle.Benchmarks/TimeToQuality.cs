@@ -219,11 +219,18 @@ internal static class TimeToQuality
             .ToArray()
         select new Summary(size, name, speedUps.Length, speedUps.Count(s => s > 0), Median(speedUps), speedUps[0]);
 
-    private static double Median(double[] sorted) =>
-        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    /// <summary>
+    /// The median of speed-ups sorted in ascending order, 0 standing for a bar not reached: with an
+    /// even count the mean of the two middle ones, unless the lower of them is 0, where the median is
+    /// 0 too (a mean with an unreached bar would be a number no race measured).
+    /// </summary>
+    internal static double Median(double[] sorted) =>
+        sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+        : sorted[(sorted.Length / 2) - 1] == 0 ? 0
+        : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 
     /// <summary>A speed-up as printed; 0 stands for a bar not reached.</summary>
-    private static string Ratio(double speedUp) => speedUp > 0 ? $"{speedUp:F1}×" : "never";
+    internal static string Ratio(double speedUp) => speedUp > 0 ? $"{speedUp:F1}×" : "never";
 
     private static void PrintTable(IReadOnlyList<Row> rows, IReadOnlyList<string> contenders)
     {

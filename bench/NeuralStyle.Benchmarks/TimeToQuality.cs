@@ -69,12 +69,7 @@ internal static class TimeToQuality
                 var contentPath = Path.Combine(images, contentName + ".jpg");
                 var stylePath = Path.Combine(images, styleName + ".jpg");
                 var objective = TutorialObjective(weights, contentPath, stylePath, size);
-                var tutorial = objective with
-                {
-                    Iterations = tutorialIterations,
-                    Optimizer = OptimizerKind.Adam,
-                    Adam = new AdamSettings { LearningRate = 0.02, Beta1 = 0.99, Epsilon = 0.1 },
-                };
+                var tutorial = TutorialOptimizer(objective) with { Iterations = tutorialIterations };
                 using var ruler = new ObjectiveRuler(weights, contentPath, stylePath, tutorial);
                 var label = $"{contentName} × {styleName} at {size} px";
 
@@ -190,21 +185,32 @@ internal static class TimeToQuality
         TotalVariationWeight = 30,
     };
 
+    /// <summary>The tutorial's optimiser on an objective: Adam at learning rate 0.02, β₁ 0.99, ε 0.1, one scale.</summary>
+    private static StyleTransferOptions TutorialOptimizer(StyleTransferOptions objective) => objective with
+    {
+        Optimizer = OptimizerKind.Adam,
+        Adam = new AdamSettings { LearningRate = 0.02, Beta1 = 0.99, Epsilon = 0.1 },
+    };
+
     /// <summary>
-    /// The contenders by name, all on the tutorial's objective: our optimiser (L-BFGS) at one scale;
+    /// The contenders by name, all on the tutorial's objective: the tutorial's own Adam loop
+    /// (<c>adam-</c>; in float32 it traces the bar's own curve, in bfloat16 it shows what the number
+    /// format alone buys); our optimiser (L-BFGS) at one scale;
     /// L-BFGS first at half the size for <paramref name="coarseIterations"/> iterations, then at the
     /// output size from that image upscaled (<c>coarse-</c>); and our default coarse-to-fine schedule;
     /// float32 or bfloat16.
     /// </summary>
     private static Entrant Contender(string name, StyleTransferOptions objective, int iterationCap, int coarseIterations) => name switch
     {
+        "adam-float32" => new(TutorialOptimizer(objective) with { Iterations = iterationCap }),
+        "adam-bfloat16" => new(TutorialOptimizer(objective) with { Iterations = iterationCap, Precision = ComputePrecision.BFloat16 }),
         "lbfgs-float32" => new(objective with { Iterations = iterationCap }),
         "lbfgs-bfloat16" => new(objective with { Iterations = iterationCap, Precision = ComputePrecision.BFloat16 }),
         "coarse-lbfgs-float32" => new(objective with { Iterations = iterationCap }, HalfSize(objective) with { Iterations = coarseIterations }),
         "coarse-lbfgs-bfloat16" => new(objective with { Iterations = iterationCap, Precision = ComputePrecision.BFloat16 }, HalfSize(objective) with { Iterations = coarseIterations, Precision = ComputePrecision.BFloat16 }),
         "default-float32" => new(objective with { StartSize = new StyleTransferOptions().StartSize }),
         "default-bfloat16" => new(objective with { StartSize = new StyleTransferOptions().StartSize, Precision = ComputePrecision.BFloat16 }),
-        _ => throw new ArgumentException($"unknown contender '{name}' (lbfgs-float32, lbfgs-bfloat16, coarse-lbfgs-float32, coarse-lbfgs-bfloat16, default-float32, default-bfloat16)"),
+        _ => throw new ArgumentException($"unknown contender '{name}' (adam-float32, adam-bfloat16, lbfgs-float32, lbfgs-bfloat16, coarse-lbfgs-float32, coarse-lbfgs-bfloat16, default-float32, default-bfloat16)"),
     };
 
     private static StyleTransferOptions HalfSize(StyleTransferOptions objective) =>

@@ -113,9 +113,9 @@ internal static class TimeToQuality
                 }
 
                 var timingAfter = await TimeTutorialAsync(tutorial);
-                var tutorialSeconds = Math.Min(Math.Min(timingBefore.Seconds(tutorialIterations), timingAfter.Seconds(tutorialIterations)), barRunSeconds ?? double.MaxValue);
-                Console.WriteLine($"{label}: tutorial {tutorialIterations} iterations ≈ {tutorialSeconds:F0} s ({timingBefore} / {timingAfter} before / after)");
-                rows.Add(new Row(contentName, styleName, size, bar.Objective, timingBefore, timingAfter, tutorialSeconds, races));
+                var tutorialSeconds = new[] { timingBefore.Seconds(tutorialIterations), timingAfter.Seconds(tutorialIterations), barRunSeconds ?? double.MaxValue }.Min();
+                Console.WriteLine($"{label}: tutorial {tutorialIterations} iterations ≈ {tutorialSeconds:F0} s ({timingBefore} / {timingAfter} before / after{(barRunSeconds is { } s ? $"; its bar run {s:F0} s" : "")})");
+                rows.Add(new Row(contentName, styleName, size, bar.Objective, timingBefore, timingAfter, barRunSeconds, tutorialSeconds, races));
                 WriteResults(file, rows, contenders, tutorialIterations, iterationCap, evaluateEvery, coarseIterations, barsFile);
             }
         }
@@ -153,6 +153,7 @@ internal static class TimeToQuality
                     tutorial_seconds_per_iteration_after = r.TutorialAfter.SecondsPerIteration,
                     tutorial_first_seconds_before = r.TutorialBefore.FirstSeconds, // the fit's a: preparation and what a run's first iterations cost beyond b each
                     tutorial_first_seconds_after = r.TutorialAfter.FirstSeconds,
+                    tutorial_bar_run_seconds = r.BarRunSeconds, // null unless the bar was computed in this run
                     tutorial_estimated_seconds = r.TutorialSeconds,
                     contenders = r.Races.Select(c => new
                     {
@@ -337,7 +338,7 @@ internal static class TimeToQuality
     /// <summary>A contender's race; <paramref name="Trace"/> holds (iteration, seconds, objective) at every measurement.</summary>
     private sealed record Race(string Name, bool Reached, double Seconds, int Iterations, double Objective, IReadOnlyList<double[]> Trace);
 
-    private sealed record Row(string Content, string Style, int Size, double Bar, TutorialTiming TutorialBefore, TutorialTiming TutorialAfter, double TutorialSeconds, IReadOnlyList<Race> Races);
+    private sealed record Row(string Content, string Style, int Size, double Bar, TutorialTiming TutorialBefore, TutorialTiming TutorialAfter, double? BarRunSeconds, double TutorialSeconds, IReadOnlyList<Race> Races);
 
     /// <summary>
     /// The tutorial's wall time for n iterations, a + b·n: <paramref name="FirstSeconds"/> (a) holds

@@ -179,6 +179,10 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
         using var scope = NewDisposeScope();
         var wanted = new HashSet<string>(layers);
         var features = new Dictionary<string, Tensor>(wanted.Count);
+
+        // The maps kept as features, compared by reference: TorchSharp's Tensor.Equals is
+        // torch.equal, an element-wise comparison that would read whole maps on every layer.
+        var kept = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         var x = (image.flip(1) * 255f) - _bgrMean;
         if (Precision == ComputePrecision.BFloat16)
         {
@@ -195,7 +199,7 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
         // with gradients autograd keeps what the backward pass needs whatever is released here.
         Tensor Replace(Tensor previous, Tensor next)
         {
-            if (!ReferenceEquals(previous, next) && !features.ContainsValue(previous))
+            if (!ReferenceEquals(previous, next) && !kept.Contains(previous))
             {
                 previous.Dispose();
             }
@@ -211,6 +215,7 @@ public sealed class Vgg19FeatureExtractor : IFeatureExtractor
             if (wanted.Contains(layer.Name))
             {
                 features[layer.Name] = x;
+                kept.Add(x);
             }
 
             if (layer.PoolAfter && i < deepest)

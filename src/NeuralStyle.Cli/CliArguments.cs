@@ -103,7 +103,12 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             Iterations = parse.GetValue(command.Iterations),
             Optimizer = optimizer,
             Adam = optimizer == OptimizerKind.Adam && learningRate is { } adamRate ? new AdamSettings { LearningRate = adamRate } : defaults.Adam,
-            Lbfgs = optimizer == OptimizerKind.Lbfgs && learningRate is { } lbfgsRate ? new LbfgsSettings { LearningRate = lbfgsRate } : defaults.Lbfgs,
+            Lbfgs = new LbfgsSettings
+            {
+                LearningRate = optimizer == OptimizerKind.Lbfgs && learningRate is { } lbfgsRate ? lbfgsRate : defaults.Lbfgs.LearningRate,
+                HistorySize = defaults.Lbfgs.HistorySize,
+                SwitchToAdamAfter = parse.GetValue(command.AdamAfter),
+            },
             ContentWeight = parse.GetValue(command.ContentWeight),
             StyleWeight = parse.GetValue(command.StyleWeight),
             TotalVariationWeight = parse.GetValue(command.TvWeight),

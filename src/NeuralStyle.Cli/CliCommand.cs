@@ -50,7 +50,7 @@ internal sealed class CliCommand
         // The run's settings apply to the single run and to every run of a batch.
         foreach (var option in new Option[]
                  {
-                     Size, Iterations, StartSize, Optimizer, LearningRate, ContentWeight, StyleWeight, TvWeight, TvNorm,
+                     Size, Iterations, StartSize, Optimizer, LearningRate, AdamAfter, ContentWeight, StyleWeight, TvWeight, TvNorm,
                      ContentLayers, StyleLayers, Init, StyleBlend, StyleMasks, Pooling, StyleScale, PreserveColors, Average, Seed,
                      Device, Precision, MaxMemory, Tile, TileSize, Threads, Weights, Quality, Json, Quiet, Verbose,
                  })
@@ -119,6 +119,13 @@ internal sealed class CliCommand
         Description = $"the optimiser's step size (L-BFGS {Defaults.Lbfgs.LearningRate}, Adam {Defaults.Adam.LearningRate})",
         HelpName = "X",
         CustomParser = r => ValueParsers.Double(r),
+    };
+
+    public Option<int?> AdamAfter { get; } = new("--adam-after")
+    {
+        Description = "L-BFGS: after N iterations of a scale, go on with Adam, its moments gathered along the way (long runs get lower sooner)",
+        HelpName = "N",
+        CustomParser = r => ValueParsers.Int(r),
     };
 
     public Option<double> ContentWeight { get; } = DoubleOption("--content-weight", "content loss weight", Defaults.ContentWeight);

@@ -23,6 +23,7 @@ internal static class OptionNames
         [nameof(StyleTransferOptions.OutputQuality)] = "quality",
         [nameof(StyleTransferOptions.OutputPath)] = "output",
         [nameof(LbfgsSettings.LearningRate)] = "learning-rate",
+        [nameof(LbfgsSettings.SwitchToAdamAfter)] = "adam-after",
         [nameof(StyleTransferOptions.CheckpointInterval)] = "checkpoint-every",
         [nameof(StyleTransferOptions.TileSize)] = "tile-size",
         [nameof(StyleTransferOptions.Tiling)] = "tile",

@@ -30,6 +30,14 @@ public sealed class CliAppTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bad_option_value_exits_1_naming_the_option_as_the_tool_spells_it()
+    {
+        Assert.Equal(1, await Run("a.jpg", "b.jpg", "-o", Path.Combine(_folder, "o.png"), "--adam-after", "0"));
+
+        Assert.Equal("neural-style: --adam-after must be greater than zero; it was 0.", Assert.Single(Lines(_stderr)));
+    }
+
+    [Fact]
     public async Task Missing_input_file_exits_1_with_one_line_naming_it()
     {
         var missing = Path.Combine(_folder, "missing.jpg");

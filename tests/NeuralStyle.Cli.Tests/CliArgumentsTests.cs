@@ -41,6 +41,16 @@ public class CliArgumentsTests
 
         Assert.Equal((OptimizerKind.Lbfgs, 0.25), (o.Optimizer, o.Lbfgs.LearningRate));
         Assert.Equal(new AdamSettings().LearningRate, o.Adam.LearningRate);
+        Assert.Null(o.Lbfgs.SwitchToAdamAfter);
+    }
+
+    [Fact]
+    public void Adam_after_sets_when_adam_takes_over_from_lbfgs()
+    {
+        var o = CliArguments.Parse(["c.jpg", "s.jpg", "-o", "o.png", "--learning-rate", "0.5", "--adam-after", "300"]).Options;
+
+        Assert.Equal((OptimizerKind.Lbfgs, 0.5, 300), (o.Optimizer, o.Lbfgs.LearningRate, o.Lbfgs.SwitchToAdamAfter));
+        Assert.Equal(new AdamSettings().LearningRate, o.Adam.LearningRate);
     }
 
     [Fact]

@@ -14,10 +14,12 @@ public sealed class CheckpointTests : IDisposable
     [InlineData(OptimizerKind.Lbfgs, 0.0, 3, 4)]   // in the first scale, at a checkpoint
     [InlineData(OptimizerKind.Adam, 0.0, 11, 7)]   // in the last scale: 9 ends a scale, so 6
     [InlineData(OptimizerKind.Lbfgs, 0.5, 12, 13)] // with iterate averaging, in the last scale
-    public async Task A_run_cancelled_and_resumed_ends_with_the_uninterrupted_image_bit_for_bit(OptimizerKind optimizer, double averaging, int stopAt, int resumesAt)
+    [InlineData(OptimizerKind.Lbfgs, 0.0, 7, 7, 2)]   // Adam takes over after 2 iterations of a scale: at 8, after the checkpoint of 6
+    [InlineData(OptimizerKind.Lbfgs, 0.0, 13, 13, 2)] // ... and at 12, the checkpoint's own iteration
+    public async Task A_run_cancelled_and_resumed_ends_with_the_uninterrupted_image_bit_for_bit(OptimizerKind optimizer, double averaging, int stopAt, int resumesAt, int? adamAfter = null)
     {
         var checkpoint = Path.Combine(_folder, "run.checkpoint");
-        var options = Options() with { Optimizer = optimizer, AveragingDecay = averaging };
+        var options = Options() with { Optimizer = optimizer, AveragingDecay = averaging, Lbfgs = new LbfgsSettings { SwitchToAdamAfter = adamAfter } };
         var uninterrupted = await StyleTransfer.RunAsync(options);
 
         using var cts = new CancellationTokenSource();

@@ -35,6 +35,20 @@ public sealed partial class Float32FinishTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Adam_takes_over_at_its_iteration_whether_or_not_the_scale_went_on_in_float32_before()
+    {
+        var logger = new ListLogger<StyleTransferEngine>(LogLevel.Information);
+        await using var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = TestEnvironment.RequireWeights() }, logger);
+        await engine.RunAsync(Options(200) with { Lbfgs = new LbfgsSettings { SwitchToAdamAfter = 190 } });
+
+        var entries = logger.Entries.ToList();
+        var finish = Assert.Single(entries, e => e.Event.Id == 7);
+        var adam = Assert.Single(entries, e => e.Event.Id == 9);
+        Assert.True(entries.IndexOf(finish) < entries.IndexOf(adam), "the float32 finish comes first, at about 110");
+        Assert.Equal(191, int.Parse(IterationNumber().Match(adam.Message).Groups[1].Value));
+    }
+
+    [SkippableFact]
     public async Task A_float32_run_never_switches()
     {
         var logger = new ListLogger<StyleTransferEngine>(LogLevel.Information);

@@ -83,6 +83,60 @@ public class StyleOptimizerTests
     }
 
     [SkippableFact]
+    public void Adam_takes_over_from_lbfgs_with_the_moments_of_every_gradient_so_far()
+    {
+        var extractor = SharedExtractor.Get();
+        using var content = rand([1, 3, 32, 32], generator: new Generator(11));
+        using var style = rand([1, 3, 32, 32], generator: new Generator(12));
+        var adam = new AdamSettings { LearningRate = 0.01, Beta1 = 0.9, Beta2 = 0.99, Epsilon = 0.1 };
+        var lbfgsOnly = new StyleOptimizerSettings { Adam = adam };
+        var switching = lbfgsOnly with { Lbfgs = new LbfgsSettings { SwitchToAdamAfter = 3 } };
+        using var plain = new StyleOptimizer(extractor, content, style, content, lbfgsOnly);
+        using var optimizer = new StyleOptimizer(extractor, content, style, content, switching);
+        using var objective = new StyleObjective(extractor, content, [new StyleTensor(style)], switching);
+        var gradients = new List<Tensor>();
+        using var scope = NewDisposeScope();
+
+        // The first three steps are L-BFGS's own.
+        for (var t = 1; t <= 3; t++)
+        {
+            gradients.Add(Gradient(objective, optimizer.CopyIterate()));
+            plain.Step();
+            optimizer.Step();
+            Assert.True(optimizer.CopyIterate().eq(plain.CopyIterate()).all().item<bool>(), $"L-BFGS step {t}");
+        }
+
+        // The fourth is Adam's (Kingma and Ba, Algorithm 1), its moments built from all four gradients.
+        var before = optimizer.CopyIterate();
+        gradients.Add(Gradient(objective, before));
+        var m = zeros_like(before);
+        var v = zeros_like(before);
+        foreach (var g in gradients)
+        {
+            m = adam.Beta1 * m + (1 - adam.Beta1) * g;
+            v = adam.Beta2 * v + (1 - adam.Beta2) * g * g;
+        }
+
+        var mHat = m / (1 - Math.Pow(adam.Beta1, 4));
+        var vHat = v / (1 - Math.Pow(adam.Beta2, 4));
+        var expected = (before - adam.LearningRate * mHat / (vHat.sqrt() + adam.Epsilon)).clamp(0, 1);
+        plain.Step();
+        optimizer.Step();
+
+        var actual = optimizer.CopyIterate();
+        Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-6), $"largest difference {(actual - expected).abs().max().item<float>():E2}");
+        Assert.False(actual.allclose(plain.CopyIterate(), rtol: 1e-4, atol: 1e-6), "the fourth step must not be L-BFGS's");
+    }
+
+    /// <summary>The objective's gradient at <paramref name="image"/>, computed apart from any optimiser.</summary>
+    private static Tensor Gradient(StyleObjective objective, Tensor image)
+    {
+        var x = image.detach().clone().requires_grad_(true);
+        objective.Evaluate(x).Total.backward();
+        return x.grad!.detach().clone();
+    }
+
+    [SkippableFact]
     public void Absurd_weights_end_in_a_divergence_error_naming_the_term()
     {
         var extractor = SharedExtractor.Get();

@@ -219,6 +219,7 @@ public sealed class StyleTransferTests : IDisposable
         Assert.Equal("Iterations", Assert.Throws<ArgumentOutOfRangeException>(() => new StyleTransferOptions { Iterations = 0 }).ParamName);
         Assert.Equal("StyleWeight", Assert.Throws<ArgumentOutOfRangeException>(() => new StyleTransferOptions { StyleWeight = double.NaN }).ParamName);
         Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() => new AdamSettings { LearningRate = -1 }).ParamName);
+        Assert.Equal("SwitchToAdamAfter", Assert.Throws<ArgumentOutOfRangeException>(() => new LbfgsSettings { SwitchToAdamAfter = 0 }).ParamName);
         Assert.Equal("StyleLayers", Assert.Throws<ArgumentException>(() => new StyleTransferOptions { StyleLayers = [] }).ParamName);
 
         var unknownLayer = new StyleTransferOptions { Content = "c.png", Styles = ["s.png"], StyleLayers = [new("block9_conv1")] };

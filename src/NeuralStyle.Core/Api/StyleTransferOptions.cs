@@ -97,7 +97,7 @@ public sealed record StyleTransferOptions
     /// <summary>The optimiser. Default <see cref="OptimizerKind.Lbfgs"/> (it reaches a given loss in about a third of Adam's iterations).</summary>
     public OptimizerKind Optimizer { get => _optimization.Optimizer; init => _optimization = _optimization with { Optimizer = value }; }
 
-    /// <summary>Adam's settings, used when <see cref="Optimizer"/> is Adam.</summary>
+    /// <summary>Adam's settings, used when <see cref="Optimizer"/> is Adam, and after L-BFGS's <see cref="LbfgsSettings.SwitchToAdamAfter"/>.</summary>
     public AdamSettings Adam { get => _optimization.Adam; init => _optimization = _optimization with { Adam = value }; }
 
     /// <summary>L-BFGS's settings, used when <see cref="Optimizer"/> is Lbfgs.</summary>

@@ -41,7 +41,7 @@ internal static class RunFingerprint
             totalVariationNorm = settings.TotalVariationNorm.ToString(),
             optimizer = settings.Optimizer.ToString(),
             adam = new { settings.Adam.LearningRate, settings.Adam.Beta1, settings.Adam.Beta2, settings.Adam.Epsilon },
-            lbfgs = new { settings.Lbfgs.LearningRate, settings.Lbfgs.HistorySize },
+            lbfgs = new { settings.Lbfgs.LearningRate, settings.Lbfgs.HistorySize, settings.Lbfgs.SwitchToAdamAfter },
             settings.AveragingDecay,
             styleWeights = inputs.Styles.Select(s => s.Weight),
         }));

@@ -34,15 +34,28 @@ internal sealed class AdamOptimizer : IDisposable
     /// <summary>Moves the image one step along <paramref name="gradient"/>, the loss gradient at the current image.</summary>
     public void Step(Tensor gradient)
     {
+        Observe(gradient);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var firstCorrection = 1 - Math.Pow(_settings.Beta1, _step);
+        var secondCorrection = 1 - Math.Pow(_settings.Beta2, _step);
+        var denominator = (_secondMoment / secondCorrection).sqrt_().add_(_settings.Epsilon);
+        _image.addcdiv_(_firstMoment, denominator, -_settings.LearningRate / firstCorrection);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="gradient"/> to the moment estimates as <see cref="Step(Tensor)"/> would,
+    /// without moving the image: while another optimiser moves it, so that this one can take over
+    /// with moments that describe where the image is (a fresh Adam's first steps move every pixel by
+    /// about the learning rate, however close the image is to a minimum).
+    /// </summary>
+    public void Observe(Tensor gradient)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         _step++;
         _firstMoment.mul_(_settings.Beta1).add_(gradient, 1 - _settings.Beta1);
         _secondMoment.mul_(_settings.Beta2).addcmul_(gradient, gradient, 1 - _settings.Beta2);
-        var firstCorrection = 1 - Math.Pow(_settings.Beta1, _step);
-        var secondCorrection = 1 - Math.Pow(_settings.Beta2, _step);
-        var denominator = (_secondMoment / secondCorrection).sqrt_().add_(_settings.Epsilon);
-        _image.addcdiv_(_firstMoment, denominator, -_settings.LearningRate / firstCorrection);
     }
 
     /// <summary>

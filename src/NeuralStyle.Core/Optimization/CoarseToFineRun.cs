@@ -174,6 +174,7 @@ internal sealed class CoarseToFineRun
     private LossTerms RunScale(int scale, int scaleSize, int done, int iterations, RgbImage scaleContent, RunProgress progress, bool mayFinishInFloat32, bool inFloat32)
     {
         var optimizer = _optimizer!;
+        var adamReported = false;
         for (var i = done + 1; i <= iterations; i++)
         {
             _cancellationToken.ThrowIfCancellationRequested();
@@ -182,6 +183,12 @@ internal sealed class CoarseToFineRun
                 EngineLog.FinishingInFloat32(_logger, scale + 1, progress.ScaleCount, scaleContent.Width, scaleContent.Height, progress.History.Count + 1);
                 optimizer = _optimizer = FinishInFloat32(stalled, scaleContent, scaleSize);
                 inFloat32 = true;
+            }
+
+            if (!adamReported && optimizer is StyleOptimizer { AdamHasTakenOver: true })
+            {
+                EngineLog.AdamTakesOver(_logger, scale + 1, progress.ScaleCount, scaleContent.Width, scaleContent.Height, progress.History.Count + 1);
+                adamReported = true;
             }
 
             progress.Done(scale, optimizer.Step());
@@ -208,18 +215,21 @@ internal sealed class CoarseToFineRun
     /// <summary>
     /// A float32 optimiser for the rest of a stalled scale, starting from the best image the stalled
     /// one measured, with the stalled one's L-BFGS curvature pairs: they describe the same image's
-    /// loss, noisier, and save float32 the iterations of building its own. The stalled one is
-    /// disposed first, so that its memory is free for the float32 one.
+    /// loss, noisier, and save float32 the iterations of building its own. When Adam is to take over
+    /// later in the scale, its moments and the iterations left before it does carry over too. The
+    /// stalled one is disposed first, so that its memory is free for the float32 one.
     /// </summary>
     private StyleOptimizer FinishInFloat32(StyleOptimizer stalled, RgbImage scaleContent, int scaleSize)
     {
         using var curvature = stalled.TakeCurvature(); // before KeepBestImage, which may restart L-BFGS
+        using var adamPhase = stalled.SaveAdamPhase();
         stalled.KeepBestImage();
         using var best = stalled.CopyIterate();
         stalled.Dispose();
         _optimizer = null;
         var optimizer = (StyleOptimizer)CreateOptimizer(_float32Network!(), scaleContent, scaleSize, best, null);
         optimizer.AdoptCurvature(curvature);
+        optimizer.AdoptAdamPhase(adamPhase);
         return optimizer;
     }
 

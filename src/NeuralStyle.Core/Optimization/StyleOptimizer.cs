@@ -24,8 +24,13 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
 {
     private readonly StyleObjective _objective;
     private readonly Parameter _image;
+    private const string LbfgsIterationsLeftKey = "lbfgs.iterations_before_adam";
+
     private readonly AdamOptimizer? _adam;
     private readonly LbfgsOptimizer? _lbfgs;
+
+    /// <summary>With both optimisers (<see cref="LbfgsSettings.SwitchToAdamAfter"/>): the L-BFGS iterations left before Adam takes over; null with one.</summary>
+    private int? _lbfgsIterationsLeft;
     private readonly double _averagingDecay;
     private readonly Tensor? _average;
     private readonly BestImage _best;
@@ -79,6 +84,11 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
             if (settings.Optimizer == OptimizerKind.Lbfgs)
             {
                 _lbfgs = new LbfgsOptimizer(_image, settings.Lbfgs.LearningRate, settings.Lbfgs.HistorySize);
+                if (settings.Lbfgs.SwitchToAdamAfter is { } after)
+                {
+                    _adam = new AdamOptimizer(_image, settings.Adam);
+                    _lbfgsIterationsLeft = after;
+                }
             }
             else
             {
@@ -98,8 +108,14 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
     /// <summary>The number of iterations made so far.</summary>
     public int Iteration { get; private set; }
 
-    /// <summary>Whether L-BFGS has stopped making progress (see <see cref="LbfgsOptimizer.IsStalled"/>); always false with Adam.</summary>
-    internal bool IsStalled => _lbfgs?.IsStalled ?? false;
+    /// <summary>Whether L-BFGS has stopped making progress (see <see cref="LbfgsOptimizer.IsStalled"/>); always false with Adam, and once Adam has taken over.</summary>
+    internal bool IsStalled => InLbfgsPhase && _lbfgs!.IsStalled;
+
+    /// <summary>Whether Adam has taken over from L-BFGS (<see cref="LbfgsSettings.SwitchToAdamAfter"/>): the next <see cref="Step"/> is an Adam step.</summary>
+    internal bool AdamHasTakenOver => _lbfgs is not null && _lbfgsIterationsLeft is 0;
+
+    /// <summary>Whether the next <see cref="Step"/> is an L-BFGS step.</summary>
+    private bool InLbfgsPhase => _lbfgs is not null && _lbfgsIterationsLeft is not 0;
 
     /// <summary>Makes one iteration and returns the loss terms measured in it (at the image before the update).</summary>
     /// <exception cref="DivergenceException">A loss term became NaN or infinite; the image is left as it was before the step.</exception>
@@ -114,9 +130,14 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
         Iteration++;
         ThrowIfDiverged(terms, Iteration); // before the update, so a diverged step leaves the image as it was
         _best.Offer(_image, terms);
-        if (_lbfgs is not null)
+        if (InLbfgsPhase)
         {
-            _lbfgs.Step(terms.Total);
+            _adam?.Observe(_image.grad!); // Adam, taking over later, gathers its moments along the way.
+            _lbfgs!.Step(terms.Total);
+            if (_lbfgsIterationsLeft is { } left && (_lbfgsIterationsLeft = left - 1) == 0)
+            {
+                _lbfgs.Restart(); // Adam's turn: the curvature pairs' memory is freed.
+            }
         }
         else
         {
@@ -199,7 +220,8 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
 
     /// <summary>
     /// Carries the optimiser state of the previous (smaller) scale of a coarse-to-fine run over to
-    /// this one where that is meaningful: Adam's moments, resized. L-BFGS's curvature pairs do not
+    /// this one where that is meaningful: Adam's moments, resized (also those an Adam that takes over
+    /// from L-BFGS gathered). L-BFGS's curvature pairs do not
     /// survive a change of size, so L-BFGS starts afresh.
     /// </summary>
     internal void ContinueFrom(StyleOptimizer previous)
@@ -249,6 +271,10 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
 
         _adam?.SaveState(state);
         _lbfgs?.SaveState(state);
+        if (_lbfgsIterationsLeft is { } left)
+        {
+            state.Values[LbfgsIterationsLeftKey] = left;
+        }
     }
 
     /// <summary>Restores the state <see cref="SaveState"/> captured, so that the next <see cref="Step"/> continues exactly as it would have.</summary>
@@ -272,6 +298,38 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
             : null;
         _adam?.LoadState(state);
         _lbfgs?.LoadState(state);
+        if (_lbfgsIterationsLeft is not null)
+        {
+            _lbfgsIterationsLeft = (int)state.Value(LbfgsIterationsLeftKey);
+        }
+    }
+
+    /// <summary>
+    /// Adam's moments and the L-BFGS iterations left before it takes over (<see cref="LbfgsSettings.SwitchToAdamAfter"/>),
+    /// for an optimiser that goes on with the same image in another precision (<see cref="AdoptAdamPhase"/>); empty when Adam never takes over.
+    /// </summary>
+    internal OptimizerState SaveAdamPhase()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var state = new OptimizerState();
+        if (_lbfgsIterationsLeft is { } left)
+        {
+            _adam!.SaveState(state);
+            state.Values[LbfgsIterationsLeftKey] = left;
+        }
+
+        return state;
+    }
+
+    /// <summary>Takes over what <see cref="SaveAdamPhase"/> saved from an optimiser of the same image; nothing when either has no Adam to come.</summary>
+    internal void AdoptAdamPhase(OptimizerState state)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_lbfgsIterationsLeft is not null && state.Values.ContainsKey(LbfgsIterationsLeftKey))
+        {
+            _adam!.LoadState(state);
+            _lbfgsIterationsLeft = (int)state.Value(LbfgsIterationsLeftKey);
+        }
     }
 
     private static void CopyInto(Tensor target, OptimizerState state, string name)

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 //                               (a large picture in tiles: time, peak memory, seams; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality [--sizes 256,512] [--pairs tubingen+starry_night,...] [--tutorial-iterations 1000] [--cap 1000]
-//                               [--evaluate-every 5] [--contenders adam-float32,lbfgs-float32,lbfgs-bfloat16,coarse-lbfgs-float32,default-float32,...]
+//                               [--evaluate-every 5] [--contenders adam-float32,lbfgs-float32,lbfgs-bfloat16,lbfgs-adam-float32,coarse-lbfgs-float32,default-float32,...]
 //                               [--bars bench/results/time-to-quality-bars.json] [--bars-only]
 //                               (the suite of 8 pairs by default; the tutorial's bars are computed once and kept in the bars file; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality-report [--sizes 256,512] [--contenders lbfgs-float32,lbfgs-bfloat16] [--out bench/results]

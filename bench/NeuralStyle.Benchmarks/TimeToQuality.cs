@@ -203,7 +203,9 @@ internal static class TimeToQuality
     /// <summary>
     /// The contenders by name, all on the tutorial's objective: the tutorial's own Adam loop
     /// (<c>adam-</c>; in float32 it traces the bar's own curve, in bfloat16 it shows what the number
-    /// format alone buys); our optimiser (L-BFGS) at one scale;
+    /// format alone buys); our optimiser (L-BFGS) at one scale; L-BFGS for the first
+    /// <see cref="AdamTakesOverAfter"/> iterations, then the tutorial's Adam with the moments it
+    /// gathered along them (<c>lbfgs-adam-</c>);
     /// L-BFGS first at half the size for <paramref name="coarseIterations"/> iterations, then at the
     /// output size from that image upscaled (<c>coarse-</c>); and our default coarse-to-fine schedule;
     /// float32 or bfloat16.
@@ -214,11 +216,23 @@ internal static class TimeToQuality
         "adam-bfloat16" => new(TutorialOptimizer(objective) with { Iterations = iterationCap, Precision = ComputePrecision.BFloat16 }),
         "lbfgs-float32" => new(objective with { Iterations = iterationCap }),
         "lbfgs-bfloat16" => new(objective with { Iterations = iterationCap, Precision = ComputePrecision.BFloat16 }),
+        "lbfgs-adam-float32" => new(LbfgsThenAdam(objective) with { Iterations = iterationCap }),
+        "lbfgs-adam-bfloat16" => new(LbfgsThenAdam(objective) with { Iterations = iterationCap, Precision = ComputePrecision.BFloat16 }),
         "coarse-lbfgs-float32" => new(objective with { Iterations = iterationCap }, HalfSize(objective) with { Iterations = coarseIterations }),
         "coarse-lbfgs-bfloat16" => new(objective with { Iterations = iterationCap, Precision = ComputePrecision.BFloat16 }, HalfSize(objective) with { Iterations = coarseIterations, Precision = ComputePrecision.BFloat16 }),
         "default-float32" => new(objective with { StartSize = new StyleTransferOptions().StartSize }),
         "default-bfloat16" => new(objective with { StartSize = new StyleTransferOptions().StartSize, Precision = ComputePrecision.BFloat16 }),
-        _ => throw new ArgumentException($"unknown contender '{name}' (adam-float32, adam-bfloat16, lbfgs-float32, lbfgs-bfloat16, coarse-lbfgs-float32, coarse-lbfgs-bfloat16, default-float32, default-bfloat16)"),
+        _ => throw new ArgumentException($"unknown contender '{name}' (adam-float32, adam-bfloat16, lbfgs-float32, lbfgs-bfloat16, lbfgs-adam-float32, lbfgs-adam-bfloat16, coarse-lbfgs-float32, coarse-lbfgs-bfloat16, default-float32, default-bfloat16)"),
+    };
+
+    /// <summary>L-BFGS's iterations before the tutorial's Adam takes over, in the <c>lbfgs-adam-</c> contenders.</summary>
+    private const int AdamTakesOverAfter = 300;
+
+    /// <summary>L-BFGS on an objective, then from <see cref="AdamTakesOverAfter"/> on the tutorial's Adam (learning rate 0.02, β₁ 0.99, ε 0.1).</summary>
+    private static StyleTransferOptions LbfgsThenAdam(StyleTransferOptions objective) => objective with
+    {
+        Lbfgs = new LbfgsSettings { SwitchToAdamAfter = AdamTakesOverAfter },
+        Adam = TutorialOptimizer(objective).Adam,
     };
 
     private static StyleTransferOptions HalfSize(StyleTransferOptions objective) =>

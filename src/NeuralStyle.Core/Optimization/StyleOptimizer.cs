@@ -22,19 +22,19 @@ namespace NeuralStyle;
 /// </remarks>
 public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
 {
-    private readonly StyleObjective _objective;
-    private readonly Parameter _image;
     private const string LbfgsIterationsLeftKey = "lbfgs.iterations_before_adam";
 
+    private readonly StyleObjective _objective;
+    private readonly Parameter _image;
     private readonly AdamOptimizer? _adam;
     private readonly LbfgsOptimizer? _lbfgs;
-
-    /// <summary>With both optimisers (<see cref="LbfgsSettings.SwitchToAdamAfter"/>): the L-BFGS iterations left before Adam takes over; null with one.</summary>
-    private int? _lbfgsIterationsLeft;
     private readonly double _averagingDecay;
     private readonly Tensor? _average;
     private readonly BestImage _best;
     private double _averageWeight;
+
+    /// <summary>With both optimisers (<see cref="LbfgsSettings.SwitchToAdamAfter"/>): the L-BFGS iterations left before Adam takes over; null with one.</summary>
+    private int? _lbfgsIterationsLeft;
     private bool _disposed;
 
     /// <summary>Prepares the targets and the optimiser for one style image.</summary>
@@ -134,9 +134,13 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
         {
             _adam?.Observe(_image.grad!); // Adam, taking over later, gathers its moments along the way.
             _lbfgs!.Step(terms.Total);
-            if (_lbfgsIterationsLeft is { } left && (_lbfgsIterationsLeft = left - 1) == 0)
+            if (_lbfgsIterationsLeft is { } left)
             {
-                _lbfgs.Restart(); // Adam's turn: the curvature pairs' memory is freed.
+                _lbfgsIterationsLeft = left - 1;
+                if (_lbfgsIterationsLeft == 0)
+                {
+                    _lbfgs.Restart(); // Adam's turn: the curvature pairs' memory is freed.
+                }
             }
         }
         else
@@ -220,9 +224,9 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
 
     /// <summary>
     /// Carries the optimiser state of the previous (smaller) scale of a coarse-to-fine run over to
-    /// this one where that is meaningful: Adam's moments, resized (also those an Adam that takes over
-    /// from L-BFGS gathered). L-BFGS's curvature pairs do not
-    /// survive a change of size, so L-BFGS starts afresh.
+    /// this one where that is meaningful: Adam's moments, resized (also those that an Adam taking over
+    /// from L-BFGS gathered). L-BFGS's curvature pairs do not survive a change of size, so L-BFGS
+    /// starts afresh.
     /// </summary>
     internal void ContinueFrom(StyleOptimizer previous)
     {

@@ -273,12 +273,8 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
             state.Values["average.weight"] = _averageWeight;
         }
 
-        _adam?.SaveState(state);
         _lbfgs?.SaveState(state);
-        if (_lbfgsIterationsLeft is { } left)
-        {
-            state.Values[LbfgsIterationsLeftKey] = left;
-        }
+        SaveAdam(state);
     }
 
     /// <summary>Restores the state <see cref="SaveState"/> captured, so that the next <see cref="Step"/> continues exactly as it would have.</summary>
@@ -300,12 +296,8 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
         _best.Losses = state.Values.ContainsKey("best.total")
             ? new LossTerms(state.Value("best.content"), state.Value("best.style"), state.Value("best.tv"), state.Value("best.total"))
             : null;
-        _adam?.LoadState(state);
         _lbfgs?.LoadState(state);
-        if (_lbfgsIterationsLeft is not null)
-        {
-            _lbfgsIterationsLeft = (int)state.Value(LbfgsIterationsLeftKey);
-        }
+        LoadAdam(state);
     }
 
     /// <summary>
@@ -316,10 +308,9 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var state = new OptimizerState();
-        if (_lbfgsIterationsLeft is { } left)
+        if (_lbfgsIterationsLeft is not null)
         {
-            _adam!.SaveState(state);
-            state.Values[LbfgsIterationsLeftKey] = left;
+            SaveAdam(state);
         }
 
         return state;
@@ -331,7 +322,26 @@ public sealed class StyleOptimizer : IDisposable, IScaleOptimizer
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_lbfgsIterationsLeft is not null && state.Values.ContainsKey(LbfgsIterationsLeftKey))
         {
-            _adam!.LoadState(state);
+            LoadAdam(state);
+        }
+    }
+
+    /// <summary>Adds Adam's moments, and the L-BFGS iterations left before it takes over where it does, to <paramref name="state"/>.</summary>
+    private void SaveAdam(OptimizerState state)
+    {
+        _adam?.SaveState(state);
+        if (_lbfgsIterationsLeft is { } left)
+        {
+            state.Values[LbfgsIterationsLeftKey] = left;
+        }
+    }
+
+    /// <summary>Takes Adam's moments, and the L-BFGS iterations left before it takes over where it does, from <paramref name="state"/>.</summary>
+    private void LoadAdam(OptimizerState state)
+    {
+        _adam?.LoadState(state);
+        if (_lbfgsIterationsLeft is not null)
+        {
             _lbfgsIterationsLeft = (int)state.Value(LbfgsIterationsLeftKey);
         }
     }

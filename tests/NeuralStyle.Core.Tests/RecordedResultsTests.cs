@@ -69,6 +69,9 @@ public sealed class RecordedResultsTests
         // A 128 × 96 px scale in two 100 px tiles after a whole 90 px scale, with Adam.
         ["tiles-adam"] = images => Base(images, 128) with { StartSize = 90, Iterations = 5, Optimizer = OptimizerKind.Adam, TileSize = 100 },
 
+        // One 128 × 96 px scale in two 100 px tiles, with Adam.
+        ["tiles-adam-one-scale"] = images => Base(images, 128) with { StartSize = 128, Iterations = 6, Optimizer = OptimizerKind.Adam, TileSize = 100 },
+
         // bfloat16 L-BFGS that stalls (at about 110) and finishes in float32, then Adam from 140, averaged.
         ["bfloat16-finish-then-adam"] = images => Base(images, 32) with
         {

@@ -76,6 +76,7 @@ internal static class MemoryCalibration
         Iterations = iterations,
         Precision = precision,
         TileSize = tile > 0 ? tile : null,
+        Optimizer = tile > 0 ? OptimizerKind.Adam : OptimizerKind.Lbfgs,
         Seed = 1,
     };
 

@@ -76,7 +76,7 @@ internal static class TiledRun
     /// </summary>
     private static (double Seams, double Control) SeamRatios(RgbImage image, int tileSize)
     {
-        var grid = new TileGrid(image.Width, image.Height, tileSize, TiledOptimizer.Overlap(tileSize));
+        var grid = new TileGrid(image.Width, image.Height, tileSize, TiledObjective.Overlap(tileSize));
         var columns = Borders(grid.Tiles.Select(t => (t.X, t.Width)), image.Width);
         var rows = Borders(grid.Tiles.Select(t => (t.Y, t.Height)), image.Height);
         var gradient = Gradient(image);

@@ -18,6 +18,16 @@ internal static class NativeHeap
         return (long)(info.InUseOrdinary + info.InUseMapped);
     }
 
+    /// <summary>
+    /// Bytes the C heap has handed out and not had back, as it is: native memory that only a
+    /// finaliser would release still counts.
+    /// </summary>
+    public static long BytesInUseWithoutCollecting()
+    {
+        var info = MallInfo2();
+        return (long)(info.InUseOrdinary + info.InUseMapped);
+    }
+
     /// <summary>Bytes of live allocations that glibc served with their own mmap.</summary>
     public static long MappedBytes() => (long)MallInfo2().InUseMapped;
 

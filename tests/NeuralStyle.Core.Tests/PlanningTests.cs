@@ -76,6 +76,33 @@ public sealed class PlanningTests
     }
 
     [Fact]
+    public void A_tiled_lbfgs_scale_runs_adam_where_its_history_would_not_fit_and_the_plan_says_so()
+    {
+        // At 1024 × 768 px a float32 vector is 9.4 MB; 50 iterations of L-BFGS keep 100 of them
+        // (times the heap's growth, 3): about 2.8 GB for the history alone, whatever the tile size.
+        var options = new StyleTransferOptions { OutputSize = 1024, StartSize = 1024, Iterations = 50, TileSize = 512 };
+        var roomy = RunPlan.For(options with { MaxMemory = 64L << 30 }, 1024, 768).Scales.Single();
+        Assert.Equal(OptimizerKind.Lbfgs, roomy.Optimizer);
+
+        var tight = RunPlan.For(options with { MaxMemory = 2L << 30 }, 1024, 768);
+        Assert.Equal(OptimizerKind.Adam, tight.Scales.Single().Optimizer);
+        Assert.True(tight.FitsInMemory);
+        Assert.True(roomy.PeakMemoryBytes - tight.PeakMemoryBytes > 2_500_000_000, $"{roomy.PeakMemoryBytes:N0} against {tight.PeakMemoryBytes:N0}");
+        // 1024 × 768 in 512 px tiles overlapping by at least 128: ⌈896 / 384⌉ = 3 by ⌈640 / 384⌉ = 2.
+        Assert.Contains("in 6 tiles of 512 px with Adam (L-BFGS's history would not fit in tiles this large)", tight.ToString());
+        Assert.DoesNotContain("with Adam", RunPlan.For(options with { MaxMemory = 64L << 30 }, 1024, 768).ToString());
+
+        // With Tiling under a limit, L-BFGS's history would leave room for smaller tiles only: Adam, in larger ones.
+        var chosen = RunPlan.For(options with { TileSize = null, Tiling = true, MaxMemory = 2L << 30 }, 1024, 768).Scales.Single();
+        Assert.Equal(OptimizerKind.Adam, chosen.Optimizer);
+        Assert.True(chosen.TileSize >= 512, $"tiles of {chosen.TileSize} px");
+
+        // An Adam run's tiled scales are Adam's whatever the room; a whole scale keeps L-BFGS.
+        Assert.Equal(OptimizerKind.Adam, RunPlan.For(options with { Optimizer = OptimizerKind.Adam, MaxMemory = 64L << 30 }, 1024, 768).Scales.Single().Optimizer);
+        Assert.Equal(OptimizerKind.Lbfgs, RunPlan.For(options with { TileSize = null, MaxMemory = 2L << 30 }, 1024, 768).Scales.Single().Optimizer);
+    }
+
+    [Fact]
     public void The_largest_size_that_fits_fits_and_one_more_pixel_does_not()
     {
         var options = new StyleTransferOptions { OutputSize = 4096, StartSize = 4096, MaxMemory = 3_000_000_000 };
@@ -189,6 +216,7 @@ public sealed class PlanningTests
                 Iterations = run.GetProperty("iterations").GetInt32(),
                 Precision = Enum.Parse<ComputePrecision>(run.GetProperty("precision").GetString()!),
                 TileSize = run.TryGetProperty("tile_size", out var tile) ? tile.GetInt32() : null,
+                Optimizer = run.TryGetProperty("tile_size", out _) ? OptimizerKind.Adam : OptimizerKind.Lbfgs, // bench --memory tiled runs Adam
             };
             return (options, run.GetProperty("measured_peak_bytes").GetInt64());
         }).ToList();

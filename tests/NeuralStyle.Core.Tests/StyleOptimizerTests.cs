@@ -40,7 +40,8 @@ public class StyleOptimizerTests
         var extractor = SharedExtractor.Get();
         using var content = rand([1, 3, 32, 40], generator: new Generator(3));
         using var style = rand([1, 3, 32, 32], generator: new Generator(4));
-        var options = new StyleOptimizerSettings { Adam = new AdamSettings { LearningRate = 0.5 } };
+        // Adam with a step long enough to push pixels past 0 and 1 without the clamp.
+        var options = new StyleOptimizerSettings { Optimizer = OptimizerKind.Adam, Adam = new AdamSettings { LearningRate = 0.5 } };
         using var optimizer = new StyleOptimizer(extractor, content, style, content, options);
 
         for (var i = 0; i < 5; i++)
@@ -101,14 +102,14 @@ public class StyleOptimizerTests
         // The first three steps are L-BFGS's own.
         for (var t = 1; t <= 3; t++)
         {
-            gradients.Add(Gradient(objective, optimizer.CopyIterate()));
+            gradients.Add(Gradient(objective, optimizer.CopyImage()));
             plain.Step();
             optimizer.Step();
-            Assert.True(optimizer.CopyIterate().eq(plain.CopyIterate()).all().item<bool>(), $"L-BFGS step {t}");
+            Assert.True(optimizer.CopyImage().eq(plain.CopyImage()).all().item<bool>(), $"L-BFGS step {t}");
         }
 
         // The fourth is Adam's (Kingma and Ba, Algorithm 1), its moments built from all four gradients.
-        var before = optimizer.CopyIterate();
+        var before = optimizer.CopyImage();
         gradients.Add(Gradient(objective, before));
         var m = zeros_like(before);
         var v = zeros_like(before);
@@ -124,9 +125,9 @@ public class StyleOptimizerTests
         plain.Step();
         optimizer.Step();
 
-        var actual = optimizer.CopyIterate();
+        var actual = optimizer.CopyImage();
         Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-6), $"largest difference {(actual - expected).abs().max().item<float>():E2}");
-        Assert.False(actual.allclose(plain.CopyIterate(), rtol: 1e-4, atol: 1e-6), "the fourth step must not be L-BFGS's");
+        Assert.False(actual.allclose(plain.CopyImage(), rtol: 1e-4, atol: 1e-6), "the fourth step must not be L-BFGS's");
     }
 
     /// <summary>The objective's gradient at <paramref name="image"/>, computed apart from any optimiser.</summary>

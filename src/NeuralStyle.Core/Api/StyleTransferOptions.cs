@@ -210,16 +210,15 @@ public sealed record StyleTransferOptions
 
     /// <summary>
     /// Whether scales that would not fit in <see cref="MaxMemory"/> are optimised in overlapping tiles
-    /// (with the whole picture's style statistics, and Adam), the tile size chosen from the memory
-    /// limit; see docs/large-images.md. Default false: such a run is refused. Not with style masks or
-    /// checkpoints.
+    /// (with the whole picture's style statistics and the run's optimiser), the tile size chosen from
+    /// the memory limit; see docs/large-images.md. Default false: such a run is refused. Not with style masks.
     /// </summary>
     public bool Tiling { get; init; }
 
     /// <summary>
     /// Optimise every scale larger than this many pixels (longest side) in tiles of this size,
     /// overlap included, whatever the memory; 64–8192, or null (the default) to leave it to
-    /// <see cref="Tiling"/>. Not with style masks or checkpoints.
+    /// <see cref="Tiling"/>. Not with style masks.
     /// </summary>
     public int? TileSize { get => _tileSize; init { if (value is { } size) { Guard.MustBeBetween(size, 64, 8192, nameof(TileSize)); } _tileSize = value; } }
 
@@ -252,17 +251,9 @@ public sealed record StyleTransferOptions
             Guard.NotNullOrWhiteSpace(CheckpointPath, nameof(CheckpointPath));
         }
 
-        if (Tiling || TileSize is not null)
+        if ((Tiling || TileSize is not null) && Styles.Any(s => s.Mask is not null))
         {
-            if (Styles.Any(s => s.Mask is not null))
-            {
-                Guard.ThrowArgument("Tiling does not work with style masks yet.", nameof(Tiling));
-            }
-
-            if (CheckpointPath is not null || ResumeFrom is not null)
-            {
-                Guard.ThrowArgument("Tiling does not work with checkpoints yet.", nameof(Tiling));
-            }
+            Guard.ThrowArgument("Tiling does not work with style masks yet.", nameof(Tiling));
         }
     }
 

@@ -7,24 +7,31 @@ namespace NeuralStyle;
 
 /// <summary>
 /// A run's state between two iterations: where it is (scale, iteration), its loss history and seed,
-/// and its optimiser's state (image, best image, iterate average, Adam's moments or L-BFGS's
-/// curvature pairs), with a fingerprint of everything that decides the result (library version,
-/// options, prepared images). Resuming from it continues the run bit for bit on the same machine.
+/// and its scale optimiser's typed state (image, best image, iterate average, the update rule's
+/// moments or curvature pairs), with a fingerprint of everything that decides the result (library
+/// version, options, plan, prepared images). Resuming from it continues the run bit for bit on the
+/// same machine.
 /// </summary>
 /// <remarks>
-/// File layout: the 8 bytes <c>NSCKPT01</c>, a 4-byte little-endian length, a UTF-8 JSON header of
-/// that length (position, history, values, and the name and shape of each tensor), then each
-/// tensor's float32 values in the header's order, little-endian. Written to a temporary file beside
-/// the target and renamed over it, so a checkpoint on disk is always whole.
+/// File layout: the 8 bytes <c>NSCKPT02</c>, a 4-byte little-endian length, a UTF-8 JSON header of
+/// that length (position, history, the state with each tensor as an index, and each tensor's
+/// shape), then each tensor's float32 values in index order, little-endian. Written to a temporary
+/// file beside the target and renamed over it, so a checkpoint on disk is always whole.
 /// </remarks>
 internal sealed class RunCheckpoint : IDisposable
 {
-    private static readonly byte[] Magic = "NSCKPT01"u8.ToArray();
+    private static readonly byte[] Magic = "NSCKPT02"u8.ToArray();
+    private static readonly byte[] EarlierMagic = "NSCKPT01"u8.ToArray();
 
-    /// <summary>NaN and infinities are numbers here (an L-BFGS optimiser with no accepted loss yet stores NaN).</summary>
-    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
-    public RunCheckpoint(string library, string fingerprint, int scale, int iterationInScale, int seed, IReadOnlyList<LossTerms> history, OptimizerState state)
+    /// <param name="library">The NeuralStyle version that wrote it.</param>
+    /// <param name="fingerprint">The run's fingerprint (<see cref="RunFingerprint"/>).</param>
+    /// <param name="scale">The scale the run was in, from 0.</param>
+    /// <param name="iterationInScale">The iterations made at that scale.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="history">The loss terms of every iteration so far.</param>
+    /// <param name="float32Finish">Whether the scale had gone on in float32 (a bfloat16 scale that stalled).</param>
+    /// <param name="state">The scale optimiser's state (owned).</param>
+    public RunCheckpoint(string library, string fingerprint, int scale, int iterationInScale, int seed, IReadOnlyList<LossTerms> history, bool float32Finish, ScaleState state)
     {
         Library = library;
         Fingerprint = fingerprint;
@@ -32,13 +39,14 @@ internal sealed class RunCheckpoint : IDisposable
         IterationInScale = iterationInScale;
         Seed = seed;
         History = history;
+        Float32Finish = float32Finish;
         State = state;
     }
 
     /// <summary>The NeuralStyle version that wrote it.</summary>
     public string Library { get; }
 
-    /// <summary>The fingerprint of the run's options and prepared images (<see cref="RunFingerprint"/>).</summary>
+    /// <summary>The fingerprint of the run's options, plan and prepared images (<see cref="RunFingerprint"/>).</summary>
     public string Fingerprint { get; }
 
     /// <summary>The scale the run was in, from 0.</summary>
@@ -53,13 +61,18 @@ internal sealed class RunCheckpoint : IDisposable
     /// <summary>The loss terms of every iteration so far.</summary>
     public IReadOnlyList<LossTerms> History { get; }
 
-    /// <summary>The optimiser's state (owned).</summary>
-    public OptimizerState State { get; }
+    /// <summary>Whether the scale had gone on in float32, so that a resumed run goes on in float32 too.</summary>
+    public bool Float32Finish { get; }
+
+    /// <summary>The scale optimiser's state (owned).</summary>
+    public ScaleState State { get; }
 
     /// <summary>Writes the checkpoint atomically to <paramref name="path"/>.</summary>
     public void Write(string path)
     {
-        var names = State.Tensors.Keys.Order(StringComparer.Ordinal).ToArray();
+        var table = CheckpointTensors.ForWriting();
+        var options = table.Options();
+        var state = JsonSerializer.SerializeToElement(State, options);
         var header = JsonSerializer.SerializeToUtf8Bytes(new Header
         {
             Library = Library,
@@ -68,9 +81,10 @@ internal sealed class RunCheckpoint : IDisposable
             IterationInScale = IterationInScale,
             Seed = Seed,
             History = History.Select(h => new[] { h.Content, h.Style, h.TotalVariation, h.Total }).ToArray(),
-            Values = State.Values,
-            Tensors = names.Select(n => new TensorEntry { Name = n, Shape = State.Tensors[n].shape }).ToArray(),
-        }, Json);
+            Float32Finish = Float32Finish,
+            State = state,
+            Shapes = table.Tensors.Select(t => t.shape).ToArray(),
+        }, options);
         var full = Path.GetFullPath(path);
         var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
@@ -80,10 +94,10 @@ internal sealed class RunCheckpoint : IDisposable
                 stream.Write(Magic);
                 stream.Write(BitConverter.GetBytes(header.Length));
                 stream.Write(header);
-                foreach (var name in names)
+                foreach (var tensor in table.Tensors)
                 {
-                    // OptimizerState holds contiguous float32 CPU copies, so the values are read as they are.
-                    stream.Write(MemoryMarshal.AsBytes(State.Tensors[name].data<float>().ToArray().AsSpan()));
+                    // A state holds contiguous float32 CPU copies, so the values are read as they are.
+                    stream.Write(MemoryMarshal.AsBytes(tensor.data<float>().ToArray().AsSpan()));
                 }
 
                 stream.Flush(flushToDisk: true);
@@ -106,7 +120,13 @@ internal sealed class RunCheckpoint : IDisposable
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
             using var reader = new BinaryReader(stream);
-            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            var magic = reader.ReadBytes(Magic.Length);
+            if (magic.AsSpan().SequenceEqual(EarlierMagic))
+            {
+                throw new CheckpointException($"The checkpoint '{path}' was made by an earlier NeuralStyle version; resume it with that version, or start afresh.");
+            }
+
+            if (!magic.AsSpan().SequenceEqual(Magic))
             {
                 throw new CheckpointException($"'{path}' is not a NeuralStyle checkpoint; give the file that --checkpoint (CheckpointPath) wrote.");
             }
@@ -117,26 +137,21 @@ internal sealed class RunCheckpoint : IDisposable
                 throw Damaged(path);
             }
 
-            var header = JsonSerializer.Deserialize<Header>(reader.ReadBytes(length), Json) ?? throw Damaged(path);
-            var state = new OptimizerState();
+            var header = JsonSerializer.Deserialize<Header>(reader.ReadBytes(length), CheckpointTensors.ForReading([]).Options()) ?? throw Damaged(path);
+            var tensors = new List<Tensor>(header.Shapes.Length);
             try
             {
-                foreach (var (key, value) in header.Values)
+                foreach (var shape in header.Shapes)
                 {
-                    state.Values[key] = value;
-                }
-
-                foreach (var entry in header.Tensors)
-                {
-                    var count = entry.Shape.Aggregate(1L, (a, b) => checked(a * b));
-                    if (count < 0 || count * sizeof(float) > stream.Length - stream.Position)
+                    var count = shape.Aggregate(1L, (a, b) => b < 0 ? throw Damaged(path) : checked(a * b));
+                    if (count * sizeof(float) > stream.Length - stream.Position)
                     {
                         throw Damaged(path);
                     }
 
                     var values = new float[count];
                     reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-                    state.AddOwned(entry.Name, tensor(values, entry.Shape));
+                    tensors.Add(tensor(values, shape).DetachFromDisposeScope());
                 }
 
                 if (stream.Position != stream.Length)
@@ -144,16 +159,21 @@ internal sealed class RunCheckpoint : IDisposable
                     throw Damaged(path);
                 }
 
+                var state = header.State.Deserialize<ScaleState>(CheckpointTensors.ForReading(tensors).Options()) ?? throw Damaged(path);
                 var history = header.History.Select(h => h.Length == 4 ? new LossTerms(h[0], h[1], h[2], h[3]) : throw Damaged(path)).ToArray();
-                return new RunCheckpoint(header.Library, header.Fingerprint, header.Scale, header.IterationInScale, header.Seed, history, state);
+                return new RunCheckpoint(header.Library, header.Fingerprint, header.Scale, header.IterationInScale, header.Seed, history, header.Float32Finish, state);
             }
             catch
             {
-                state.Dispose();
+                foreach (var tensor in tensors)
+                {
+                    tensor.Dispose();
+                }
+
                 throw;
             }
         }
-        catch (Exception ex) when (ex is EndOfStreamException or JsonException or OverflowException or ArgumentException or InvalidDataException)
+        catch (Exception ex) when (ex is EndOfStreamException or JsonException or OverflowException or ArgumentException or InvalidDataException or InvalidOperationException or NotSupportedException)
         {
             throw Damaged(path, ex);
         }
@@ -182,15 +202,10 @@ internal sealed class RunCheckpoint : IDisposable
 
         public double[][] History { get; init; } = [];
 
-        public Dictionary<string, double> Values { get; init; } = new();
+        public bool Float32Finish { get; init; }
 
-        public TensorEntry[] Tensors { get; init; } = [];
-    }
+        public JsonElement State { get; init; }
 
-    private sealed class TensorEntry
-    {
-        public string Name { get; init; } = string.Empty;
-
-        public long[] Shape { get; init; } = [];
+        public long[][] Shapes { get; init; } = [];
     }
 }

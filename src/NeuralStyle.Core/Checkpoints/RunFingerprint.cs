@@ -7,7 +7,7 @@ namespace NeuralStyle;
 
 /// <summary>
 /// What decides a run's result, hashed: the library version, every option the arithmetic depends on,
-/// and the prepared images' pixels. A checkpoint made under another fingerprint cannot be resumed.
+/// the tiles each scale is optimised in, and the prepared images' pixels. A checkpoint made under another fingerprint cannot be resumed.
 /// The seed is left out: it only chooses the start image, which the checkpoint holds.
 /// </summary>
 internal static class RunFingerprint
@@ -16,8 +16,8 @@ internal static class RunFingerprint
     public static string Library { get; } =
         typeof(RunFingerprint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>The SHA-256 of the run's options and prepared images, as lower-case hex.</summary>
-    public static string Compute(StyleTransferOptions options, RunInputs inputs)
+    /// <summary>The SHA-256 of the run's options, its planned scales' tiles and its prepared images, as lower-case hex.</summary>
+    public static string Compute(StyleTransferOptions options, RunInputs inputs, IReadOnlyList<PlannedScale> scales)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var settings = options.Optimization;
@@ -44,6 +44,7 @@ internal static class RunFingerprint
             lbfgs = new { settings.Lbfgs.LearningRate, settings.Lbfgs.HistorySize, settings.Lbfgs.SwitchToAdamAfter },
             settings.AveragingDecay,
             styleWeights = inputs.Styles.Select(s => s.Weight),
+            tileSizes = scales.Select(s => s.TileSize),
         }));
         Append(hash, inputs.Content);
         foreach (var style in inputs.Styles)

@@ -27,8 +27,11 @@ internal static partial class EngineLog
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Scale {Scale}/{ScaleCount} ({Width} × {Height} px) stalled in bfloat16 at iteration {Iteration}; it finishes in float32")]
     public static partial void FinishingInFloat32(ILogger logger, int scale, int scaleCount, int width, int height, int iteration);
 
-    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Scale {Scale}/{ScaleCount} ({Width} × {Height} px) goes on with Adam from iteration {Iteration}, after L-BFGS")]
-    public static partial void AdamTakesOver(ILogger logger, int scale, int scaleCount, int width, int height, int iteration);
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Scale {Scale}/{ScaleCount} ({Width} × {Height} px) goes on with {Rule} from iteration {Iteration}, after {Previous}")]
+    public static partial void RuleChanged(ILogger logger, int scale, int scaleCount, int width, int height, string rule, int iteration, string previous);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Scale {Scale}/{ScaleCount} ({Width} × {Height} px) runs in tiles with Adam: L-BFGS's curvature history would not fit in the memory limit beside tiles this large")]
+    public static partial void TiledWithAdam(ILogger logger, int scale, int scaleCount, int width, int height);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "This CPU has no bfloat16 arithmetic (AVX-512 BF16 or AMX), so libtorch emulates it and a bfloat16 run is many times slower than a float32 one; use ComputePrecision.Float32")]
     public static partial void BFloat16Emulated(ILogger logger);

@@ -33,16 +33,9 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
     /// <summary>How many updates a streaming run keeps for a consumer that has not read them; older ones are dropped.</summary>
     internal const int StreamBuffer = 4;
 
-    private readonly ILogger _logger;
-    private readonly SemaphoreSlim _slots;
-    private readonly object _gate = new();
-    private readonly Dictionary<(ComputePrecision Precision, Pooling Pooling), Task<Vgg19FeatureExtractor>> _networks = new();
-    private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly HashSet<Task> _runs = [];
-    private Task<string>? _weightsPath;
-    private int _running;
-    private int _inFlight;
-    private bool _disposed;
+    private readonly NetworkCache _networks;
+    private readonly RunTracker _runs = new();
+    private readonly RunPipeline _pipeline;
 
     /// <summary>Creates an engine. Nothing is loaded until the first run (or <see cref="LoadAsync"/>).</summary>
     /// <param name="options">Where the weights are and how many runs compute at once; the defaults when null.</param>
@@ -53,15 +46,16 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
         options ??= new StyleTransferEngineOptions();
         options.Validate();
         Options = options;
-        _logger = logger ?? (ILogger)NullLogger.Instance;
-        _slots = new SemaphoreSlim(options.MaxConcurrentRuns, options.MaxConcurrentRuns);
+        var log = logger ?? (ILogger)NullLogger.Instance;
+        _networks = new NetworkCache(options, log);
+        _pipeline = new RunPipeline(_networks, options.MaxConcurrentRuns, log);
     }
 
     /// <summary>The engine's options.</summary>
     public StyleTransferEngineOptions Options { get; }
 
     /// <summary>How many runs are computing now (holding a slot).</summary>
-    public int RunningCount => Volatile.Read(ref _running);
+    public int RunningCount => _pipeline.RunningCount;
 
     /// <summary>
     /// Loads the network for <paramref name="precision"/> and <paramref name="pooling"/> now, rather
@@ -71,10 +65,10 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
     /// <exception cref="NativeBackendException">libtorch cannot be loaded, or the device is not available.</exception>
     public async Task LoadAsync(ComputePrecision precision = ComputePrecision.Float32, Pooling pooling = Pooling.Max, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_runs.IsClosed, this);
         Guard.MustBeDefined(precision);
         Guard.MustBeDefined(pooling);
-        _ = await NetworkAsync(precision, pooling, cancellationToken).ConfigureAwait(false);
+        _ = await _networks.GetAsync(precision, pooling, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs style transfer on the engine's network; see <see cref="StyleTransfer.RunAsync(StyleTransferOptions, IProgress{StyleTransferProgress}?, CancellationToken)"/>.</summary>
@@ -90,7 +84,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
     public Task<StyleTransferResult> RunAsync(StyleTransferOptions options, IProgress<StyleTransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         CheckRun(options);
-        return Track(RunCoreAsync(options, progress, null, cancellationToken));
+        return _runs.Start(() => _pipeline.RunAsync(options, progress, null, cancellationToken));
     }
 
     /// <summary>
@@ -118,43 +112,20 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        lock (_gate)
+        if (_runs.IsClosed)
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            if (_inFlight == 0)
-            {
-                _idle.TrySetResult();
-            }
+            return;
         }
 
-        await _idle.Task.ConfigureAwait(false);
-
-        // Every run has left its body; wait for their tasks to complete too, so that a caller who
-        // awaited DisposeAsync finds them finished.
-        Task[] runs;
-        lock (_gate)
-        {
-            runs = [.. _runs];
-        }
-
-        await Task.WhenAll(runs.Select(r => r.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))).ConfigureAwait(false);
-        foreach (var network in _networks.Values.Where(n => n.IsCompletedSuccessfully))
-        {
-            network.Result.Dispose();
-        }
-
-        _slots.Dispose();
+        await _runs.CloseAsync().ConfigureAwait(false);
+        _networks.Dispose();
+        _pipeline.Dispose();
     }
 
     private void CheckRun(StyleTransferOptions options)
     {
         Guard.NotNull(options);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_runs.IsClosed, this);
         options.Validate();
         if (options.Device != Options.Device)
         {
@@ -184,13 +155,13 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
             SingleWriter = true,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void Observe(StyleTransferProgress progress, IScaleOptimizer optimizer)
+        void Observe(StyleTransferProgress progress, ScaleOptimizer optimizer)
         {
             var preview = previewInterval > 0 && progress.Iteration % previewInterval == 0 ? optimizer.ToRgbImage() : null;
             channel.Writer.TryWrite(new StyleTransferUpdate(progress, preview, null));
         }
 
-        var run = Track(RunCoreAsync(options, null, Observe, stop.Token));
+        var run = _runs.Start(() => _pipeline.RunAsync(options, null, Observe, stop.Token));
         _ = run.ContinueWith(_ => channel.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
@@ -224,181 +195,4 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
             Width = result.Image.Width,
             Height = result.Image.Height,
         };
-
-    private async Task<StyleTransferResult> RunCoreAsync(
-        StyleTransferOptions options,
-        IProgress<StyleTransferProgress>? progress,
-        Action<StyleTransferProgress, IScaleOptimizer>? observe,
-        CancellationToken cancellationToken)
-    {
-        EnterRun();
-        var holdsSlot = false;
-        try
-        {
-            var preparation = Stopwatch.StartNew();
-            InputPreparation.CheckOutputPath(options);
-            Checkpoints.CheckFolder(options.CheckpointPath);
-            cancellationToken.ThrowIfCancellationRequested();
-            var inputs = await RunInputs.LoadAsync(options, cancellationToken).ConfigureAwait(false);
-            var plan = MemoryGuard.Check(options, inputs.Content.Width, inputs.Content.Height);
-            var fingerprint = options.CheckpointPath is null && options.ResumeFrom is null ? null : RunFingerprint.Compute(options, inputs);
-            using var resume = options.ResumeFrom is null ? null : Checkpoints.Open(options.ResumeFrom, fingerprint!);
-            if (resume is not null)
-            {
-                inputs = inputs with { Seed = resume.Seed };
-            }
-
-            if (_slots.CurrentCount == 0)
-            {
-                EngineLog.Waiting(_logger, RunningCount, Options.MaxConcurrentRuns);
-            }
-
-            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            holdsSlot = true;
-            Interlocked.Increment(ref _running);
-            var network = await NetworkAsync(options.Precision, options.Pooling, cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-
-            // For a bfloat16 scale that finishes in float32: loaded on the run's own thread when first needed, then kept like any network.
-            IFeatureExtractor Float32Network() => NetworkAsync(ComputePrecision.Float32, options.Pooling, cancellationToken).GetAwaiter().GetResult();
-            EngineLog.RunStarted(_logger, options.Content!.Description, options.Styles.Count, options.OutputSize, inputs.Seed);
-            var outcome = await Task.Factory.StartNew(
-                () => new CoarseToFineRun(options, inputs, progress, Observer(observe), resume, fingerprint, plan.Scales, Float32Network, _logger, cancellationToken).Run(network),
-                cancellationToken,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default).ConfigureAwait(false);
-
-            var image = InputPreparation.Result(outcome.Image, inputs.Content, options);
-            if (options.OutputPath is not null)
-            {
-                var saveOptions = new ImageSaveOptions { Overwrite = options.OverwriteOutput, Quality = options.OutputQuality };
-                await image.SaveAsync(options.OutputPath, saveOptions, cancellationToken).ConfigureAwait(false);
-            }
-
-            EngineLog.RunFinished(_logger, image.Width, image.Height, outcome.History.Count, outcome.Elapsed.TotalSeconds, outcome.FinalLosses.Total, inputs.Seed);
-            return new StyleTransferResult(
-                image, outcome.History, outcome.FinalLosses, inputs.Seed, preparation.Elapsed - outcome.Elapsed, outcome.Elapsed, options.OutputPath);
-        }
-        finally
-        {
-            if (holdsSlot)
-            {
-                Interlocked.Decrement(ref _running);
-                _slots.Release();
-            }
-
-            LeaveRun();
-        }
-    }
-
-    /// <summary>The per-iteration hook: trace and scale-end logging, then the caller's observer.</summary>
-    private Action<StyleTransferProgress, IScaleOptimizer>? Observer(Action<StyleTransferProgress, IScaleOptimizer>? observe)
-    {
-        if (!_logger.IsEnabled(LogLevel.Debug))
-        {
-            return observe;
-        }
-
-        StyleTransferProgress? previous = null;
-        return (progress, optimizer) =>
-        {
-            EngineLog.Iteration(_logger, progress.Iteration, progress.TotalIterations, progress.Losses.Total);
-            if (previous is not null && progress.Scale != previous.Scale)
-            {
-                EngineLog.ScaleFinished(_logger, previous.Scale, previous.ScaleCount, previous.Width, previous.Height, previous.Iteration, previous.Losses.Total);
-            }
-
-            if (progress.Iteration == progress.TotalIterations)
-            {
-                EngineLog.ScaleFinished(_logger, progress.Scale, progress.ScaleCount, progress.Width, progress.Height, progress.Iteration, progress.Losses.Total);
-            }
-
-            previous = progress;
-            observe?.Invoke(progress, optimizer);
-        };
-    }
-
-    /// <summary>Keeps <paramref name="run"/> among the runs <see cref="DisposeAsync"/> waits for, until it completes.</summary>
-    private Task<StyleTransferResult> Track(Task<StyleTransferResult> run)
-    {
-        lock (_gate)
-        {
-            _runs.Add(run);
-        }
-
-        _ = run.ContinueWith(
-            finished =>
-            {
-                lock (_gate)
-                {
-                    _runs.Remove(finished);
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-        return run;
-    }
-
-    private void EnterRun()
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _inFlight++;
-        }
-    }
-
-    private void LeaveRun()
-    {
-        lock (_gate)
-        {
-            if (--_inFlight == 0 && _disposed)
-            {
-                _idle.TrySetResult();
-            }
-        }
-    }
-
-    /// <summary>The network for a number format and pooling, loaded on first use and kept; a failed load is not kept, so a later run tries again.</summary>
-    private Task<Vgg19FeatureExtractor> NetworkAsync(ComputePrecision precision, Pooling pooling, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (!_networks.TryGetValue((precision, pooling), out var network) || network.IsFaulted || network.IsCanceled)
-            {
-                network = LoadNetworkAsync(precision, pooling);
-                _networks[(precision, pooling)] = network;
-            }
-
-            return network.WaitAsync(cancellationToken);
-        }
-    }
-
-    private async Task<Vgg19FeatureExtractor> LoadNetworkAsync(ComputePrecision precision, Pooling pooling)
-    {
-        var weightsPath = await WeightsPathAsync().ConfigureAwait(false);
-        var clock = Stopwatch.StartNew();
-        var network = await Task.Run(() => Vgg19FeatureExtractor.FromFile(weightsPath, Options.Device, null, pooling, precision)).ConfigureAwait(false);
-        EngineLog.NetworkLoaded(_logger, precision, pooling, Options.Device, weightsPath, clock.ElapsedMilliseconds);
-        if (precision == ComputePrecision.BFloat16 && ComputeSupport.BFloat16(Options.Device) == BFloat16Support.Emulated)
-        {
-            EngineLog.BFloat16Emulated(_logger);
-        }
-
-        return network;
-    }
-
-    private Task<string> WeightsPathAsync()
-    {
-        lock (_gate)
-        {
-            if (_weightsPath is null || _weightsPath.IsFaulted || _weightsPath.IsCanceled)
-            {
-                _weightsPath = WeightsLocator.ResolveAsync(Options.WeightsPath, Options.WeightsDownloadProgress, CancellationToken.None);
-            }
-
-            return _weightsPath;
-        }
-    }
 }

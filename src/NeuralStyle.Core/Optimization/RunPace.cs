@@ -1,5 +1,3 @@
-using NeuralStyle.Imaging;
-
 namespace NeuralStyle;
 
 /// <summary>
@@ -12,11 +10,10 @@ internal sealed class RunPace
     private readonly double _totalWork;
     private double _workDone;
 
-    public RunPace(ScaleSchedule schedule, RgbImage content)
+    public RunPace(IReadOnlyList<PlannedScale> scales)
     {
-        var longest = (double)Math.Max(content.Width, content.Height);
-        _workPerIteration = schedule.Scales.Select(s => Math.Pow(s.Size / longest, 2)).ToArray();
-        _totalWork = schedule.Scales.Select((s, k) => s.Iterations * _workPerIteration[k]).Sum();
+        _workPerIteration = scales.Select(s => (double)s.Width * s.Height).ToArray();
+        _totalWork = scales.Select((s, k) => s.Iterations * _workPerIteration[k]).Sum();
     }
 
     /// <summary>Records one finished iteration at scale <paramref name="scale"/> (0-based).</summary>

@@ -19,8 +19,8 @@ namespace NeuralStyle;
 /// </summary>
 internal static class MemoryModel
 {
-    /// <summary>The whole-image float32 vectors a tiled scale holds (see <see cref="TiledPeakBytes"/>).</summary>
-    private const int TiledImageVectors = 9;
+    /// <summary>The whole-image float32 vectors a tiled scale holds besides its optimiser's state (see <see cref="TiledPeakBytes"/>).</summary>
+    private const int TiledImageVectors = 7;
 
     /// <summary>The heap growth per byte of L-BFGS history kept. Fitted.</summary>
     private const double HistoryFactor = 3.0;
@@ -45,23 +45,24 @@ internal static class MemoryModel
 
     /// <summary>
     /// The peak resident bytes of a process optimising one <paramref name="width"/> × <paramref name="height"/>
-    /// scale in tiles of <paramref name="tileSize"/> (<see cref="TiledOptimizer"/>): one tile's feature
+    /// scale in tiles of <paramref name="tileSize"/> (<see cref="TiledObjective"/>): one tile's feature
     /// maps at a time (as for a whole image of the tile's size), the whole image's float32 vectors
-    /// (image, gradient, best image, Adam's two moments, the content, the previous scale's result and
-    /// its upscaled copy), and each tile's content targets, Gram matrices and blending weights. Nothing
+    /// (image, gradient, best image, the content, the previous scale's result and its upscaled copy,
+    /// the optimiser's state as for a whole scale), and each tile's content targets, Gram matrices and
+    /// blending weights. Nothing
     /// here is fitted to tiled runs: the whole-image factors carry over, and the estimate errs a little
     /// high against the peaks <c>bench --memory tiled</c> measures (docs/large-images.md).
     /// </summary>
-    public static long TiledPeakBytes(StyleTransferOptions options, int width, int height, int tileSize)
+    public static long TiledPeakBytes(StyleTransferOptions options, int width, int height, int iterations, int tileSize)
     {
         var tileWidth = Math.Min(tileSize, width);
         var tileHeight = Math.Min(tileSize, height);
-        var overlap = TiledOptimizer.Overlap(tileSize);
+        var overlap = TiledObjective.Overlap(tileSize);
         long tiles = (long)TileGrid.Count(width, tileSize, overlap) * TileGrid.Count(height, tileSize, overlap);
         var elementBytes = options.Precision == ComputePrecision.BFloat16 ? 2 : 4;
         var deepest = options.Optimization.DeepestLayer;
         var tileFeatures = (long)(ActivationFactor(options.Precision) * NetworkFootprint.ActivationElements(tileHeight, tileWidth, deepest) * elementBytes);
-        var imageVectors = TiledImageVectors * 3L * width * height * sizeof(float);
+        var imageVectors = (TiledImageVectors * 3L * width * height * sizeof(float)) + OptimizerBytes(options, width, height, iterations);
         var perTile = (NetworkFootprint.LayerElements(tileHeight, tileWidth, options.ContentLayers.Select(l => l.Layer)) * sizeof(float))
             + (options.StyleLayers.Sum(l => Channels(l.Layer) * Channels(l.Layer)) * sizeof(float))
             + ((long)tileWidth * tileHeight * sizeof(float));
@@ -81,16 +82,17 @@ internal static class MemoryModel
 
     /// <summary>
     /// The optimiser's state beyond what the fit holds: L-BFGS's pairs (two image-sized float32 vectors
-    /// per iteration, up to the history size) times <see cref="HistoryFactor"/>, or Adam's two
-    /// moments; one more vector for the iterate average.
+    /// per iteration, up to the history size) times <see cref="HistoryFactor"/>, and Adam's two
+    /// moments where Adam runs or takes over; one more vector for the iterate average.
     /// </summary>
     public static long OptimizerBytes(StyleTransferOptions options, int width, int height, int iterations)
     {
         var vector = 3L * width * height * sizeof(float);
-        var state = options.Optimizer == OptimizerKind.Lbfgs
+        var lbfgs = options.Optimizer == OptimizerKind.Lbfgs
             ? (long)(HistoryFactor * 2 * Math.Min(iterations, options.Lbfgs.HistorySize) * vector)
-            : 2 * vector;
-        return state + (options.AveragingDecay > 0 ? vector : 0);
+            : 0;
+        var adam = options.Optimizer == OptimizerKind.Adam || options.Lbfgs.SwitchToAdamAfter is not null ? 2 * vector : 0;
+        return lbfgs + adam + (options.AveragingDecay > 0 ? vector : 0);
     }
 
     private static long Channels(string layer) => Vgg19Architecture.Layers[Vgg19Architecture.IndexOf(layer)].OutChannels;

@@ -15,6 +15,13 @@ public sealed record PlannedScale(int Width, int Height, int Iterations, long Pe
     public int TileCount { get; init; } = 1;
 
     /// <summary>
+    /// The optimiser this scale runs: the run's, except a scale in tiles whose L-BFGS curvature
+    /// history (whole-image vectors, whatever the tile size) would not fit in the memory limit beside
+    /// tiles as large as Adam's, which runs Adam instead.
+    /// </summary>
+    public OptimizerKind Optimizer { get; init; }
+
+    /// <summary>
     /// Whether this bfloat16 L-BFGS scale, optimised whole, goes on in float32 if its steps stall:
     /// only where the float32 scale is expected to fit in the run's memory limit too.
     /// </summary>

@@ -121,40 +121,76 @@ public sealed class RunPlan
         {
             var (w, h) = scale.Size >= Math.Max(width, height) ? (width, height) : RgbImage.FitSize(width, height, scale.Size);
             var whole = MemoryModel.PeakBytes(options, w, h, scale.Iterations);
-            var tileSize = options.TileSize is { } forced
-                ? (Math.Max(w, h) > forced ? forced : null)
-                : options.Tiling && limit is { } bytes && whole > bytes ? LargestTileWithin(options, w, h, bytes) : null;
-            if (tileSize is not { } tile)
+            var tiled = options.TileSize is { } forced
+                ? (Math.Max(w, h) > forced ? TiledWithin(options, w, h, scale.Iterations, limit, _ => forced) : null)
+                : options.Tiling && limit is { } bytes && whole > bytes
+                    ? TiledWithin(options, w, h, scale.Iterations, limit, tiledOptions => LargestTileWithin(tiledOptions, w, h, scale.Iterations, bytes))
+                    : null;
+            if (tiled is not { } inTiles)
             {
                 var seconds = scale.Iterations * NetworkFootprint.StepFlops(h, w, deepest) / throughput;
                 var float32Finish = MemoryModel.Float32FinishPeakBytes(options, w, h, scale.Iterations);
                 return new PlannedScale(w, h, scale.Iterations, whole, TimeSpan.FromSeconds(seconds))
                 {
+                    Optimizer = options.Optimizer,
                     MayFinishInFloat32 = options.Precision == ComputePrecision.BFloat16 && options.Optimizer == OptimizerKind.Lbfgs
                         && (limit is not { } room || float32Finish <= room),
                     Float32FinishPeakMemoryBytes = float32Finish,
                 };
             }
 
-            var overlap = TiledOptimizer.Overlap(tile);
+            var (tile, optimizer) = inTiles;
+            var overlap = TiledObjective.Overlap(tile);
             var columns = TileGrid.Count(w, tile, overlap);
             var rows = TileGrid.Count(h, tile, overlap);
             // Each iteration visits every tile twice: forward only (half a step's work), then forward and backward.
             var tileSeconds = 1.5 * scale.Iterations * columns * rows * NetworkFootprint.StepFlops(Math.Min(tile, h), Math.Min(tile, w), deepest) / throughput;
-            return new PlannedScale(w, h, scale.Iterations, MemoryModel.TiledPeakBytes(options, w, h, tile), TimeSpan.FromSeconds(tileSeconds))
+            return new PlannedScale(w, h, scale.Iterations, MemoryModel.TiledPeakBytes(options with { Optimizer = optimizer }, w, h, scale.Iterations, tile), TimeSpan.FromSeconds(tileSeconds))
             {
                 TileSize = tile,
                 TileCount = columns * rows,
+                Optimizer = optimizer,
             };
         }).ToArray();
     }
 
+    /// <summary>
+    /// The tile size <paramref name="tileFor"/> gives and the optimiser to run in those tiles: the
+    /// run's, where the tiled scale fits in <paramref name="limit"/> (or no limit is known) in tiles
+    /// as large as Adam's; otherwise Adam, where that fits. L-BFGS's curvature history is whole-image
+    /// vectors whatever the tile size, so under a memory limit it leaves room for smaller tiles only,
+    /// and small tiles see less of the picture. Null when there is no tile size.
+    /// </summary>
+    private static (int Tile, OptimizerKind Optimizer)? TiledWithin(StyleTransferOptions options, int width, int height, int iterations, long? limit, Func<StyleTransferOptions, int?> tileFor)
+    {
+        bool Fits(StyleTransferOptions o, int tile) => limit is not { } bytes || MemoryModel.TiledPeakBytes(o, width, height, iterations, tile) <= bytes;
+        var tile = tileFor(options);
+        if (options.Optimizer != OptimizerKind.Lbfgs)
+        {
+            return tile is { } own ? (own, options.Optimizer) : null;
+        }
+
+        var adam = options with { Optimizer = OptimizerKind.Adam };
+        var adamTile = tileFor(adam);
+        if (tile is { } lbfgsTile && Fits(options, lbfgsTile) && !(adamTile > lbfgsTile))
+        {
+            return (lbfgsTile, OptimizerKind.Lbfgs);
+        }
+
+        if (adamTile is { } larger && Fits(adam, larger))
+        {
+            return (larger, OptimizerKind.Adam);
+        }
+
+        return tile is { } any ? (any, OptimizerKind.Lbfgs) : null;
+    }
+
     /// <summary>The largest tile size (a multiple of 16, at least <see cref="SmallestTile"/>) whose tiled scale fits in <paramref name="bytes"/>; null when none does.</summary>
-    private static int? LargestTileWithin(StyleTransferOptions options, int width, int height, long bytes)
+    private static int? LargestTileWithin(StyleTransferOptions options, int width, int height, int iterations, long bytes)
     {
         for (var tile = Math.Max(width, height) / 16 * 16; tile >= SmallestTile; tile -= 16)
         {
-            if (MemoryModel.TiledPeakBytes(options, width, height, tile) <= bytes)
+            if (MemoryModel.TiledPeakBytes(options, width, height, iterations, tile) <= bytes)
             {
                 return tile;
             }
@@ -169,6 +205,7 @@ public sealed class RunPlan
         var lines = Scales.Select((s, i) =>
             $"scale {i + 1}/{Scales.Count}: {s.Width} × {s.Height} px, {s.Iterations} iterations"
             + (s.TileSize is { } tile ? $" in {(s.TileCount == 1 ? "1 tile" : $"{s.TileCount} tiles")} of {tile} px" : string.Empty)
+            + (s.Optimizer != Options.Optimizer ? $" with {s.Optimizer} (L-BFGS's history would not fit in tiles this large)" : string.Empty)
             + $", peak {Bytes.Format(s.PeakMemoryBytes)}"
             + (s.MayFinishInFloat32 ? $" ({Bytes.Format(s.Float32FinishPeakMemoryBytes)} if it finishes in float32)" : string.Empty)
             + $", about {Bytes.Duration(s.EstimatedDuration)}");

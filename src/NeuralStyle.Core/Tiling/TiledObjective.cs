@@ -4,48 +4,39 @@ using static TorchSharp.torch;
 namespace NeuralStyle;
 
 /// <summary>
-/// Optimises an image too large for the network at once, in overlapping tiles (<see cref="TileGrid"/>),
-/// against the same objective as the whole image:
+/// The loss of an image too large for the network at once, measured in overlapping tiles
+/// (<see cref="TileGrid"/>), the same loss as the whole image's:
 /// <list type="bullet">
 /// <item>the style is global: the image's Gram matrix at each layer is the sum of its tiles', each
 /// position weighted by its tile's blending weight (which sum to one over the tiles), and each tile
 /// is pushed along the gradient of the whole image's style loss, 2·(G − A)·∂G/∂tile, not towards
 /// the style on its own;</item>
 /// <item>the content targets are per tile, from the content image's same tile, weighted alike;</item>
-/// <item>one iteration visits every tile twice: forward only, for the Gram matrices of the image as it
+/// <item>a gradient visits every tile twice: forward only, for the Gram matrices of the image as it
 /// is, then forward and backward for the gradients, which add up (the weights make the tiles' parts
 /// of the loss a partition of it, so no tile border shows); the total variation is taken on the
-/// whole image; then one Adam step on the whole image, whose moments are each pixel's optimiser
-/// state across visits.</item>
+/// whole image.</item>
 /// </list>
-/// Only one tile's feature maps are alive at a time, so memory is bounded by the tile size. Adam is
-/// used whatever the run's optimiser: L-BFGS's curvature pairs would be whole-image vectors (a
-/// hundred of them), and its line search assumes an objective that does not move between visits.
+/// Only one tile's feature maps are alive at a time, so memory is bounded by the tile size. The
+/// gradient is that of one loss at one image, so any update rule can follow it.
 /// </summary>
-internal sealed class TiledOptimizer : IScaleOptimizer
+internal sealed class TiledObjective : IObjective
 {
     private readonly IFeatureExtractor _extractor;
     private readonly StyleOptimizerSettings _settings;
     private readonly TileGrid _grid;
     private readonly string[] _layers;
-    private readonly Tensor _image;
-    private readonly Tensor _gradient;
-    private readonly BestImage _best;
-    private readonly AdamOptimizer _adam;
     private readonly Tensor[][] _contentTargets;
     private readonly Tensor[] _styleTargets;
-    private readonly Tensor[][] _tileGrams;
     private readonly Dictionary<string, Tensor>[] _layerWeights;
     private readonly double[] _share;
-    private bool _disposed;
 
     /// <param name="extractor">The feature network (not owned).</param>
     /// <param name="content">The content image at this scale, NCHW 1×3×H×W in [0, 1].</param>
     /// <param name="styles">The style images at this scale, with blend weights; no masks.</param>
-    /// <param name="initialImage">Where to start, the content's size; copied.</param>
-    /// <param name="settings">The loss's layers and weights, and Adam's settings.</param>
+    /// <param name="settings">The loss's layers and weights.</param>
     /// <param name="tileSize">The longest side of a tile in pixels, overlap included.</param>
-    public TiledOptimizer(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, Tensor initialImage, StyleOptimizerSettings settings, int tileSize)
+    public TiledObjective(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, StyleOptimizerSettings settings, int tileSize)
     {
         _extractor = extractor;
         _settings = settings;
@@ -60,9 +51,6 @@ internal sealed class TiledOptimizer : IScaleOptimizer
         using var scope = NewDisposeScope();
         using (no_grad())
         {
-            _image = initialImage.detach().clone().clamp_(0, 1).DetachFromDisposeScope();
-            _gradient = zeros_like(_image).DetachFromDisposeScope();
-            _best = new BestImage(_image);
             _layerWeights = tiles.Select(t => LayerWeights(t, content.device)).ToArray();
             // One tile at a time, each in its own scope: a tile's feature maps go before the next tile's come.
             _contentTargets = tiles.Select(t =>
@@ -72,98 +60,35 @@ internal sealed class TiledOptimizer : IScaleOptimizer
                 return settings.ContentLayers.Select(l => features[l.Layer].to(ScalarType.Float32).DetachFromDisposeScope()).ToArray();
             }).ToArray();
             _styleTargets = StyleTargets(extractor, styles, settings, tileSize);
-            _tileGrams = tiles.Select((t, i) =>
-            {
-                using var tileScope = NewDisposeScope();
-                var features = extractor.Extract(Crop(_image, t), _layers);
-                return settings.StyleLayers.Select(l => WeightedGram(features[l.Layer], _layerWeights[i][l.Layer]).DetachFromDisposeScope()).ToArray();
-            }).ToArray();
         }
-
-        _adam = new AdamOptimizer(_image, settings.Adam);
     }
 
-    /// <summary>The tiles this scale is optimised in.</summary>
+    /// <summary>The tiles the image is measured in.</summary>
     public TileGrid Grid => _grid;
-
-    public int Iteration { get; private set; }
 
     /// <summary>The overlap of neighbouring tiles: an eighth of the tile, at least 16 px (VGG19's deepest features see 16 px cells).</summary>
     public static int Overlap(int tileSize) => Math.Min((tileSize / 2) - 1, Math.Max(16, tileSize / 4));
 
-    public LossTerms Step()
+    public LossTerms Evaluate(Tensor image, Tensor? gradient)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         using var scope = NewDisposeScope();
 
-        // First the tiles' Gram matrices at the current image (forward only), then, with the global
-        // style residual they give, each tile's gradient: a residual even one step old makes Adam's
+        // First the global Gram matrices at the image (forward only), then, with the global style
+        // residual they give, each tile's gradient: a residual even one step old makes Adam's
         // momentum overshoot the style term.
-        var (content, tv) = Sweep(null);
-        var terms = Terms(content, tv);
-        Sweep(StyleResiduals());
-        Iteration++;
-        ThrowIfDiverged(terms);
-        _best.Offer(_image, terms);
-        using (no_grad())
+        var (content, tv, grams) = Sweep(image, null, null);
+        var terms = Terms(content, tv, grams);
+        if (gradient is not null)
         {
-            _adam.Step(_gradient);
-            _image.clamp_(0, 1);
+            Sweep(image, StyleResiduals(grams), gradient);
         }
-
-        // Part of the native memory of a tile's pass is released only when TorchSharp's managed
-        // wrappers are finalised; a tiled iteration makes many of them and little managed garbage, so
-        // without a collection the process grows iteration after iteration. One collection per
-        // iteration costs milliseconds against a tiled iteration's seconds.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
 
         return terms;
     }
 
-    public LossTerms KeepBestImage()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        using var scope = NewDisposeScope();
-        var (content, tv) = Sweep(null);
-        var current = Terms(content, tv);
-        if (_best.RestoreIfLower(_image, current))
-        {
-            return _best.Losses!.Value;
-        }
-
-        ThrowIfDiverged(current);
-        _best.Offer(_image, current);
-        return current;
-    }
-
-    public Tensor CopyImage()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        using (no_grad())
-        {
-            return _image.clone();
-        }
-    }
-
-    public RgbImage ToRgbImage()
-    {
-        using var image = CopyImage();
-        return ImageTensors.ToRgbImage(image);
-    }
-
     public void Dispose()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _adam.Dispose();
-        _best.Dispose();
-        foreach (var tensor in new[] { _image, _gradient }
-                     .Concat(_layerWeights.SelectMany(w => w.Values)).Concat(_styleTargets).Concat(_contentTargets.SelectMany(t => t)).Concat(_tileGrams.SelectMany(t => t)))
+        foreach (var tensor in _layerWeights.SelectMany(w => w.Values).Concat(_styleTargets).Concat(_contentTargets.SelectMany(t => t)))
         {
             tensor.Dispose();
         }
@@ -172,21 +97,22 @@ internal sealed class TiledOptimizer : IScaleOptimizer
     /// <summary>
     /// Visits every tile: its content loss and Gram matrices, each position weighted by the tile's
     /// blending weight (so the tiles' parts add up to each position once, and a tile's border, whose
-    /// features see zero padding where the image goes on, counts least); the Gram matrices are kept
-    /// for the global style. With <paramref name="residuals"/>, also the gradient of the whole image's
-    /// loss with respect to the tile's pixels, added into <see cref="_gradient"/>; then the whole
-    /// image's total variation (no network: it is computed on the whole image at once).
+    /// features see zero padding where the image goes on, counts least). With
+    /// <paramref name="residuals"/>, also the gradient of the whole image's loss with respect to the
+    /// tile's pixels, added into <paramref name="gradient"/>; then the whole image's total variation
+    /// (no network: it is computed on the whole image at once).
     /// </summary>
-    /// <returns>The whole image's content loss (the tiles' weighted sum) and total variation.</returns>
-    private (double Content, double TotalVariation) Sweep(Tensor[]? residuals)
+    /// <returns>The whole image's content loss (the tiles' weighted sum), its total variation, and its Gram matrices (the tiles', area-weighted; in the caller's scope).</returns>
+    private (double Content, double TotalVariation, Tensor[] Grams) Sweep(Tensor image, Tensor[]? residuals, Tensor? gradient)
     {
         var tiles = _grid.Tiles;
         var withGradient = residuals is not null;
         double content = 0;
+        var global = new Tensor[_settings.StyleLayers.Count];
         if (withGradient)
         {
             using var noGrad = no_grad();
-            _gradient.zero_();
+            gradient!.zero_();
         }
 
         for (var i = 0; i < tiles.Count; i++)
@@ -194,7 +120,7 @@ internal sealed class TiledOptimizer : IScaleOptimizer
             using var tileScope = NewDisposeScope();
             var tile = tiles[i];
             using var gradMode = withGradient ? enable_grad() : no_grad();
-            var x = Crop(_image, tile).detach().clone().requires_grad_(withGradient);
+            var x = Crop(image, tile).detach().clone().requires_grad_(withGradient);
             var features = _extractor.Extract(x, _layers);
             var weights = _layerWeights[i];
             var contentLoss = _settings.ContentLayers
@@ -215,59 +141,49 @@ internal sealed class TiledOptimizer : IScaleOptimizer
 
                 loss.backward();
                 using var noGrad = no_grad();
-                Crop(_gradient, tile).add_(x.grad!);
+                Crop(gradient!, tile).add_(x.grad!);
             }
-
-            for (var l = 0; l < grams.Length; l++)
+            else
             {
-                _tileGrams[i][l].Dispose();
-                _tileGrams[i][l] = grams[l].detach().DetachFromDisposeScope();
+                using var noGrad = no_grad();
+                for (var l = 0; l < grams.Length; l++)
+                {
+                    var part = grams[l] * _share[i];
+                    var previous = global[l];
+                    global[l] = (previous is null ? part : previous + part).MoveToOuterDisposeScope();
+                    previous?.Dispose();
+                }
             }
         }
 
-        using var scope = NewDisposeScope();
         using var mode = withGradient ? enable_grad() : no_grad();
-        var image = _image.detach().requires_grad_(withGradient);
-        var tv = LossFunctions.TotalVariationLoss(image, _settings.TotalVariationNorm);
+        var whole = image.detach().requires_grad_(withGradient);
+        var tv = LossFunctions.TotalVariationLoss(whole, _settings.TotalVariationNorm);
         if (withGradient)
         {
             (tv * _settings.TotalVariationWeight).backward();
             using var noGrad = no_grad();
-            _gradient.add_(image.grad!);
+            gradient!.add_(whole.grad!);
         }
 
-        return (content, tv.item<float>());
+        return (content, tv.item<float>(), global);
     }
 
-    /// <summary>The image's Gram matrix at each style layer: the area-weighted mean of its tiles'.</summary>
-    private Tensor[] GlobalGrams() => _settings.StyleLayers
-        .Select((_, l) => _tileGrams.Select((grams, i) => grams[l] * _share[i]).Aggregate((a, b) => a + b))
-        .ToArray();
-
-    /// <summary>∂(style loss)/∂G at each layer, wₗ · 2(Gₗ − Aₗ)/numel, at the tiles' Gram matrices.</summary>
-    private Tensor[] StyleResiduals()
+    /// <summary>∂(style loss)/∂G at each layer, wₗ · 2(Gₗ − Aₗ)/numel, at the image's Gram matrices.</summary>
+    private Tensor[] StyleResiduals(Tensor[] grams)
     {
         using var noGrad = no_grad();
-        var global = GlobalGrams();
-        return global.Select((g, l) => (g - _styleTargets[l]) * (2 * _settings.StyleLayers[l].Weight / g.numel())).ToArray();
+        return grams.Select((g, l) => (g - _styleTargets[l]) * (2 * _settings.StyleLayers[l].Weight / g.numel())).ToArray();
     }
 
-    /// <summary>The loss terms from the sweep's content and TV and the style loss of the tiles' Gram matrices (now those of the image swept).</summary>
-    private LossTerms Terms(double content, double tv)
+    /// <summary>The loss terms from the sweep's content, TV and Gram matrices.</summary>
+    private LossTerms Terms(double content, double tv, Tensor[] grams)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var style = LossFunctions.StyleLoss(GlobalGrams(), _styleTargets, _settings.StyleLayers.Select(l => l.Weight).ToArray()).item<float>();
+        var style = LossFunctions.StyleLoss(grams, _styleTargets, _settings.StyleLayers.Select(l => l.Weight).ToArray()).item<float>();
         var total = (_settings.ContentWeight * content) + (_settings.StyleWeight * style) + (_settings.TotalVariationWeight * tv);
         return new LossTerms(content, style, tv, total);
-    }
-
-    private void ThrowIfDiverged(LossTerms terms)
-    {
-        if (!double.IsFinite(terms.Total))
-        {
-            throw new DivergenceException("total", Iteration, terms.Total);
-        }
     }
 
     /// <summary>The style targets: each style's Gram matrices, blended by weight; a style too large to measure whole is measured in tiles (area-weighted).</summary>

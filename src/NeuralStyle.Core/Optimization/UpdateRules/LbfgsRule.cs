@@ -16,7 +16,7 @@ namespace NeuralStyle;
 /// pixels moves each by a tiny fraction of the image's range: the first curvature pair then
 /// measures the curvature far below the scale of the steps that follow (in bfloat16, below the
 /// resolution of the network's input), and the first quasi-Newton step overshoots. The step
-/// length's effect on the loss is recorded in docs/performance.md.
+/// length's effect on the loss is recorded in bench/history.md.
 /// </para>
 /// <para>
 /// Without a line search a step can still overshoot. So every step is checked once its loss is
@@ -29,7 +29,7 @@ namespace NeuralStyle;
 /// dispose scope, and released when replaced.
 /// </para>
 /// </remarks>
-internal sealed class LbfgsOptimizer : IDisposable
+internal sealed class LbfgsRule : IUpdateRule
 {
     private const double CurvatureThreshold = 1e-10;
     private const double RetreatFactor = 0.25;
@@ -47,10 +47,11 @@ internal sealed class LbfgsOptimizer : IDisposable
     /// <summary>How far the first step moves the pixel with the largest gradient, in the image's [0, 1] range, at learning rate 1.</summary>
     internal const double FirstStepLength = 0.05;
 
-    private readonly Tensor _image;
+    private readonly Device _device;
+    private readonly long _pixels;
     private readonly double _learningRate;
     private readonly int _historySize;
-    private readonly LinkedList<(Tensor S, Tensor Y, Tensor Rho)> _history = new();
+    private readonly LinkedList<CurvaturePair> _history = new();
     private Tensor? _previousGradient;
     private Tensor? _previousImage;
     private Tensor? _hessianScale;
@@ -60,30 +61,36 @@ internal sealed class LbfgsOptimizer : IDisposable
     /// <summary>The outcome of each of the last <see cref="StallWindow"/> steps, newest in bit 0: 1 where the step was taken back.</summary>
     private ulong _recentRejections;
 
-    public LbfgsOptimizer(Tensor image, double learningRate, int historySize)
+    /// <param name="image">The image this rule will move (its size and device).</param>
+    /// <param name="learningRate">The step scale.</param>
+    /// <param name="historySize">How many curvature pairs approximate the curvature.</param>
+    public LbfgsRule(Tensor image, double learningRate, int historySize)
     {
-        _image = image;
+        _device = image.device;
+        _pixels = image.numel();
         _learningRate = learningRate;
         _historySize = historySize;
     }
 
+    public string Name => "L-BFGS";
+
     /// <summary>
-    /// Whether the optimiser has stopped making progress: at least <see cref="StallRejections"/> of
+    /// Whether the rule has stopped making progress: at least <see cref="StallRejections"/> of
     /// the last <see cref="StallWindow"/> steps went uphill and were taken back, or the last
     /// <see cref="MaxRetreats"/> steps all were, so that one more uphill step would clear the
-    /// curvature pairs (an optimiser that takes over sees this before they are lost). With exact
+    /// curvature pairs (a rule that takes over sees this before they are lost). With exact
     /// gradients that hardly happens before the loss has settled; in bfloat16 it is the sign that
     /// the rounding noise of the gradients has caught up with what is left to gain.
     /// </summary>
     public bool IsStalled => ulong.PopCount(_recentRejections & StallWindowMask) >= StallRejections || _retreats >= MaxRetreats;
 
+    public AdamRule? Adam => null;
+
     /// <summary>
     /// Moves the image one step along the L-BFGS direction, or, when <paramref name="loss"/> shows
-    /// that the last step went uphill, takes that step back and makes it shorter. The image's
-    /// gradient must hold the gradient of the loss at the current image (call backward first).
+    /// that the last step went uphill, takes that step back and makes it shorter.
     /// </summary>
-    /// <param name="loss">The loss at the current image.</param>
-    public void Step(double loss)
+    public void Step(Tensor image, Tensor gradient, double loss)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -94,8 +101,8 @@ internal sealed class LbfgsOptimizer : IDisposable
             if (_retreats < MaxRetreats)
             {
                 _retreats++;
-                var lastAccepted = rejectedFrom.view_as(_image);
-                _image.sub_(lastAccepted).mul_(RetreatFactor).add_(lastAccepted);
+                var lastAccepted = rejectedFrom.view_as(image);
+                image.sub_(lastAccepted).mul_(RetreatFactor).add_(lastAccepted);
                 return;
             }
 
@@ -104,27 +111,32 @@ internal sealed class LbfgsOptimizer : IDisposable
 
         _retreats = 0;
         _acceptedLoss = loss;
-        var gradient = _image.grad!.detach().flatten().clone();
-        var image = _image.detach().flatten().clone();
+        var flatGradient = gradient.detach().flatten().clone();
+        var flatImage = image.detach().flatten().clone();
 
         if (_previousGradient is not null && _previousImage is not null)
         {
-            Remember(image - _previousImage, gradient - _previousGradient);
+            Remember(flatImage - _previousImage, flatGradient - _previousGradient);
         }
 
-        var direction = Direction(gradient);
+        var direction = Direction(flatGradient);
         var stepSize = _previousGradient is null && _history.Count == 0
-            ? FirstStepLength / Math.Max(gradient.abs().max().item<float>(), float.Epsilon) * _learningRate
+            ? FirstStepLength / Math.Max(flatGradient.abs().max().item<float>(), float.Epsilon) * _learningRate
             : _learningRate;
 
-        Replace(ref _previousGradient, gradient);
-        Replace(ref _previousImage, image);
-        if (gradient.dot(direction).item<float>() >= 0)
+        Replace(ref _previousGradient, flatGradient);
+        Replace(ref _previousImage, flatImage);
+        if (flatGradient.dot(direction).item<float>() >= 0)
         {
             return; // Not a descent direction (numerical trouble): skip the update.
         }
 
-        _image.add_(direction.view_as(_image), stepSize);
+        image.add_(direction.view_as(image), stepSize);
+    }
+
+    /// <summary>Nothing: L-BFGS builds its curvature from its own steps.</summary>
+    public void Observe(Tensor gradient)
+    {
     }
 
     /// <summary>Forgets everything: the next step is a first step from wherever the image now is.</summary>
@@ -136,92 +148,90 @@ internal sealed class LbfgsOptimizer : IDisposable
         _recentRejections = 0;
     }
 
-    /// <summary>
-    /// Hands the curvature pairs to the caller, for an optimiser that goes on with the same image in
-    /// another precision (<see cref="AdoptCurvature"/>); this one is left as after <see cref="Restart"/>.
-    /// </summary>
-    public LbfgsCurvature TakeCurvature()
+    /// <summary>Nothing: curvature pairs do not survive a change of size, so each scale starts afresh.</summary>
+    public void ContinueFrom(IUpdateRule previous)
     {
-        var curvature = new LbfgsCurvature(new LinkedList<(Tensor S, Tensor Y, Tensor Rho)>(_history), _hessianScale);
-        _history.Clear();
-        _hessianScale = null;
+    }
+
+    public UpdateRuleState SaveState() => new LbfgsState(
+        _history.Select(p => new CurvaturePair(StateTensors.Copy(p.S), StateTensors.Copy(p.Y), StateTensors.Copy(p.Rho))).ToArray(),
+        StateTensors.CopyIfAny(_hessianScale),
+        StateTensors.CopyIfAny(_previousGradient),
+        StateTensors.CopyIfAny(_previousImage),
+        _acceptedLoss,
+        _retreats,
+        _recentRejections & StallWindowMask);
+
+    public void LoadState(UpdateRuleState state)
+    {
+        var lbfgs = StateTensors.Expect<LbfgsState>(state, Name);
         Restart();
-        return curvature;
+        foreach (var pair in lbfgs.Pairs)
+        {
+            _history.AddLast(new CurvaturePair(Load(pair.S), Load(pair.Y), Load(pair.Rho)));
+        }
+
+        _hessianScale = LoadIfAny(lbfgs.HessianScale);
+        _previousGradient = LoadIfAny(lbfgs.PreviousGradient);
+        _previousImage = LoadIfAny(lbfgs.PreviousImage);
+        Resume(lbfgs);
     }
 
     /// <summary>
-    /// Starts from another optimiser's curvature pairs (<see cref="TakeCurvature"/>) instead of from
-    /// nothing: everything else is as after <see cref="Restart"/>, so the next step's loss is accepted
-    /// as it comes, and that step is a quasi-Newton step of the learning rate rather than a first
-    /// gradient step. Pairs beyond the history size are dropped, oldest first.
+    /// The curvature pairs and the scale of the inverse Hessian, moved; this rule is left as after
+    /// <see cref="Restart"/>. The rule that takes them over accepts the next loss as it comes, and
+    /// its next step is a quasi-Newton step of the learning rate rather than a first gradient step.
     /// </summary>
-    public void AdoptCurvature(LbfgsCurvature curvature)
+    public UpdateRuleState HandOver()
     {
+        var state = new LbfgsState(_history.ToArray(), _hessianScale, null, null, null, 0, 0);
+        _history.Clear();
+        _hessianScale = null;
         Restart();
-        var (pairs, hessianScale) = curvature.Release();
-        while (pairs.Count > _historySize)
-        {
-            LbfgsCurvature.DisposePair(pairs.First!.Value);
-            pairs.RemoveFirst();
-        }
+        return state;
+    }
 
-        foreach (var pair in pairs)
+    /// <summary>Takes the pairs of <see cref="HandOver"/> (those beyond the history size are dropped, oldest first).</summary>
+    public void TakeOver(UpdateRuleState state)
+    {
+        var lbfgs = StateTensors.Expect<LbfgsState>(state, Name);
+        Restart();
+        foreach (var pair in lbfgs.Pairs.Skip(Math.Max(0, lbfgs.Pairs.Count - _historySize)))
         {
             _history.AddLast(pair);
         }
 
-        _hessianScale = hessianScale;
-    }
-
-    /// <summary>Adds the curvature pairs, the last point and the step bookkeeping to a checkpoint's state.</summary>
-    public void SaveState(OptimizerState state)
-    {
-        var i = 0;
-        foreach (var (s, y, rho) in _history)
+        foreach (var dropped in lbfgs.Pairs.Take(Math.Max(0, lbfgs.Pairs.Count - _historySize)))
         {
-            state.Add($"lbfgs.pair{i:D4}.s", s);
-            state.Add($"lbfgs.pair{i:D4}.y", y);
-            state.Add($"lbfgs.pair{i:D4}.rho", rho);
-            i++;
+            dropped.Dispose();
         }
 
-        state.Values["lbfgs.pairs"] = _history.Count;
-        AddIfPresent(state, "lbfgs.previous_gradient", _previousGradient);
-        AddIfPresent(state, "lbfgs.previous_image", _previousImage);
-        AddIfPresent(state, "lbfgs.hessian_scale", _hessianScale);
-        state.Values["lbfgs.accepted_loss"] = _acceptedLoss ?? double.NaN;
-        state.Values["lbfgs.retreats"] = _retreats;
-        state.Values["lbfgs.recent_rejections"] = _recentRejections & StallWindowMask; // at most 2^40: exact in a double
-    }
-
-    /// <summary>Replaces everything with a checkpoint's state.</summary>
-    public void LoadState(OptimizerState state)
-    {
-        Restart();
-        var device = _image.device;
-        var pairs = (int)state.Value("lbfgs.pairs");
-        for (var i = 0; i < pairs; i++)
-        {
-            _history.AddLast((state.Get($"lbfgs.pair{i:D4}.s", device), state.Get($"lbfgs.pair{i:D4}.y", device), state.Get($"lbfgs.pair{i:D4}.rho", device)));
-        }
-
-        _previousGradient = state.Has("lbfgs.previous_gradient") ? state.Get("lbfgs.previous_gradient", device) : null;
-        _previousImage = state.Has("lbfgs.previous_image") ? state.Get("lbfgs.previous_image", device) : null;
-        _hessianScale = state.Has("lbfgs.hessian_scale") ? state.Get("lbfgs.hessian_scale", device) : null;
-        var accepted = state.Value("lbfgs.accepted_loss");
-        _acceptedLoss = double.IsNaN(accepted) ? null : accepted;
-        _retreats = (int)state.Value("lbfgs.retreats");
-        _recentRejections = state.Values.ContainsKey("lbfgs.recent_rejections") ? (ulong)state.Value("lbfgs.recent_rejections") : 0;
+        _hessianScale = lbfgs.HessianScale;
+        _previousGradient = lbfgs.PreviousGradient;
+        _previousImage = lbfgs.PreviousImage;
+        Resume(lbfgs);
     }
 
     public void Dispose() => ClearHistory();
 
-    private static void AddIfPresent(OptimizerState state, string name, Tensor? tensor)
+    /// <summary>A saved vector (a pair's s or y, the last point or gradient) on this rule's device; ρ and the Hessian scale are single numbers.</summary>
+    private Tensor Load(Tensor saved)
     {
-        if (tensor is not null)
+        if (saved.numel() != _pixels && saved.numel() != 1)
         {
-            state.Add(name, tensor);
+            throw new CheckpointException($"The checkpoint's L-BFGS state has {saved.numel()} values per vector but this scale's image has {_pixels}; it belongs to another run.");
         }
+
+        return StateTensors.CopyTo(saved, _device);
+    }
+
+    private Tensor? LoadIfAny(Tensor? saved) => saved is null ? null : Load(saved);
+
+    private void Resume(LbfgsState state)
+    {
+        _acceptedLoss = state.AcceptedLoss;
+        _retreats = state.Retreats;
+        _recentRejections = state.RecentRejections;
     }
 
     /// <summary>Forgets the curvature pairs and the last point, so that the next step is a first step again (a gradient step of <see cref="FirstStepLength"/>).</summary>
@@ -229,7 +239,7 @@ internal sealed class LbfgsOptimizer : IDisposable
     {
         foreach (var pair in _history)
         {
-            LbfgsCurvature.DisposePair(pair);
+            pair.Dispose();
         }
 
         _history.Clear();
@@ -240,7 +250,6 @@ internal sealed class LbfgsOptimizer : IDisposable
         _previousImage?.Dispose();
         _previousImage = null;
     }
-
     /// <summary>
     /// Adds the curvature pair (s, y) unless yᵀs is too small to keep the estimate positive definite.
     /// That test is the one value per step read back to the host; ρ and the scale stay on the device.
@@ -255,11 +264,11 @@ internal sealed class LbfgsOptimizer : IDisposable
 
         if (_history.Count == _historySize)
         {
-            LbfgsCurvature.DisposePair(_history.First!.Value);
+            _history.First!.Value.Dispose();
             _history.RemoveFirst();
         }
 
-        _history.AddLast((s.DetachFromDisposeScope(), y.DetachFromDisposeScope(), ys.reciprocal().DetachFromDisposeScope()));
+        _history.AddLast(new CurvaturePair(s.DetachFromDisposeScope(), y.DetachFromDisposeScope(), ys.reciprocal().DetachFromDisposeScope()));
         _hessianScale?.Dispose();
         _hessianScale = (ys / y.dot(y)).DetachFromDisposeScope();
     }

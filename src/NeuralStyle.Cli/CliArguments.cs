@@ -8,8 +8,8 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
 {
     /// <summary>
     /// Parses the arguments (help and version requests aside). Throws <see cref="ArgumentException"/>
-    /// with a one-line message on bad input; the library's own range checks are reported under the
-    /// option's name (<see cref="CliErrors"/>).
+    /// with a one-line message on bad input, under the option's name: the catalogue's words for a
+    /// malformed value, the library's for one out of range (<see cref="CliErrors"/>).
     /// </summary>
     public static CliArguments Parse(IReadOnlyList<string> args)
     {
@@ -29,13 +29,12 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             throw new ArgumentException("Give a content image and at least one style image: neural-style CONTENT STYLE [STYLE...] -o OUTPUT.");
         }
 
-        var output = parse.GetValue(command.Output);
-        if (output is null && !settings.Plan)
+        if (parse.GetResult(command.RunOption("output")) is null && !settings.Plan)
         {
             throw new ArgumentException("Give the output file with -o PATH (.png, .jpg, .jpeg or .webp).");
         }
 
-        return new CliArguments(CliErrors.UnderOptionNames(() => RunOptions(command, parse, content, styles, output)), settings);
+        return new CliArguments(CliErrors.UnderOptionNames(() => RunOptions(command, parse, content, styles)), settings);
     }
 
     /// <summary>The batch's settings and the options every run of it starts from (content and output are set per input).</summary>
@@ -44,7 +43,7 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
         ThrowIfErrors(parse);
         var settings = ToolSettings(command, parse);
         var styles = parse.GetValue(command.BatchStyles) ?? [];
-        var template = CliErrors.UnderOptionNames(() => RunOptions(command, parse, null, styles, null));
+        var template = CliErrors.UnderOptionNames(() => RunOptions(command, parse, null, styles));
         return new BatchArguments(
             template,
             settings,
@@ -71,7 +70,7 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             Verbose = parse.GetValue(command.Verbose),
             Plan = parse.GetValue(command.Plan),
             Threads = parse.GetValue(command.Threads),
-            SaveEvery = parse.GetResult(command.SaveEvery) is null ? 0 : parse.GetValue(command.SaveEvery),
+            SaveEvery = parse.GetValue(command.SaveEvery) ?? 0,
         };
         if (settings.SaveEvery < 0)
         {
@@ -86,77 +85,34 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
         return settings;
     }
 
-    private static StyleTransferOptions RunOptions(CliCommand command, ParseResult parse, string? content, string[] styles, string? output)
+    /// <summary>
+    /// The run's options: the images, then every catalogue option the command line gives, in the
+    /// catalogue's order (so that the learning rate finds its optimiser and the blend weights their styles).
+    /// </summary>
+    private static StyleTransferOptions RunOptions(CliCommand command, ParseResult parse, string? content, string[] styles)
     {
-        var defaults = new StyleTransferOptions();
-        var optimizer = parse.GetValue(command.Optimizer) ?? defaults.Optimizer;
-        var learningRate = parse.GetValue(command.LearningRate);
-        return new StyleTransferOptions
+        var options = new StyleTransferOptions
         {
             Content = content is null ? null : ImageInput.FromFile(content),
-            Styles = Styles(styles, Given(parse, command.StyleBlend), Given(parse, command.StyleMasks)),
-            OutputPath = output,
-            OverwriteOutput = parse.GetResult(command.Overwrite) is not null && parse.GetValue(command.Overwrite),
-            WeightsPath = parse.GetValue(command.Weights),
-            OutputSize = parse.GetValue(command.Size),
-            StartSize = parse.GetValue(command.StartSize),
-            Iterations = parse.GetValue(command.Iterations),
-            Optimizer = optimizer,
-            Adam = optimizer == OptimizerKind.Adam && learningRate is { } adamRate ? new AdamSettings { LearningRate = adamRate } : defaults.Adam,
-            Lbfgs = new LbfgsSettings
-            {
-                LearningRate = optimizer == OptimizerKind.Lbfgs && learningRate is { } lbfgsRate ? lbfgsRate : defaults.Lbfgs.LearningRate,
-                HistorySize = defaults.Lbfgs.HistorySize,
-                SwitchToAdamAfter = parse.GetValue(command.AdamAfter),
-            },
-            ContentWeight = parse.GetValue(command.ContentWeight),
-            StyleWeight = parse.GetValue(command.StyleWeight),
-            TotalVariationWeight = parse.GetValue(command.TvWeight),
-            TotalVariationNorm = parse.GetValue(command.TvNorm) ?? defaults.TotalVariationNorm,
-            ContentLayers = parse.GetValue(command.ContentLayers) ?? defaults.ContentLayers,
-            StyleLayers = parse.GetValue(command.StyleLayers) ?? defaults.StyleLayers,
-            Initialization = parse.GetValue(command.Init) ?? defaults.Initialization,
-            Pooling = parse.GetValue(command.Pooling) ?? defaults.Pooling,
-            StyleScale = parse.GetValue(command.StyleScale),
-            AveragingDecay = parse.GetValue(command.Average),
-            ColorPreservation = parse.GetValue(command.PreserveColors) ?? defaults.ColorPreservation,
-            Seed = parse.GetValue(command.Seed),
-            Device = parse.GetValue(command.Device) ?? defaults.Device,
-            Precision = parse.GetValue(command.Precision) ?? defaults.Precision,
-            MaxMemory = parse.GetValue(command.MaxMemory),
-            Tiling = parse.GetValue(command.Tile),
-            TileSize = parse.GetValue(command.TileSize),
-            OutputQuality = parse.GetValue(command.Quality),
-            CheckpointPath = Given(parse, command.Checkpoint),
-            CheckpointInterval = parse.GetResult(command.CheckpointEvery) is null ? defaults.CheckpointInterval : parse.GetValue(command.CheckpointEvery),
-            ResumeFrom = Given(parse, command.Resume),
+            Styles = styles.Select(path => new StyleImage(path)).ToArray(),
         };
-    }
-
-    /// <summary>The option's value when the command line gives it, else null (System.CommandLine gives an empty array for an absent array option).</summary>
-    private static T? Given<T>(ParseResult parse, Option<T?> option)
-        where T : class =>
-        parse.GetResult(option) is null ? null : parse.GetValue(option);
-
-    /// <summary>The style paths with --style-blend weights and --style-masks masks (one per style, in order).</summary>
-    private static IReadOnlyList<StyleImage> Styles(IReadOnlyList<string> paths, double[]? blend, string[]? masks)
-    {
-        var weights = blend ?? Enumerable.Repeat(1.0, paths.Count).ToArray();
-        if (weights.Length != paths.Count)
+        foreach (var (entry, option) in command.RunOptions)
         {
-            throw new ArgumentException($"--style-blend needs one weight per style image: {paths.Count} styles, {weights.Length} weights.");
+            if (parse.GetResult(option) is null)
+            {
+                continue;
+            }
+
+            if (option is Option<bool> flag)
+            {
+                options = parse.GetValue(flag) ? entry.Apply(options, "true", OptionContext.Cli) : options;
+            }
+            else
+            {
+                options = entry.Apply(options, parse.GetValue((Option<string>)option)!, OptionContext.Cli);
+            }
         }
 
-        if (masks is not null && masks.Length != paths.Count)
-        {
-            throw new ArgumentException($"--style-masks needs one mask per style image: {paths.Count} styles, {masks.Length} masks.");
-        }
-
-        if (weights.Any(w => !(w >= 0) || !double.IsFinite(w)) || !(weights.Sum() > 0))
-        {
-            throw new ArgumentException("--style-blend weights must be numbers of at least 0, not all 0.");
-        }
-
-        return paths.Select((path, i) => new StyleImage(path, weights[i], masks is null ? null : ImageInput.FromFile(masks[i]))).ToArray();
+        return options;
     }
 }

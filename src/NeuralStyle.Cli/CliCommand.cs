@@ -5,9 +5,10 @@ using NeuralStyle.Imaging;
 namespace NeuralStyle.Cli;
 
 /// <summary>
-/// The command line, declared once: System.CommandLine parses it (POSIX and Windows forms,
-/// <c>--opt=value</c>, response files <c>@file</c>) and writes the help from these declarations.
-/// Defaults shown in the help are the library's.
+/// The command line, declared once: the run's options come from the <see cref="RunOptionCatalogue"/>
+/// the web app reads too (one <c>--name</c> each), the tool's own settings and the batch command are
+/// declared here. System.CommandLine parses it (POSIX and Windows forms, <c>--opt=value</c>, response
+/// files <c>@file</c>) and writes the help from these declarations. Defaults shown in the help are the library's.
 /// </summary>
 internal sealed class CliCommand
 {
@@ -23,8 +24,6 @@ internal sealed class CliCommand
         Exit codes: 0 success, 1 bad arguments or input, 2 failure at run time, 130 cancelled.
         """;
 
-    private static readonly StyleTransferOptions Defaults = new();
-
     private const string BatchDescription = """
         Stylise every image of a folder into another folder, with one loaded network for the whole batch.
 
@@ -37,8 +36,10 @@ internal sealed class CliCommand
         1 bad arguments, 2 failure at run time, 130 cancelled.
         """;
 
-    public CliCommand()
+    /// <param name="catalogue">The run options to offer; the library's when null.</param>
+    public CliCommand(RunOptionCatalogue? catalogue = null)
     {
+        Catalogue = catalogue ?? RunOptionCatalogue.Default;
         Root = new RootCommand(Description);
         Root.Options.Remove(Root.Options.OfType<VersionOption>().Single()); // --version prints the library's version, below.
         foreach (var argument in new Argument[] { Content, Styles })
@@ -47,19 +48,21 @@ internal sealed class CliCommand
             argument.Validators.Add(RejectUnknownOptions);
         }
 
-        // The run's settings apply to the single run and to every run of a batch.
-        foreach (var option in new Option[]
-                 {
-                     Size, Iterations, StartSize, Optimizer, LearningRate, AdamAfter, ContentWeight, StyleWeight, TvWeight, TvNorm,
-                     ContentLayers, StyleLayers, Init, StyleBlend, StyleMasks, Pooling, StyleScale, PreserveColors, Average, Seed,
-                     Device, Precision, MaxMemory, Tile, TileSize, Threads, Weights, Quality, Json, Quiet, Verbose,
-                 })
+        // The run's options apply to the single run and, unless they are about one run's files, to every run of a batch.
+        RunOptions = Catalogue.For(OptionFronts.Cli).Select(entry => (entry, Declare(entry))).ToArray();
+        foreach (var (entry, option) in RunOptions)
+        {
+            option.Recursive = !entry.SingleRunOnly;
+            Root.Options.Add(option);
+        }
+
+        foreach (var option in new Option[] { Threads, Json, Quiet, Verbose })
         {
             option.Recursive = true;
             Root.Options.Add(option);
         }
 
-        foreach (var option in new Option[] { Output, SaveEvery, Overwrite, Checkpoint, CheckpointEvery, Resume, Plan, Version })
+        foreach (var option in new Option[] { SaveEvery, Plan, Version })
         {
             Root.Options.Add(option);
         }
@@ -75,6 +78,12 @@ internal sealed class CliCommand
     }
 
     public RootCommand Root { get; }
+
+    /// <summary>The run options offered, in the catalogue's order.</summary>
+    public RunOptionCatalogue Catalogue { get; }
+
+    /// <summary>Each run option of the catalogue with the command-line option declared for it.</summary>
+    public IReadOnlyList<(RunOption Entry, Option Option)> RunOptions { get; }
 
     /// <summary><c>neural-style batch STYLE [STYLE…] --inputs DIR --output-dir DIR</c>.</summary>
     public Command Batch { get; }
@@ -103,103 +112,6 @@ internal sealed class CliCommand
 
     public Argument<string[]> Styles { get; } = new("STYLE") { Description = "one or more artworks whose style is taken", Arity = ArgumentArity.ZeroOrMore };
 
-    public Option<string?> Output { get; } = new("--output", "-o") { Description = "where to write the result (.png, .jpg, .jpeg, .webp)", HelpName = "PATH" };
-
-    public Option<int> Size { get; } = IntOption("--size", "longest side of the output in pixels", Defaults.OutputSize);
-
-    public Option<int> Iterations { get; } = IntOption("--iterations", "iterations at the output size; smaller scales get more: N·√(size/scale size)", Defaults.Iterations);
-
-    public Option<int> StartSize { get; } = IntOption("--start-size", "first scale of the coarse-to-fine schedule, growing by √2 to --size (equal to --size: one scale)", Defaults.StartSize);
-
-    public Option<OptimizerKind?> Optimizer { get; } = ChoiceOption(
-        "--optimizer", "the optimiser", Defaults.Optimizer, ("lbfgs", OptimizerKind.Lbfgs), ("l-bfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam));
-
-    public Option<double?> LearningRate { get; } = new("--learning-rate")
-    {
-        Description = $"the optimiser's step size (L-BFGS {Defaults.Lbfgs.LearningRate}, Adam {Defaults.Adam.LearningRate})",
-        HelpName = "X",
-        CustomParser = r => ValueParsers.Double(r),
-    };
-
-    public Option<int?> AdamAfter { get; } = new("--adam-after")
-    {
-        Description = "L-BFGS: after N iterations of a scale, go on with Adam, its moments gathered along the way (long runs get lower sooner)",
-        HelpName = "N",
-        CustomParser = r => ValueParsers.Int(r),
-    };
-
-    public Option<double> ContentWeight { get; } = DoubleOption("--content-weight", "content loss weight", Defaults.ContentWeight);
-
-    public Option<double> StyleWeight { get; } = DoubleOption("--style-weight", "style loss weight", Defaults.StyleWeight);
-
-    public Option<double> TvWeight { get; } = DoubleOption("--tv-weight", "total variation weight", Defaults.TotalVariationWeight);
-
-    public Option<TotalVariationNorm?> TvNorm { get; } = ChoiceOption(
-        "--tv-norm",
-        "total variation as a mean (weights carry across sizes) or a sum (the TensorFlow tutorial's; use weight 30)",
-        Defaults.TotalVariationNorm,
-        ("mean", TotalVariationNorm.AbsoluteMean),
-        ("sum", TotalVariationNorm.AbsoluteSum));
-
-    public Option<IReadOnlyList<LayerWeight>?> ContentLayers { get; } = LayersOption("--content-layers", "content layers, NAME or NAME:WEIGHT, comma-separated", Defaults.ContentLayers);
-
-    public Option<IReadOnlyList<LayerWeight>?> StyleLayers { get; } = LayersOption("--style-layers", "style layers, NAME or NAME:WEIGHT, comma-separated", Defaults.StyleLayers);
-
-    public Option<InitialImage?> Init { get; } = new("--init")
-    {
-        Description = "where the optimisation starts: content, noise or an image file [default: content]",
-        HelpName = "content|noise|PATH",
-        CustomParser = r => ValueParsers.Initialization(r.Tokens[0].Value),
-    };
-
-    public Option<double[]?> StyleBlend { get; } = new("--style-blend")
-    {
-        Description = "blend weights of several styles, comma-separated (normalised; default equal)",
-        HelpName = "W1,W2,...",
-        CustomParser = ValueParsers.Doubles,
-    };
-
-    public Option<string[]?> StyleMasks { get; } = new("--style-masks")
-    {
-        Description = "one mask image per style, comma-separated: white where that style applies",
-        HelpName = "M1,M2,...",
-        CustomParser = r => r.Tokens[0].Value.Split(',', StringSplitOptions.TrimEntries),
-    };
-
-    public Option<Pooling?> Pooling { get; } = ChoiceOption(
-        "--pooling", "pooling between VGG19 blocks", Defaults.Pooling, ("max", NeuralStyle.Pooling.Max), ("average", NeuralStyle.Pooling.Average), ("avg", NeuralStyle.Pooling.Average));
-
-    public Option<double> StyleScale { get; } = DoubleOption("--style-scale", "style size relative to the output (0.5: larger strokes)", Defaults.StyleScale);
-
-    public Option<ColorPreservation?> PreserveColors { get; } = ChoiceOption(
-        "--preserve-colors",
-        "none, match (recolour the style to the photo's palette first) or luminance (keep the photo's chroma)",
-        Defaults.ColorPreservation,
-        ("none", ColorPreservation.None),
-        ("match", ColorPreservation.MatchStyleToContent),
-        ("luminance", ColorPreservation.LuminanceOnly));
-
-    public Option<double> Average { get; } = DoubleOption("--average", "iterate averaging decay, e.g. 0.9: output the moving average of the iterates (0: off)", Defaults.AveragingDecay);
-
-    public Option<int?> Seed { get; } = new("--seed")
-    {
-        Description = "random seed (noise start); the seed used is reported at the end",
-        HelpName = "N",
-        CustomParser = r => ValueParsers.Int(r),
-    };
-
-    public Option<ComputeDevice?> Device { get; } = ChoiceOption(
-        "--device", "where to compute (cuda needs a CUDA build of libtorch; this tool bundles the CPU build)", Defaults.Device, ("cpu", ComputeDevice.Cpu), ("cuda", ComputeDevice.Cuda));
-
-    public Option<ComputePrecision?> Precision { get; } = ChoiceOption(
-        "--precision",
-        "number format of the convolutions (bfloat16 is 2-5x faster on CPUs with AVX-512 BF16 or AMX, about 30x slower on CPUs without; an L-BFGS scale that stalls in it finishes in float32)",
-        Defaults.Precision,
-        ("float32", ComputePrecision.Float32),
-        ("fp32", ComputePrecision.Float32),
-        ("bfloat16", ComputePrecision.BFloat16),
-        ("bf16", ComputePrecision.BFloat16));
-
     public Option<int?> Threads { get; } = new("--threads")
     {
         Description = "libtorch intra-op threads (default: libtorch's choice)",
@@ -207,48 +119,13 @@ internal sealed class CliCommand
         CustomParser = r => ValueParsers.Int(r),
     };
 
-    public Option<long?> MaxMemory { get; } = new("--max-memory")
-    {
-        Description = "refuse, before any work, a run expected to need more memory than this, e.g. 1.5GB [default: what the machine has available]",
-        HelpName = "SIZE",
-        CustomParser = ValueParsers.Bytes,
-    };
-
-    public Option<bool> Tile { get; } = new("--tile") { Description = "optimise scales that do not fit in the memory limit in overlapping tiles (Adam; the whole picture's style)" };
-
-    public Option<int?> TileSize { get; } = new("--tile-size")
-    {
-        Description = "optimise every scale larger than N px in tiles of N px (overlap included), whatever the memory",
-        HelpName = "N",
-        CustomParser = r => ValueParsers.Int(r),
-    };
-
     public Option<bool> Plan { get; } = new("--plan") { Description = "print the run's scales, expected peak memory and time, and whether it fits; run nothing" };
 
-    public Option<string?> Weights { get; } = new("--weights")
+    public Option<int?> SaveEvery { get; } = new("--save-every")
     {
-        Description = "VGG19 Keras weights file (default: $NEURALSTYLE_VGG19_WEIGHTS, then the user cache, then a download)",
-        HelpName = "PATH",
-    };
-
-    public Option<int> Quality { get; } = IntOption("--quality", "JPEG/WebP quality 1-100", Defaults.OutputQuality);
-
-    public Option<int> SaveEvery { get; } = IntOption("--save-every", "also write OUTPUT_0100.png etc. every N iterations (0: never)", 0);
-
-    public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "replace an existing output file" };
-
-    public Option<string?> Checkpoint { get; } = new("--checkpoint")
-    {
-        Description = "keep the run's state in this file (written atomically every --checkpoint-every iterations), for --resume",
-        HelpName = "PATH",
-    };
-
-    public Option<int> CheckpointEvery { get; } = IntOption("--checkpoint-every", "iterations between checkpoints", Defaults.CheckpointInterval);
-
-    public Option<string?> Resume { get; } = new("--resume")
-    {
-        Description = "continue an interrupted run from its checkpoint (same images and options; the result is the uninterrupted run's)",
-        HelpName = "PATH",
+        Description = "also write OUTPUT_0100.png etc. every N iterations (0: never)",
+        HelpName = "N",
+        CustomParser = r => ValueParsers.Int(r),
     };
 
     public Option<bool> Json { get; } = new("--json") { Description = "one JSON object per iteration on stdout, then one for the result; no live display" };
@@ -258,6 +135,28 @@ internal sealed class CliCommand
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "stack traces with errors" };
 
     public Option<bool> Version { get; } = new("--version") { Description = "show the version" };
+
+    /// <summary>The run option of the catalogue called <paramref name="name"/>, as declared here.</summary>
+    public Option RunOption(string name) => RunOptions.Single(o => o.Entry.Name == name).Option;
+
+    /// <summary>A run option as the command line takes it: <c>--name VALUE</c>, or <c>--name</c> for a flag; its value is parsed when the run's options are made.</summary>
+    private static Option Declare(RunOption entry)
+    {
+        var description = entry.DefaultText is null ? entry.Description : $"{entry.Description} [default: {entry.DefaultText}]";
+        var names = entry.Aliases.ToArray();
+        if (entry.IsFlag)
+        {
+            return new Option<bool>("--" + entry.Name, names) { Description = description };
+        }
+
+        var option = new Option<string>("--" + entry.Name, names) { Description = description, HelpName = entry.ValueName };
+        if (entry.Completions.Count > 0)
+        {
+            option.CompletionSources.Add(entry.Completions.ToArray());
+        }
+
+        return option;
+    }
 
     /// <summary>An unknown option would otherwise be taken for an image path.</summary>
     private static void RejectUnknownOptions(System.CommandLine.Parsing.ArgumentResult result)
@@ -270,42 +169,5 @@ internal sealed class CliCommand
                 return;
             }
         }
-    }
-
-    private static Option<int> IntOption(string name, string description, int defaultValue) => new(name)
-    {
-        Description = description,
-        HelpName = "N",
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = r => ValueParsers.Int(r) ?? defaultValue,
-    };
-
-    private static Option<double> DoubleOption(string name, string description, double defaultValue) => new(name)
-    {
-        Description = description,
-        HelpName = "X",
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = r => ValueParsers.Double(r) ?? defaultValue,
-    };
-
-    private static Option<IReadOnlyList<LayerWeight>?> LayersOption(string name, string description, IReadOnlyList<LayerWeight> defaultValue) => new(name)
-    {
-        Description = $"{description} [default: {string.Join(',', defaultValue.Select(l => FormattableString.Invariant($"{l.Layer}:{l.Weight}")))}]",
-        HelpName = "LIST",
-        CustomParser = ValueParsers.Layers,
-    };
-
-    /// <summary>An option that takes one of a few names; its default is shown by name.</summary>
-    private static Option<T?> ChoiceOption<T>(string name, string description, T defaultValue, params (string Name, T Value)[] choices)
-        where T : struct, Enum
-    {
-        var option = new Option<T?>(name)
-        {
-            Description = $"{description} [default: {choices.First(c => c.Value.Equals(defaultValue)).Name}]",
-            HelpName = string.Join('|', choices.Select(c => c.Name).Distinct()),
-            CustomParser = r => ValueParsers.Choice(r, choices),
-        };
-        option.CompletionSources.Add(choices.Select(c => c.Name).ToArray());
-        return option;
     }
 }

@@ -20,5 +20,5 @@ internal static class CliErrors
     /// The first line of the message, without .NET's " (Parameter 'X')" suffix, and with a leading
     /// library option name replaced by its command-line option ("OutputSize must be …" becomes "--size must be …").
     /// </summary>
-    public static string Message(Exception ex) => OptionNames.Message(ex, name => "--" + name);
+    public static string Message(Exception ex) => RunOptionCatalogue.Default.Message(ex, option => "--" + option.Name);
 }

@@ -4,8 +4,8 @@ using System.Globalization;
 namespace NeuralStyle.Cli;
 
 /// <summary>
-/// Parsers for option values that report a bad value as one line naming the option
-/// ("--size needs a whole number, not 'big'.").
+/// Parsers for the tool's own option values (the run's options parse through the catalogue's
+/// <see cref="OptionValues"/>), reporting a bad value as one line naming the option.
 /// </summary>
 internal static class ValueParsers
 {
@@ -17,52 +17,8 @@ internal static class ValueParsers
             return n;
         }
 
-        result.AddError($"{OptionName(result)} needs a whole number, not '{value}'.");
+        result.AddError($"{OptionName(result)} must be a whole number; it was '{OptionValues.Shown(value)}'.");
         return null;
-    }
-
-    public static double? Double(ArgumentResult result) => Double(result, result.Tokens[0].Value);
-
-    /// <summary>"0.7,0.3" gives [0.7, 0.3].</summary>
-    public static double[]? Doubles(ArgumentResult result)
-    {
-        var values = new List<double>();
-        foreach (var part in result.Tokens[0].Value.Split(',', StringSplitOptions.TrimEntries))
-        {
-            if (Double(result, part) is not { } value)
-            {
-                return null;
-            }
-
-            values.Add(value);
-        }
-
-        return values.ToArray();
-    }
-
-    /// <summary>"block1_conv1,block2_conv1:0.5" gives layers with weights (1 when not given).</summary>
-    public static IReadOnlyList<LayerWeight>? Layers(ArgumentResult result)
-    {
-        var layers = new List<LayerWeight>();
-        foreach (var part in result.Tokens[0].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var pieces = part.Split(':');
-            if (pieces.Length == 1)
-            {
-                layers.Add(new LayerWeight(pieces[0]));
-            }
-            else if (pieces.Length == 2 && Double(result, pieces[1]) is { } weight)
-            {
-                layers.Add(new LayerWeight(pieces[0], weight));
-            }
-            else
-            {
-                result.AddError($"{OptionName(result)} takes NAME or NAME:WEIGHT items separated by commas, not '{part}'.");
-                return null;
-            }
-        }
-
-        return layers;
     }
 
     /// <summary>One of the named choices (case-insensitive).</summary>
@@ -78,8 +34,7 @@ internal static class ValueParsers
             }
         }
 
-        var names = choices.Select(c => c.Name).Distinct().ToArray();
-        result.AddError($"{OptionName(result)} must be {string.Join(", ", names[..^1])} or {names[^1]}, not '{value}'.");
+        result.AddError($"{OptionName(result)} must be one of {string.Join(", ", choices.Select(c => c.Name))}; it was '{OptionValues.Shown(value)}'.");
         return null;
     }
 
@@ -97,37 +52,6 @@ internal static class ValueParsers
         }
 
         result.AddError($"{OptionName(result)} takes I/N with 0 ≤ I < N (for example 0/4), not '{value}'.");
-        return null;
-    }
-
-    /// <summary>"1.5GB" gives 1,500,000,000 (see <see cref="MemorySize"/>).</summary>
-    public static long? Bytes(ArgumentResult result)
-    {
-        var value = result.Tokens[0].Value;
-        if (MemorySize.TryParse(value, out var bytes))
-        {
-            return bytes;
-        }
-
-        result.AddError($"{OptionName(result)} takes a memory size such as 1.5GB, 800MB or 2GiB, not '{value}'.");
-        return null;
-    }
-
-    public static InitialImage Initialization(string value) => value.ToLowerInvariant() switch
-    {
-        "content" => InitialImage.Content,
-        "noise" => InitialImage.Noise,
-        _ => InitialImage.From(value),
-    };
-
-    private static double? Double(ArgumentResult result, string value)
-    {
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x))
-        {
-            return x;
-        }
-
-        result.AddError($"{OptionName(result)} needs a number, not '{value}'.");
         return null;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using NeuralStyle.Web.Api;
 using NeuralStyle.Web.Configuration;
 using NeuralStyle.Web.Jobs;
+using NeuralStyle.Web.Uploads;
 
 namespace NeuralStyle.Web;
 
@@ -22,6 +23,7 @@ internal static class WebApp
             MaxConcurrentRuns = settings.MaxRunningJobs,
         });
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new JobSettings());
         builder.Services.AddSingleton<JobScheduler>();
         builder.Services.AddHostedService<JobSweeper>();
         builder.Services.AddProblemDetails();

@@ -90,15 +90,35 @@ public class CliArgumentsTests
         Assert.Equal(InitialImageKind.Content, o.Initialization.Kind);
     }
 
+    [Fact]
+    public void An_option_added_to_the_catalogue_is_an_option_of_the_tool_parsed_and_described_by_the_catalogue()
+    {
+        // The same fake option as the web app's test: it sets the output size to twice its value.
+        var fake = new RunOption("fake-half-size", "half the output size", "N", null, OptionFronts.Both, null, (o, v, _) => o with { OutputSize = 2 * OptionValues.Int(v) });
+        var command = new CliCommand(new RunOptionCatalogue([.. RunOptionCatalogue.Default.Entries, fake]));
+
+        var options = CliArguments.From(command, command.Root.Parse(["c.jpg", "s.jpg", "-o", "o.png", "--fake-half-size", "100"])).Options;
+        Assert.Equal(200, options.OutputSize);
+
+        var ex = Assert.ThrowsAny<ArgumentException>(() => CliArguments.From(command, command.Root.Parse(["c.jpg", "s.jpg", "-o", "o.png", "--fake-half-size", "big"])));
+        Assert.Equal("--fake-half-size must be a whole number; it was 'big'.", CliErrors.Message(ex));
+
+        using var help = new StringWriter();
+        command.Root.Parse(["--help"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = help });
+        Assert.Matches(@"--fake-half-size <N>\s+half the output size", help.ToString());
+        Assert.Throws<ArgumentException>(() => CliArguments.Parse(["c.jpg", "s.jpg", "-o", "o.png", "--fake-half-size", "100"])); // not an option of the library's catalogue
+    }
+
     [Theory]
-    [InlineData("needs a whole number", "c.jpg", "s.jpg", "-o", "o.png", "--size", "big")]
+    [InlineData("--size must be a whole number; it was 'big'.", "c.jpg", "s.jpg", "-o", "o.png", "--size", "big")]
     [InlineData("--size must be between 16 and 8192; it was 3.", "c.jpg", "s.jpg", "-o", "o.png", "--size", "3")]
     [InlineData("--quality must be between 1 and 100; it was 0.", "c.jpg", "s.jpg", "-o", "o.png", "--quality", "0")]
     [InlineData("--style-scale must be above 0 and at most 8; it was 9.", "c.jpg", "s.jpg", "-o", "o.png", "--style-scale", "9")]
     [InlineData("Unknown option '--colour'", "c.jpg", "s.jpg", "-o", "o.png", "--colour")]
     [InlineData("-o PATH", "c.jpg", "s.jpg")]
     [InlineData("content image and at least one style image", "c.jpg", "-o", "o.png")]
-    [InlineData("--optimizer must be lbfgs, l-bfgs or adam, not 'sgd'.", "c.jpg", "s.jpg", "-o", "o.png", "--optimizer", "sgd")]
+    [InlineData("--optimizer must be one of lbfgs, l-bfgs, adam; it was 'sgd'.", "c.jpg", "s.jpg", "-o", "o.png", "--optimizer", "sgd")]
+    [InlineData("--style-blend needs one weight per style image: 1 styles, 2 weights.", "c.jpg", "s.jpg", "-o", "o.png", "--style-blend", "1,2")]
     [InlineData("'--iterations'", "c.jpg", "s.jpg", "-o", "o.png", "--iterations")]
     public void Bad_arguments_give_a_one_line_message_that_names_the_problem(string expected, params string[] args)
     {

@@ -33,7 +33,7 @@ public sealed class PlanTests : IDisposable
     {
         Assert.Equal(1, await Run("a.jpg", "b.jpg", "-o", Path.Combine(_folder, "o.png"), "--max-memory", "lots"));
         Assert.Equal(
-            "neural-style: --max-memory takes a memory size such as 1.5GB, 800MB or 2GiB, not 'lots'. Run neural-style --help.",
+            "neural-style: --max-memory must be a memory size such as 1.5GB, 800MB or 2GiB; it was 'lots'.",
             Assert.Single(Lines(_stderr)));
     }
 

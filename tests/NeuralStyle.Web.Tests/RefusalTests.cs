@@ -29,6 +29,8 @@ public sealed class RefusalTests : IClassFixture<RefusalTests.Server>
         { "precision", "float16", "precision must be one of float32, fp32, bfloat16, bf16; it was 'float16'." },
         { "preserveColors", "yes", "preserveColors must be one of none, match, luminance; it was 'yes'." },
         { "styleBlend", "1,2", "styleBlend needs one weight per style image: 1 styles, 2 weights." },
+        { "init", "/etc/passwd", "init must be one of content, noise; it was '/etc/passwd'." }, // no file of the server's
+        { "adamAfter", "0", "adamAfter must be greater than zero; it was 0." },
     };
 
     [SkippableTheory]

@@ -17,11 +17,15 @@ namespace NeuralStyle.Web.Tests;
 internal sealed class WebAppFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public WebAppFactory(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="settings">Configuration keys under <c>NeuralStyle:</c>.</param>
+    /// <param name="services">Replaces some of the app's services (after the app's own registrations).</param>
+    public WebAppFactory(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         TestEnvironment.RequireWeights();
         _settings = settings ?? new Dictionary<string, string>();
+        _services = services;
         DataFolder = Directory.CreateTempSubdirectory("neuralstyle-web-").FullName;
     }
 
@@ -51,7 +55,11 @@ internal sealed class WebAppFactory : WebApplicationFactory<Program>
             builder.UseSetting($"NeuralStyle:{key}", value);
         }
 
-        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            _services?.Invoke(services);
+        });
     }
 
     protected override void Dispose(bool disposing)

@@ -1,7 +1,7 @@
 namespace NeuralStyle;
 
-/// <summary>Adam's settings. Immutable. The defaults are the TensorFlow style-transfer tutorial's.</summary>
-public sealed class AdamSettings
+/// <summary>Adam's settings. Immutable: derive a changed copy with <c>with</c>. The defaults are the TensorFlow style-transfer tutorial's.</summary>
+public sealed record AdamSettings
 {
     private readonly double _learningRate = 0.02;
     private readonly double _beta1 = 0.99;

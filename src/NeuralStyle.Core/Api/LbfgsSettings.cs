@@ -1,7 +1,7 @@
 namespace NeuralStyle;
 
-/// <summary>L-BFGS settings. Immutable. The defaults follow jcjohnson/neural-style.</summary>
-public sealed class LbfgsSettings
+/// <summary>L-BFGS settings. Immutable: derive a changed copy with <c>with</c>. The defaults follow jcjohnson/neural-style.</summary>
+public sealed record LbfgsSettings
 {
     private readonly double _learningRate = 1.0;
     private readonly int _historySize = 100;

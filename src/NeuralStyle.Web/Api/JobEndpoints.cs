@@ -25,6 +25,7 @@ internal static class JobEndpoints
     public static void MapJobEndpoints(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/jobs").WithTags("Jobs");
+        var settings = app.ServiceProvider.GetRequiredService<JobSettings>();
 
         jobs.MapPost("/", CreateAsync)
             .WithName("CreateJob")
@@ -32,7 +33,7 @@ internal static class JobEndpoints
             .WithDescription(
                 "A multipart/form-data body: a file field 'content' (the photo), one or more file fields 'styles' (the artworks), " +
                 "and any of the settings as fields named like the CLI's options without dashes, in camelCase: " +
-                string.Join(", ", JobSettings.Names) + ". Images are recognised by their content (PNG, JPEG, WebP, GIF, BMP). " +
+                string.Join(", ", settings.Names) + ". Images are recognised by their content (PNG, JPEG, WebP, GIF, BMP). " +
                 "Answers 202 with the job and its URLs; 400, 413, 415, 422 or 429 with a problem-details body when refused.")
             .AddOpenApiOperationTransformer(JobFormDocumentation.DescribeAsync)
             .Produces<JobView>(StatusCodes.Status202Accepted)
@@ -82,12 +83,12 @@ internal static class JobEndpoints
     /// <summary>Who a request comes from, for the per-client limit: the connection's address.</summary>
     public static string ClientOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "local";
 
-    private static async Task<IResult> CreateAsync(HttpContext context, JobScheduler scheduler, IOptions<WebAppOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext context, JobScheduler scheduler, JobSettings settings, IOptions<WebAppOptions> options)
     {
         try
         {
             var upload = await JobUploadReader.ReadAsync(context.Request, options.Value, context.RequestAborted);
-            var job = scheduler.Submit(JobSettings.ToOptions(upload, options.Value), ClientOf(context));
+            var job = scheduler.Submit(settings.ToOptions(upload, options.Value), ClientOf(context));
             return TypedResults.Accepted($"/api/jobs/{job.Id}", View(scheduler, job));
         }
         catch (RequestRefusedException ex)

@@ -23,9 +23,15 @@ internal static class JobFormDocumentation
                 Description = "The artworks, one or more.",
             },
         };
-        foreach (var name in JobSettings.Names)
+        foreach (var option in context.ApplicationServices.GetRequiredService<JobSettings>().Options)
         {
-            properties[name] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "As the CLI's option of the same name (see neural-style --help)." };
+            var values = option.ValueName is { } written ? $" Written as {written}." : string.Empty;
+            var defaultText = option.DefaultText is { } shown ? $" Default: {shown}." : string.Empty;
+            properties[option.FieldName] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = $"{char.ToUpperInvariant(option.Description[0])}{option.Description[1..]}.{values}{defaultText} The tool's --{option.Name}.",
+            };
         }
 
         operation.RequestBody = new OpenApiRequestBody

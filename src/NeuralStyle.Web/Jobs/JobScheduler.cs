@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using NeuralStyle.Imaging;
 using NeuralStyle.Web.Api;
 using NeuralStyle.Web.Configuration;
+using NeuralStyle.Web.Uploads;
 
 namespace NeuralStyle.Web.Jobs;
 
@@ -19,15 +20,17 @@ internal sealed partial class JobScheduler : IAsyncDisposable
     private readonly WebAppOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<JobScheduler> _logger;
+    private readonly JobSettings _settings;
     private readonly object _gate = new();
     private readonly Dictionary<string, Job> _jobs = new(StringComparer.Ordinal);
     private readonly LinkedList<Job> _queue = new();
     private readonly HashSet<Task> _runs = [];
     private bool _stopping;
 
-    public JobScheduler(StyleTransferEngine engine, IOptions<WebAppOptions> options, TimeProvider time, ILogger<JobScheduler> logger)
+    public JobScheduler(StyleTransferEngine engine, IOptions<WebAppOptions> options, TimeProvider time, JobSettings settings, ILogger<JobScheduler> logger)
     {
         _engine = engine;
+        _settings = settings;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -245,7 +248,7 @@ internal sealed partial class JobScheduler : IAsyncDisposable
         }
         catch (Exception ex) when (ex is NeuralStyleException or ArgumentException or ImageException)
         {
-            job.Fail(OptionNames.Message(ex, JobSettingsFieldName), _time.GetUtcNow());
+            job.Fail(_settings.Message(ex), _time.GetUtcNow());
             LogFailed(job.Id, ex.Message);
         }
         catch (Exception ex)
@@ -254,8 +257,6 @@ internal sealed partial class JobScheduler : IAsyncDisposable
             LogCrashed(ex, job.Id);
         }
     }
-
-    private static string JobSettingsFieldName(string cliName) => Uploads.JobSettings.FieldName(cliName);
 
     private void DeleteResult(Job job)
     {

@@ -72,7 +72,7 @@ internal static class JobUploadReader
                     }
                     else
                     {
-                        throw Refused("Unknown file field", $"The form has a file in '{Shown(name)}'; files go in 'content' (one) and 'styles' (one or more).", name);
+                        throw Refused("Unknown file field", $"The form has a file in '{OptionValues.Shown(name)}'; files go in 'content' (one) and 'styles' (one or more).", name);
                     }
                 }
                 else
@@ -80,7 +80,7 @@ internal static class JobUploadReader
                     var value = await ReadFieldAsync(section.Body, name, cancellationToken).ConfigureAwait(false);
                     if (!settings.TryAdd(name, value))
                     {
-                        throw Refused("Repeated setting", $"The setting '{Shown(name)}' is given twice; give it once.", name);
+                        throw Refused("Repeated setting", $"The setting '{OptionValues.Shown(name)}' is given twice; give it once.", name);
                     }
                 }
             }
@@ -138,7 +138,7 @@ internal static class JobUploadReader
                 throw new RequestRefusedException(
                     StatusCodes.Status413PayloadTooLarge,
                     "File too large",
-                    $"A file in '{Shown(field)}' is larger than {Megabytes(maxBytes)}; this app takes files of at most that size.",
+                    $"A file in '{OptionValues.Shown(field)}' is larger than {Megabytes(maxBytes)}; this app takes files of at most that size.",
                     field);
             }
 
@@ -146,7 +146,7 @@ internal static class JobUploadReader
         }
 
         return buffer.Length == 0
-            ? throw new RequestRefusedException(StatusCodes.Status400BadRequest, "Empty file", $"A file in '{Shown(field)}' is empty; choose an image.", field)
+            ? throw new RequestRefusedException(StatusCodes.Status400BadRequest, "Empty file", $"A file in '{OptionValues.Shown(field)}' is empty; choose an image.", field)
             : buffer.ToArray();
     }
 
@@ -156,7 +156,7 @@ internal static class JobUploadReader
         using var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
         var length = await text.ReadBlockAsync(buffer, cancellationToken).ConfigureAwait(false);
         return length > MaxFieldLength
-            ? throw Refused("Setting too long", $"The setting '{Shown(field)}' is longer than {MaxFieldLength} characters.", field)
+            ? throw Refused("Setting too long", $"The setting '{OptionValues.Shown(field)}' is longer than {MaxFieldLength} characters.", field)
             : new string(buffer, 0, length).Trim();
     }
 
@@ -169,11 +169,4 @@ internal static class JobUploadReader
         new(StatusCodes.Status400BadRequest, title, message, field);
 
     private static string Megabytes(long bytes) => $"{bytes / 1e6:0.#} MB";
-
-    /// <summary>A client-given name as it may appear in a message: at most 40 printable characters.</summary>
-    internal static string Shown(string name)
-    {
-        var printable = new string(name.Where(c => !char.IsControl(c)).Take(40).ToArray());
-        return printable.Length < name.Length ? printable + "…" : printable;
-    }
 }

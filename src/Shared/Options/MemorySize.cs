@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NeuralStyle.Cli;
+namespace NeuralStyle;
 
 /// <summary>
 /// Memory sizes as people write them: a number with an optional unit, B, KB, MB, GB or TB (decimal:

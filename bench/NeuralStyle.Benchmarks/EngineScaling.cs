@@ -110,7 +110,7 @@ internal static class EngineScaling
 
                 break;
             case "separate":
-                await Task.WhenAll(Enumerable.Range(0, count).Select(i => StyleTransfer.RunAsync(Options(i, MemoryIterations) with { WeightsPath = weights })));
+                await Task.WhenAll(Enumerable.Range(0, count).Select(i => StyleTransfer.RunAsync(Options(i, MemoryIterations), new StyleTransferEngineOptions { WeightsPath = weights })));
                 break;
             default:
                 await using (var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = weights }))

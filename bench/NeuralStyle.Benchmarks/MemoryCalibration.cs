@@ -63,7 +63,7 @@ internal static class MemoryCalibration
     public static async Task ChildAsync(string weights, string images, int size, ComputePrecision precision, int iterations, int tile)
     {
         ProcessTuning.TuneNativeAllocator();
-        await StyleTransfer.RunAsync(Options(images, size, precision, iterations, tile) with { WeightsPath = weights, MaxMemory = long.MaxValue });
+        await StyleTransfer.RunAsync(Options(images, size, precision, iterations, tile) with { MaxMemory = long.MaxValue }, new StyleTransferEngineOptions { WeightsPath = weights });
         Console.WriteLine(PeakMemory.Bytes());
     }
 

@@ -17,7 +17,6 @@ internal static class PrecisionQuality
         {
             Content = Path.Combine(images, "tubingen.jpg"),
             Styles = [Path.Combine(images, "starry_night.jpg")],
-            WeightsPath = weights,
             OutputSize = size,
             StartSize = size,
             Iterations = iterations,
@@ -29,7 +28,7 @@ internal static class PrecisionQuality
         foreach (var precision in new[] { ComputePrecision.Float32, ComputePrecision.BFloat16 })
         {
             var clock = Stopwatch.StartNew();
-            var result = await StyleTransfer.RunAsync(options with { Precision = precision });
+            var result = await StyleTransfer.RunAsync(options with { Precision = precision }, new StyleTransferEngineOptions { WeightsPath = weights });
             var seconds = clock.Elapsed.TotalSeconds;
             var objective = ruler.Measure(result.Image);
             reference ??= objective;

@@ -19,7 +19,6 @@ internal static class TiledRun
         {
             Content = Path.Combine(images, "tubingen.jpg"),
             Styles = [Path.Combine(images, "starry_night.jpg")],
-            WeightsPath = weights,
             OutputSize = size,
             StartSize = startSize,
             Iterations = iterations,
@@ -40,7 +39,7 @@ internal static class TiledRun
                 Console.WriteLine($"{clock.Elapsed.TotalSeconds,8:0} s  scale {p.Scale}/{p.ScaleCount} {p.Width} × {p.Height}");
             }
         });
-        var result = await StyleTransfer.RunAsync(options, progress);
+        var result = await StyleTransfer.RunAsync(options, new StyleTransferEngineOptions { WeightsPath = weights }, progress);
         var seconds = clock.Elapsed.TotalSeconds;
         var peak = PeakMemory.Bytes();
         var last = plan.Scales[^1];

@@ -24,9 +24,8 @@ internal static class BatchRunner
     {
         Directory.CreateDirectory(batch.OutputFolder);
         RemoveLeftovers(work);
-        var engineOptions = new StyleTransferEngineOptions { WeightsPath = batch.Template.WeightsPath, Device = batch.Template.Device };
-        await using var engine = new StyleTransferEngine(engineOptions);
-        var template = batch.Template with { WeightsPath = null };
+        await using var engine = new StyleTransferEngine(batch.Settings.Engine);
+        var template = batch.Template;
         var tally = new BatchTally();
         if (batch.Settings.Quiet || batch.Settings.Json)
         {

@@ -46,7 +46,7 @@ internal static class CliApp
             return BadInput;
         }
 
-        await WarnIfBFloat16IsEmulated(cli.Options, stderr);
+        await WarnIfBFloat16IsEmulated(cli.Options, cli.Settings, stderr);
         if (cli.Settings.Plan)
         {
             return await PrintPlanAsync(cli.Options, stdout, stderr, cancellationToken);
@@ -132,7 +132,7 @@ internal static class CliApp
             return BadInput;
         }
 
-        await WarnIfBFloat16IsEmulated(batch.Template, stderr);
+        await WarnIfBFloat16IsEmulated(batch.Template, batch.Settings, stderr);
         try
         {
             ApplyProcessSettings(batch.Settings);
@@ -154,9 +154,9 @@ internal static class CliApp
     /// bfloat16 on a CPU that only emulates it is a valid choice, but about 30 times slower than
     /// float32: said on stderr before any work (also with --quiet and --json), and the run goes on as asked.
     /// </summary>
-    private static async Task WarnIfBFloat16IsEmulated(StyleTransferOptions options, TextWriter stderr)
+    private static async Task WarnIfBFloat16IsEmulated(StyleTransferOptions options, CliSettings settings, TextWriter stderr)
     {
-        if (options.Precision == ComputePrecision.BFloat16 && ComputeSupport.BFloat16(options.Device) == BFloat16Support.Emulated)
+        if (options.Precision == ComputePrecision.BFloat16 && ComputeSupport.BFloat16(settings.Engine.Device) == BFloat16Support.Emulated)
         {
             await stderr.WriteLineAsync(
                 "neural-style: warning: this CPU has no bfloat16 arithmetic (AVX-512 BF16 or AMX), so bfloat16 is emulated and about 30 times slower than float32; use --precision float32.");
@@ -223,15 +223,15 @@ internal static class CliApp
                 elapsed_seconds = p.Elapsed.TotalSeconds,
                 eta_seconds = p.EstimatedRemaining.TotalSeconds,
             })));
-            return StyleTransfer.RunAsync(options, progress, cancellationToken);
+            return StyleTransfer.RunAsync(options, settings.Engine, progress, cancellationToken);
         }
 
         if (settings.Quiet)
         {
-            return StyleTransfer.RunAsync(options, null, cancellationToken);
+            return StyleTransfer.RunAsync(options, settings.Engine, null, cancellationToken);
         }
 
-        return LiveProgress.RunAsync(options, stderr, cancellationToken);
+        return LiveProgress.RunAsync(options, settings.Engine, stderr, cancellationToken);
     }
 
     /// <summary>With --save-every N: out_0100.png (for out.png) beside the output every N iterations.</summary>

@@ -71,6 +71,7 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             Plan = parse.GetValue(command.Plan),
             Threads = parse.GetValue(command.Threads),
             SaveEvery = parse.GetValue(command.SaveEvery) ?? 0,
+            Engine = new StyleTransferEngineOptions { WeightsPath = parse.GetValue(command.Weights), Device = parse.GetValue(command.Device) ?? ComputeDevice.Cpu },
         };
         if (settings.SaveEvery < 0)
         {

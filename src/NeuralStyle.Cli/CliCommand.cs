@@ -56,7 +56,7 @@ internal sealed class CliCommand
             Root.Options.Add(option);
         }
 
-        foreach (var option in new Option[] { Threads, Json, Quiet, Verbose })
+        foreach (var option in new Option[] { Device, Weights, Threads, Json, Quiet, Verbose })
         {
             option.Recursive = true;
             Root.Options.Add(option);
@@ -111,6 +111,19 @@ internal sealed class CliCommand
     public Argument<string?> Content { get; } = new("CONTENT") { Description = "the photo whose content is kept", Arity = ArgumentArity.ZeroOrOne };
 
     public Argument<string[]> Styles { get; } = new("STYLE") { Description = "one or more artworks whose style is taken", Arity = ArgumentArity.ZeroOrMore };
+
+    public Option<ComputeDevice?> Device { get; } = new("--device")
+    {
+        Description = "where to compute (cuda needs a CUDA build of libtorch; the tool bundles the CPU build) [default: cpu]",
+        HelpName = "cpu|cuda",
+        CustomParser = r => ValueParsers.Choice(r, [("cpu", ComputeDevice.Cpu), ("cuda", ComputeDevice.Cuda)]),
+    };
+
+    public Option<string?> Weights { get; } = new("--weights")
+    {
+        Description = "VGG19 Keras weights file (default: $NEURALSTYLE_VGG19_WEIGHTS, then the user cache, then a download)",
+        HelpName = "PATH",
+    };
 
     public Option<int?> Threads { get; } = new("--threads")
     {

@@ -19,4 +19,7 @@ internal sealed record CliSettings
 
     /// <summary>Write an intermediate image every this many iterations (0: never).</summary>
     public int SaveEvery { get; init; }
+
+    /// <summary>Where the network's weights are and the device to compute on (<c>--weights</c>, <c>--device</c>).</summary>
+    public StyleTransferEngineOptions Engine { get; init; } = new();
 }

@@ -5,7 +5,7 @@ namespace NeuralStyle.Cli;
 /// <summary>A live progress display on stderr: the weights download, then iterations with loss terms, speed and ETA.</summary>
 internal static class LiveProgress
 {
-    public static async Task<StyleTransferResult> RunAsync(StyleTransferOptions options, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<StyleTransferResult> RunAsync(StyleTransferOptions options, StyleTransferEngineOptions engine, TextWriter stderr, CancellationToken cancellationToken)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) });
         StyleTransferResult? result = null;
@@ -16,7 +16,7 @@ internal static class LiveProgress
             {
                 ProgressTask? download = null;
                 var iterations = context.AddTask("starting", maxValue: 1);
-                var withDownload = options with
+                var withDownload = engine with
                 {
                     WeightsDownloadProgress = new CallbackProgress<WeightsDownloadProgress>(d =>
                     {
@@ -31,7 +31,7 @@ internal static class LiveProgress
                         $"{p.Iteration}/{p.TotalIterations} scale {p.Scale}/{p.ScaleCount} ({p.Width}×{p.Height}) loss {p.Losses.Total:G3} (c {p.Losses.Content:G3} s {p.Losses.Style:G3} tv {p.Losses.TotalVariation:G3}) {p.IterationsPerSecond:F2} it/s");
                     iterations.Value = p.Iteration;
                 });
-                result = await StyleTransfer.RunAsync(withDownload, progress, cancellationToken);
+                result = await StyleTransfer.RunAsync(options, withDownload, progress, cancellationToken);
             });
         return result!;
     }

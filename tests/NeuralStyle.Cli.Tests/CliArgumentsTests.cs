@@ -19,12 +19,13 @@ public class CliArgumentsTests
 
         var o = cli.Options;
         Assert.Equal("out.webp", o.OutputPath);
-        Assert.Equal((300, 42, OptimizerKind.Adam, 0.5, ComputeDevice.Cuda), (o.OutputSize, o.Iterations, o.Optimizer, o.Adam.LearningRate, o.Device));
+        Assert.Equal((300, 42, OptimizerKind.Adam, 0.5), (o.OutputSize, o.Iterations, o.Optimizer, o.Adam.LearningRate));
+        Assert.Equal((ComputeDevice.Cuda, "w.h5"), (cli.Settings.Engine.Device, cli.Settings.Engine.WeightsPath));
         Assert.Equal((2.0, 3.0, 4.0), (o.ContentWeight, o.StyleWeight, o.TotalVariationWeight));
         Assert.Equal([new LayerWeight("block4_conv2", 1)], o.ContentLayers);
         Assert.Equal([new LayerWeight("block1_conv1", 0.5), new LayerWeight("block2_conv1", 1)], o.StyleLayers);
         Assert.Same(InitialImage.Noise, o.Initialization);
-        Assert.Equal((7, 80, "w.h5", true), (o.Seed, o.OutputQuality, o.WeightsPath, o.OverwriteOutput));
+        Assert.Equal((7, 80, true), (o.Seed, o.OutputQuality, o.OverwriteOutput));
         Assert.Equal(1, cli.Settings.Threads);
         Assert.Equal("'c.jpg'", o.Content!.Description);
         Assert.Equal((10, true), (cli.Settings.SaveEvery, cli.Settings.Json));

@@ -99,12 +99,11 @@ public sealed class CheckpointTests : IDisposable
     /// <summary>Three scales, 32, 45 and 48 px, with round(4·√(48/s)) = 5, 4 and 4 iterations.</summary>
     private static StyleTransferOptions Options()
     {
-        var images = TestEnvironment.RequireImages();
+        var images = TestEnvironment.RequireImagesAndWeights();
         return new StyleTransferOptions
         {
             Content = Path.Combine(images, "tubingen.jpg"),
             Styles = [Path.Combine(images, "starry_night.jpg")],
-            WeightsPath = TestEnvironment.RequireWeights(),
             OutputSize = 48,
             StartSize = 32,
             Iterations = 4,

@@ -65,7 +65,8 @@ public sealed partial class Float32FinishTests : IDisposable
     [InlineData(135, 131)]
     public async Task A_bfloat16_run_resumed_before_or_after_the_switch_ends_as_the_uninterrupted_run(int stopAt, int resumesAt)
     {
-        var options = Options(150) with { WeightsPath = TestEnvironment.RequireWeights() };
+        TestEnvironment.RequireWeights();
+        var options = Options(150);
         var uninterrupted = await StyleTransfer.RunAsync(options);
 
         var checkpoint = Path.Combine(_folder, "run.checkpoint");

@@ -77,7 +77,7 @@ public class LossFunctionsTests
         using var scope = NewDisposeScope();
         var image = tensor(new float[] { 1, 2, 4, 0, 0, 0 }, [1, 1, 2, 3]);
 
-        Assert.Equal(7f + 3f, LossFunctions.TotalVariationLoss(image).item<float>());
+        Assert.Equal(7f + 3f, LossFunctions.TotalVariationLoss(image, TotalVariationNorm.AbsoluteSum).item<float>());
         Assert.Equal(21f + 5f, LossFunctions.TotalVariationLoss(image, TotalVariationNorm.SquaredSum).item<float>());
         Assert.Equal((21f / 3) + (5f / 4), LossFunctions.TotalVariationLoss(image, TotalVariationNorm.SquaredMean).item<float>(), 5);
         Assert.Equal((7f / 3) + (3f / 4), LossFunctions.TotalVariationLoss(image, TotalVariationNorm.AbsoluteMean).item<float>(), 5);
@@ -119,7 +119,7 @@ public class LossFunctionsTests
         Assert.Throws<ArgumentException>(() => LossFunctions.ContentLoss(zeros(1, 2, 3, 3), zeros(1, 2, 3, 4)));
         Assert.Throws<ArgumentException>(() => LossFunctions.GramMatrix(zeros(2, 3, 3)));
         Assert.Throws<ArgumentException>(() => LossFunctions.StyleLoss([zeros(1, 2, 2)], [zeros(1, 2, 2), zeros(1, 2, 2)]));
-        Assert.Throws<ArgumentException>(() => LossFunctions.TotalVariationLoss(zeros(1, 3, 1, 5)));
+        Assert.Throws<ArgumentException>(() => LossFunctions.TotalVariationLoss(zeros(1, 3, 1, 5), TotalVariationNorm.AbsoluteMean));
     }
 
     [Theory]
@@ -208,7 +208,7 @@ public class LossFunctionsTests
             "content" => LossFunctions.ContentLoss(input, target),
             "style" => LossFunctions.StyleLayerLoss(LossFunctions.GramMatrix(input), target),
             "masked-style" => LossFunctions.StyleLayerLoss(LossFunctions.MaskedGramMatrix(input, mask), target),
-            "tv-abs" => LossFunctions.TotalVariationLoss(input),
+            "tv-abs" => LossFunctions.TotalVariationLoss(input, TotalVariationNorm.AbsoluteSum),
             _ => LossFunctions.TotalVariationLoss(input, TotalVariationNorm.SquaredSum),
         };
 

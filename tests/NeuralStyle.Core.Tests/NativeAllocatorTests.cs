@@ -13,12 +13,11 @@ public class NativeAllocatorTests
     public async Task A_run_leaves_the_allocator_alone_and_the_tuning_takes_effect_when_asked_for()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "glibc malloc tuning applies on Linux only");
-        var images = TestEnvironment.RequireImages();
+        var images = TestEnvironment.RequireImagesAndWeights();
         await StyleTransfer.RunAsync(new StyleTransferOptions
         {
             Content = Path.Combine(images, "tubingen.jpg"),
             Styles = [Path.Combine(images, "starry_night.jpg")],
-            WeightsPath = TestEnvironment.RequireWeights(),
             OutputSize = 32,
             Iterations = 1,
         });

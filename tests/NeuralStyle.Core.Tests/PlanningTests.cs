@@ -165,11 +165,12 @@ public sealed class PlanningTests
                 OutputSize = 1024,
                 StartSize = 1024,
                 MaxMemory = 1_500_000_000,
-                WeightsPath = Path.Combine(folder, "no-such-weights.h5"), // were the weights read, this would fail differently
                 OutputPath = output,
             };
 
-            var refused = await Assert.ThrowsAsync<MemoryLimitException>(() => StyleTransfer.RunAsync(options));
+            // Were the weights read, this would fail differently.
+            var nowhere = new StyleTransferEngineOptions { WeightsPath = Path.Combine(folder, "no-such-weights.h5") };
+            var refused = await Assert.ThrowsAsync<MemoryLimitException>(() => StyleTransfer.RunAsync(options, nowhere));
 
             var plan = await StyleTransfer.PlanAsync(options);
             Assert.Equal(plan.PeakMemoryBytes, refused.EstimatedBytes);

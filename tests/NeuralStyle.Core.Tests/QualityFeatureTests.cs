@@ -224,12 +224,11 @@ public sealed class QualityFeatureTests
 
     private static StyleTransferOptions Options(int size, int iterations)
     {
-        var images = TestEnvironment.RequireImages();
+        var images = TestEnvironment.RequireImagesAndWeights();
         return new StyleTransferOptions
         {
             Content = Path.Combine(images, "tubingen.jpg"),
             Styles = [Path.Combine(images, "starry_night.jpg")],
-            WeightsPath = TestEnvironment.RequireWeights(),
             OutputSize = size,
             StartSize = size,
             Iterations = iterations,
@@ -239,7 +238,8 @@ public sealed class QualityFeatureTests
     private static Tensor Tensor(string images, string name, int size) =>
         ImageTensors.ToTensor(RgbImage.Load(Path.Combine(images, name)).ResizeToFit(size, allowUpscale: true));
 
-    private static RgbImage HalfMask(int width, int height, bool leftWhite)
+    /// <summary>A mask white on one half (left or right) and black on the other.</summary>
+    internal static RgbImage HalfMask(int width, int height, bool leftWhite)
     {
         var pixels = new byte[width * height * 3];
         for (var y = 0; y < height; y++)

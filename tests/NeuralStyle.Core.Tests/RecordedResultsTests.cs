@@ -61,8 +61,8 @@ public sealed class RecordedResultsTests
             Iterations = 10,
             Styles =
             [
-                new StyleImage(Path.Combine(images, "starry_night.jpg"), 1, HalfMask(64, 48, leftWhite: true)),
-                new StyleImage(Path.Combine(images, "the_scream.jpg"), 1, HalfMask(64, 48, leftWhite: false)),
+                new StyleImage(Path.Combine(images, "starry_night.jpg"), 1, QualityFeatureTests.HalfMask(64, 48, leftWhite: true)),
+                new StyleImage(Path.Combine(images, "the_scream.jpg"), 1, QualityFeatureTests.HalfMask(64, 48, leftWhite: false)),
             ],
         },
 
@@ -120,22 +120,6 @@ public sealed class RecordedResultsTests
         Styles = [Path.Combine(images, "starry_night.jpg")],
         OutputSize = size,
     };
-
-    /// <summary>A mask white on one half (left or right) and black on the other.</summary>
-    private static RgbImage HalfMask(int width, int height, bool leftWhite)
-    {
-        var pixels = new byte[width * height * 3];
-        for (var y = 0; y < height; y++)
-        {
-            for (var x = 0; x < width; x++)
-            {
-                var white = (x < width / 2) == leftWhite;
-                pixels.AsSpan(((y * width) + x) * 3, 3).Fill(white ? (byte)255 : (byte)0);
-            }
-        }
-
-        return new RgbImage(width, height, pixels);
-    }
 
     /// <summary>What decides the bits on a CPU: the instruction sets oneDNN chooses kernels by, and libtorch's thread count.</summary>
     private static string CpuSignature()

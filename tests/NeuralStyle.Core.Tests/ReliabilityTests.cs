@@ -178,12 +178,11 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IDisposable
 
     private static StyleTransferOptions SmallRun()
     {
-        var images = TestEnvironment.RequireImages();
+        var images = TestEnvironment.RequireImagesAndWeights();
         return new StyleTransferOptions
         {
             Content = Path.Combine(images, "tubingen.jpg"),
             Styles = [Path.Combine(images, "starry_night.jpg")],
-            WeightsPath = TestEnvironment.RequireWeights(),
             OutputSize = 32,
             Iterations = 3,
         };

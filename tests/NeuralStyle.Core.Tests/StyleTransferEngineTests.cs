@@ -17,7 +17,8 @@ public sealed class StyleTransferEngineTests : IDisposable
         var second = first with { Styles = [Path.Combine(TestEnvironment.RequireImages(), "the_scream.jpg")] };
 
         var onEngine = new[] { await engine.RunAsync(first), await engine.RunAsync(second), await engine.RunAsync(first) };
-        var alone = new[] { await StyleTransfer.RunAsync(first with { WeightsPath = TestEnvironment.WeightsPath }), await StyleTransfer.RunAsync(second with { WeightsPath = TestEnvironment.WeightsPath }) };
+        var weights = new StyleTransferEngineOptions { WeightsPath = TestEnvironment.WeightsPath };
+        var alone = new[] { await StyleTransfer.RunAsync(first, weights), await StyleTransfer.RunAsync(second, weights) };
 
         Assert.Equal(alone[0].Image.Pixels.ToArray(), onEngine[0].Image.Pixels.ToArray());
         Assert.Equal(alone[1].Image.Pixels.ToArray(), onEngine[1].Image.Pixels.ToArray());
@@ -127,12 +128,10 @@ public sealed class StyleTransferEngineTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task Runs_that_ask_for_what_the_engine_decides_are_refused_before_any_work()
+    public async Task Bad_streaming_or_engine_settings_are_refused_before_any_work()
     {
         await using var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = TestEnvironment.RequireWeights() });
 
-        Assert.Equal("Device", Assert.Throws<ArgumentException>(() => Start(engine, Options(32, 1) with { Device = ComputeDevice.Cuda })).ParamName);
-        Assert.Equal("WeightsPath", Assert.Throws<ArgumentException>(() => Start(engine, Options(32, 1) with { WeightsPath = "other.h5" })).ParamName);
         Assert.Throws<ArgumentOutOfRangeException>(() => engine.RunStreamingAsync(Options(32, 1), previewInterval: -1));
         Assert.Equal("MaxConcurrentRuns", Assert.Throws<ArgumentOutOfRangeException>(() => new StyleTransferEngineOptions { MaxConcurrentRuns = 0 }).ParamName);
     }

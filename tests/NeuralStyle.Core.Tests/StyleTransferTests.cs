@@ -141,7 +141,7 @@ public sealed class StyleTransferTests : IDisposable
     [SkippableFact]
     public async Task Stream_and_in_memory_inputs_work_and_intermediate_images_arrive_every_n_iterations()
     {
-        var images = TestEnvironment.RequireImages();
+        var images = TestEnvironment.RequireImagesAndWeights();
         await using var contentStream = File.OpenRead(Path.Combine(images, "tubingen.jpg"));
         var style = RgbImage.Load(Path.Combine(images, "starry_night.jpg"));
         var intermediate = new List<(int Iteration, int Width)>();
@@ -149,7 +149,6 @@ public sealed class StyleTransferTests : IDisposable
         {
             Content = ImageInput.FromStream(contentStream),
             Styles = [style],
-            WeightsPath = TestEnvironment.RequireWeights(),
             OutputSize = 48,
             Iterations = 5,
             IntermediateImageInterval = 2,
@@ -274,12 +273,11 @@ public sealed class StyleTransferTests : IDisposable
 
     private static StyleTransferOptions RealOptions()
     {
-        var images = TestEnvironment.RequireImages();
+        var images = TestEnvironment.RequireImagesAndWeights();
         return new StyleTransferOptions
         {
             Content = Path.Combine(images, "tubingen.jpg"),
             Styles = [Path.Combine(images, "starry_night.jpg")],
-            WeightsPath = TestEnvironment.RequireWeights(),
             OutputSize = 128,
             Iterations = 40,
         };

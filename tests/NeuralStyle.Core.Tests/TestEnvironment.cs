@@ -26,6 +26,13 @@ internal static class TestEnvironment
         return ImagesFolder!;
     }
 
+    /// <summary>Skips the calling test unless both the images and the weights are there; returns the images folder. The runs find the weights through the variable, as the library does.</summary>
+    public static string RequireImagesAndWeights()
+    {
+        RequireWeights();
+        return RequireImages();
+    }
+
     public static string RequireGolden()
     {
         Skip.If(GoldenFolder is null, $"{GoldenVariable} is not set to the golden values folder (.ci/run sets it to ../shared/golden).");

@@ -125,7 +125,7 @@ public sealed class TilingTests
         Assert.Single(tiled.Grid.Tiles);
 
         var x = image.detach().clone().requires_grad_(true);
-        var (total, _, _, _) = whole.Evaluate(x);
+        var (total, _) = whole.Evaluate(x);
         total.backward();
         var gradient = zeros_like(image);
         var terms = tiled.Evaluate(image, gradient);
@@ -187,12 +187,11 @@ public sealed class TilingTests
     [SkippableFact]
     public async Task A_run_with_a_forced_tile_size_is_tiled_and_returns_the_whole_image()
     {
-        var images = TestEnvironment.RequireImages();
+        var images = TestEnvironment.RequireImagesAndWeights();
         var options = new StyleTransferOptions
         {
             Content = Path.Combine(images, "tubingen.jpg"),
             Styles = [Path.Combine(images, "starry_night.jpg")],
-            WeightsPath = TestEnvironment.RequireWeights(),
             OutputSize = 128,
             StartSize = 64,
             Iterations = 4,
@@ -212,7 +211,7 @@ public sealed class TilingTests
     public async Task A_tiled_run_resumed_from_its_checkpoint_ends_as_the_uninterrupted_run()
     {
         // L-BFGS and iterate averaging in tiles; stopped at 9, the checkpoint of 8 is inside the tiled scale.
-        var images = TestEnvironment.RequireImages();
+        var images = TestEnvironment.RequireImagesAndWeights();
         var folder = Directory.CreateTempSubdirectory("neuralstyle-tiled-checkpoint-").FullName;
         try
         {
@@ -220,7 +219,6 @@ public sealed class TilingTests
             {
                 Content = Path.Combine(images, "tubingen.jpg"),
                 Styles = [Path.Combine(images, "starry_night.jpg")],
-                WeightsPath = TestEnvironment.RequireWeights(),
                 OutputSize = 128,
                 StartSize = 128,
                 Iterations = 12,

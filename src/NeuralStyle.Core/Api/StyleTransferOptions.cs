@@ -148,18 +148,6 @@ public sealed record StyleTransferOptions
     /// </summary>
     public ComputePrecision Precision { get; init; } = ComputePrecision.Float32;
 
-    /// <summary>Where to compute. Default <see cref="ComputeDevice.Cpu"/>.</summary>
-    public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
-
-    /// <summary>
-    /// The VGG19 weights file (Keras HDF5). Null searches <c>NEURALSTYLE_VGG19_WEIGHTS</c>, then the
-    /// user cache, then downloads the official file.
-    /// </summary>
-    public string? WeightsPath { get; init; }
-
-    /// <summary>Receives progress if the weights must be downloaded.</summary>
-    public IProgress<WeightsDownloadProgress>? WeightsDownloadProgress { get; init; }
-
     /// <summary>Call <see cref="IntermediateImage"/> every this many iterations; 0 (the default) never.</summary>
     public int IntermediateImageInterval { get => _intermediateImageInterval; init { Guard.MustBeBetween(value, 0, int.MaxValue, nameof(IntermediateImageInterval)); _intermediateImageInterval = value; } }
 
@@ -222,8 +210,12 @@ public sealed record StyleTransferOptions
     /// </summary>
     public int? TileSize { get => _tileSize; init { if (value is { } size) { Guard.MustBeBetween(size, 64, 8192, nameof(TileSize)); } _tileSize = value; } }
 
-    /// <summary>The loss and optimiser settings, as <see cref="StyleOptimizer"/> takes them.</summary>
-    public StyleOptimizerSettings Optimization { get => _optimization; init => _optimization = Guard.NotNullValue(value, nameof(Optimization)); }
+    /// <summary>
+    /// The loss and optimiser settings, as <see cref="StyleOptimizer"/> takes them: read-only, made of
+    /// this object's own properties (<see cref="ContentWeight"/>, <see cref="Optimizer"/>, …), which are
+    /// the one way to set each.
+    /// </summary>
+    public StyleOptimizerSettings Optimization => _optimization;
 
     /// <summary>Checks what the setters cannot: required inputs, enum values, layer names, the output path.</summary>
     /// <exception cref="ArgumentException">An option is missing or invalid; the message names it.</exception>
@@ -243,7 +235,6 @@ public sealed record StyleTransferOptions
         Guard.MustBeDefined(ColorPreservation, nameof(ColorPreservation));
         Guard.MustBeDefined(Pooling, nameof(Pooling));
         Guard.MustBeDefined(Precision, nameof(Precision));
-        Guard.MustBeDefined(Device, nameof(Device));
         _optimization.Validate();
         ValidateOutputPath();
         if (CheckpointPath is not null)

@@ -7,20 +7,23 @@ namespace NeuralStyle;
 
 /// <summary>
 /// What decides a run's result, hashed: the library version, every option the arithmetic depends on,
-/// the tiles each scale is optimised in, and the prepared images' pixels. A checkpoint made under another fingerprint cannot be resumed.
+/// the device, the tiles and optimiser of each planned scale, and the prepared images' pixels. A checkpoint
+/// made under another fingerprint cannot be resumed.
 /// The seed is left out: it only chooses the start image, which the checkpoint holds.
 /// </summary>
 internal static class RunFingerprint
 {
+    /// <summary>Enums by name, so that reordering one does not go unnoticed.</summary>
+    private static readonly JsonSerializerOptions Settings = new() { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     /// <summary>NeuralStyle's version, as checkpoints record it.</summary>
     public static string Library { get; } =
         typeof(RunFingerprint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>The SHA-256 of the run's options, its planned scales' tiles and its prepared images, as lower-case hex.</summary>
-    public static string Compute(StyleTransferOptions options, RunInputs inputs, IReadOnlyList<PlannedScale> scales)
+    /// <summary>The SHA-256 of the run's options, the device it computes on, its planned scales' tiles and its prepared images, as lower-case hex.</summary>
+    public static string Compute(StyleTransferOptions options, ComputeDevice device, RunInputs inputs, IReadOnlyList<PlannedScale> scales)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var settings = options.Optimization;
         hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(new
         {
             library = Library,
@@ -31,21 +34,15 @@ internal static class RunFingerprint
             colorPreservation = options.ColorPreservation.ToString(),
             pooling = options.Pooling.ToString(),
             precision = options.Precision.ToString(),
-            device = options.Device.ToString(),
+            device = device.ToString(),
             initialization = options.Initialization.Kind.ToString(),
-            contentLayers = settings.ContentLayers.Select(l => new { l.Layer, l.Weight }),
-            styleLayers = settings.StyleLayers.Select(l => new { l.Layer, l.Weight }),
-            settings.ContentWeight,
-            settings.StyleWeight,
-            settings.TotalVariationWeight,
-            totalVariationNorm = settings.TotalVariationNorm.ToString(),
-            optimizer = settings.Optimizer.ToString(),
-            adam = new { settings.Adam.LearningRate, settings.Adam.Beta1, settings.Adam.Beta2, settings.Adam.Epsilon },
-            lbfgs = new { settings.Lbfgs.LearningRate, settings.Lbfgs.HistorySize, settings.Lbfgs.SwitchToAdamAfter },
-            settings.AveragingDecay,
             styleWeights = inputs.Styles.Select(s => s.Weight),
             tileSizes = scales.Select(s => s.TileSize),
+            optimizers = scales.Select(s => s.Optimizer.ToString()),
         }));
+
+        // Every setting of the loss and the optimiser, whatever settings it has now or gains later.
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(options.Optimization, Settings));
         Append(hash, inputs.Content);
         foreach (var style in inputs.Styles)
         {

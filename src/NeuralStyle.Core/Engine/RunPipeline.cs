@@ -13,14 +13,16 @@ namespace NeuralStyle;
 internal sealed class RunPipeline : IDisposable
 {
     private readonly NetworkCache _networks;
+    private readonly ComputeDevice _device;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _slots;
     private readonly int _maxConcurrentRuns;
     private int _running;
 
-    public RunPipeline(NetworkCache networks, int maxConcurrentRuns, ILogger logger)
+    public RunPipeline(NetworkCache networks, ComputeDevice device, int maxConcurrentRuns, ILogger logger)
     {
         _networks = networks;
+        _device = device;
         _logger = logger;
         _maxConcurrentRuns = maxConcurrentRuns;
         _slots = new SemaphoreSlim(maxConcurrentRuns, maxConcurrentRuns);
@@ -49,14 +51,14 @@ internal sealed class RunPipeline : IDisposable
     public void Dispose() => _slots.Dispose();
 
     /// <summary>Everything checked and read before any compute: nothing is loaded into the network, nothing written.</summary>
-    private static async Task<PreparedRun> PrepareAsync(StyleTransferOptions options, CancellationToken cancellationToken)
+    private async Task<PreparedRun> PrepareAsync(StyleTransferOptions options, CancellationToken cancellationToken)
     {
         InputPreparation.CheckOutputPath(options);
         Checkpoints.CheckFolder(options.CheckpointPath);
         cancellationToken.ThrowIfCancellationRequested();
         var inputs = await RunInputs.LoadAsync(options, cancellationToken).ConfigureAwait(false);
         var plan = MemoryGuard.Check(options, inputs.Content.Width, inputs.Content.Height);
-        var fingerprint = options.CheckpointPath is null && options.ResumeFrom is null ? null : RunFingerprint.Compute(options, inputs, plan.Scales);
+        var fingerprint = options.CheckpointPath is null && options.ResumeFrom is null ? null : RunFingerprint.Compute(options, _device, inputs, plan.Scales);
         var resume = options.ResumeFrom is null ? null : Checkpoints.Open(options.ResumeFrom, fingerprint!);
         return new PreparedRun(resume is null ? inputs : inputs with { Seed = resume.Seed }, plan, fingerprint, resume);
     }

@@ -45,11 +45,49 @@ public static class StyleTransfer
     public static Task<StyleTransferResult> RunAsync(
         StyleTransferOptions options,
         IProgress<StyleTransferProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(options, new StyleTransferEngineOptions(), progress, cancellationToken);
+
+    /// <summary>
+    /// Runs style transfer with the network that <paramref name="engine"/> says where to find and on
+    /// which device to run: the weights file, its download progress, the device. Otherwise as
+    /// <see cref="RunAsync(StyleTransferOptions, IProgress{StyleTransferProgress}?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="options">What to do; validated before any work starts.</param>
+    /// <param name="engine">Where the weights are, and the device.</param>
+    /// <param name="progress">Receives the loss terms, timing and ETA after every iteration.</param>
+    /// <param name="cancellationToken">Stops the run within one iteration; the task then ends cancelled and nothing is written.</param>
+    /// <returns>The stylised image, the final and per-iteration losses, and timings.</returns>
+    /// <exception cref="ArgumentException">An option is missing or invalid (thrown before any work).</exception>
+    /// <exception cref="ImageLoadException">An input image cannot be loaded.</exception>
+    /// <exception cref="ImageSaveException">The output file exists and <see cref="StyleTransferOptions.OverwriteOutput"/> is false, its folder is missing, or the write failed.</exception>
+    /// <exception cref="WeightsException">The VGG19 weights cannot be found, downloaded or read.</exception>
+    /// <exception cref="NativeBackendException">libtorch cannot be loaded, or CUDA was asked for and is absent.</exception>
+    /// <exception cref="DivergenceException">A loss became NaN or infinite; no image is produced.</exception>
+    /// <exception cref="MemoryLimitException">The run is expected to need more memory than <see cref="StyleTransferOptions.MaxMemory"/> (or the machine) allows; refused before any work.</exception>
+    /// <exception cref="ComputeMemoryException">libtorch could not allocate the memory the run needs; nothing is written.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static Task<StyleTransferResult> RunAsync(
+        StyleTransferOptions options,
+        StyleTransferEngineOptions engine,
+        IProgress<StyleTransferProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         Guard.NotNull(options);
-        options.Validate();
-        return RunOnceAsync(options, progress, cancellationToken);
+        Guard.NotNull(engine);
+        var runner = new StyleTransferEngine(engine);
+        Task<StyleTransferResult> run;
+        try
+        {
+            run = runner.RunAsync(options, progress, cancellationToken); // the options are checked here, before any work
+        }
+        catch
+        {
+            runner.Dispose();
+            throw;
+        }
+
+        return ReleasedAfterAsync(runner, run);
     }
 
     /// <summary>Stylises <paramref name="contentPath"/> with <paramref name="stylePath"/> using the defaults and writes <paramref name="outputPath"/> (not replacing an existing file).</summary>
@@ -79,17 +117,12 @@ public static class StyleTransfer
         return RunPlan.For(options, content.Width, content.Height);
     }
 
-    private static async Task<StyleTransferResult> RunOnceAsync(StyleTransferOptions options, IProgress<StyleTransferProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>The run's result, once the engine it ran on (and its network) is released.</summary>
+    private static async Task<StyleTransferResult> ReleasedAfterAsync(StyleTransferEngine engine, Task<StyleTransferResult> run)
     {
-        var engine = new StyleTransferEngine(new StyleTransferEngineOptions
-        {
-            WeightsPath = options.WeightsPath,
-            WeightsDownloadProgress = options.WeightsDownloadProgress,
-            Device = options.Device,
-        });
         await using (engine.ConfigureAwait(false))
         {
-            return await engine.RunAsync(options with { WeightsDownloadProgress = null }, progress, cancellationToken).ConfigureAwait(false);
+            return await run.ConfigureAwait(false);
         }
     }
 }

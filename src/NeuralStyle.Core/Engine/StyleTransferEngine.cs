@@ -48,7 +48,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
         Options = options;
         var log = logger ?? (ILogger)NullLogger.Instance;
         _networks = new NetworkCache(options, log);
-        _pipeline = new RunPipeline(_networks, options.MaxConcurrentRuns, log);
+        _pipeline = new RunPipeline(_networks, options.Device, options.MaxConcurrentRuns, log);
     }
 
     /// <summary>The engine's options.</summary>
@@ -72,14 +72,11 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Runs style transfer on the engine's network; see <see cref="StyleTransfer.RunAsync(StyleTransferOptions, IProgress{StyleTransferProgress}?, CancellationToken)"/>.</summary>
-    /// <param name="options">
-    /// What to do; validated before any work. Its <see cref="StyleTransferOptions.Device"/> must be the
-    /// engine's, and its weights settings must be left unset (the engine's are used).
-    /// </param>
+    /// <param name="options">What to do; validated before any work. It runs on the engine's device and weights.</param>
     /// <param name="progress">Receives the loss terms, timing and ETA after every iteration.</param>
     /// <param name="cancellationToken">Stops the run within one iteration (or its wait for a slot); nothing is written.</param>
     /// <returns>The stylised image, the losses, the seed and timings.</returns>
-    /// <exception cref="ArgumentException">An option is missing, invalid, or in conflict with the engine's.</exception>
+    /// <exception cref="ArgumentException">An option is missing or invalid.</exception>
     /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public Task<StyleTransferResult> RunAsync(StyleTransferOptions options, IProgress<StyleTransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -97,7 +94,7 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
     /// <param name="options">What to do, as for <see cref="RunAsync"/>.</param>
     /// <param name="previewInterval">Attach a preview every this many iterations, counted over all scales; 0 for none.</param>
     /// <param name="cancellationToken">Cancels the run; the enumeration then throws <see cref="OperationCanceledException"/>.</param>
-    /// <exception cref="ArgumentException">An option is missing, invalid, or in conflict with the engine's, or the interval is negative.</exception>
+    /// <exception cref="ArgumentException">An option is missing or invalid, or the interval is negative.</exception>
     /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public IAsyncEnumerable<StyleTransferUpdate> RunStreamingAsync(StyleTransferOptions options, int previewInterval = 10, CancellationToken cancellationToken = default)
     {
@@ -127,23 +124,6 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
         Guard.NotNull(options);
         ObjectDisposedException.ThrowIf(_runs.IsClosed, this);
         options.Validate();
-        if (options.Device != Options.Device)
-        {
-            Guard.ThrowArgument(
-                $"This engine computes on {Options.Device}, but the run asks for {options.Device}; use an engine for that device.", nameof(options.Device));
-        }
-
-        if (options.WeightsPath is not null && options.WeightsPath != Options.WeightsPath)
-        {
-            Guard.ThrowArgument(
-                "A run on an engine uses the engine's weights: leave WeightsPath unset (set StyleTransferEngineOptions.WeightsPath instead).", nameof(options.WeightsPath));
-        }
-
-        if (options.WeightsDownloadProgress is not null)
-        {
-            Guard.ThrowArgument(
-                "A run on an engine uses the engine's weights: leave WeightsDownloadProgress unset (set it on StyleTransferEngineOptions instead).", nameof(options.WeightsDownloadProgress));
-        }
     }
 
     private async IAsyncEnumerable<StyleTransferUpdate> StreamAsync(StyleTransferOptions options, int previewInterval, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -115,12 +115,13 @@ public static class LossFunctions
 
     /// <summary>
     /// Total variation of an NCHW image: the differences between vertically and horizontally
-    /// neighbouring pixels, combined as <paramref name="norm"/> says (absolute sum by default).
+    /// neighbouring pixels, combined as <paramref name="norm"/> says. There is no default: a run
+    /// uses <see cref="TotalVariationNorm.AbsoluteMean"/> and the TensorFlow tutorial the absolute sum.
     /// </summary>
     /// <param name="image">An NCHW tensor of at least 2 × 2 pixels.</param>
     /// <param name="norm">How the differences are combined.</param>
     /// <returns>A scalar tensor.</returns>
-    public static Tensor TotalVariationLoss(Tensor image, TotalVariationNorm norm = TotalVariationNorm.AbsoluteSum)
+    public static Tensor TotalVariationLoss(Tensor image, TotalVariationNorm norm)
     {
         Guard.NotNull(image);
         if (image.dim() != 4 || image.shape[2] < 2 || image.shape[3] < 2)

@@ -1,108 +1,70 @@
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn.functional;
 
 namespace NeuralStyle;
 
 /// <summary>
-/// The loss being minimised, with its targets: content features and style Gram matrices are
-/// computed once, without gradients, when the objective is created.
+/// The loss of a whole image, composed of its terms (<see cref="ILossTerm"/>: content, style, total
+/// variation), each with its targets computed once, without gradients, when the objective is made.
+/// An evaluation extracts every layer the terms read once and adds the terms up, each times its weight.
 /// </summary>
-/// <remarks>
-/// Without masks the styles' Gram matrices are blended into one target per layer (weights summing
-/// to 1). With masks each style keeps its own targets and is compared with the Gram matrix of its
-/// region (<see cref="LossFunctions.MaskedGramMatrix"/>); its loss is weighted by its blend weight.
-/// </remarks>
 internal sealed class StyleObjective : IDisposable
 {
     private readonly IFeatureExtractor _extractor;
-    private readonly StyleOptimizerSettings _options;
     private readonly string[] _layers;
-    private readonly Tensor[] _contentTargets;
-    private readonly double[] _contentLayerWeights;
-    private readonly double[] _styleLayerWeights;
-    private readonly StyleTerm[] _styles;
+    private readonly ILossTerm[] _terms;
 
-    public StyleObjective(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, StyleOptimizerSettings options)
+    /// <param name="extractor">The feature network (not owned).</param>
+    /// <param name="content">The content image, NCHW 1×3×H×W in [0, 1].</param>
+    /// <param name="styles">The style images, with blend weights and, for all or none, masks.</param>
+    /// <param name="options">The layers and weights of the content, style and total variation terms.</param>
+    /// <param name="moreTerms">Terms beyond those three, added to the total after them (owned).</param>
+    public StyleObjective(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, StyleOptimizerSettings options, IEnumerable<ILossTerm>? moreTerms = null)
     {
         _extractor = extractor;
-        _options = options;
-        _layers = options.AllLayers.ToArray();
-        _contentLayerWeights = options.ContentLayers.Select(l => l.Weight).ToArray();
-        _styleLayerWeights = options.StyleLayers.Select(l => l.Weight).ToArray();
-        var styleLayers = options.StyleLayers.Select(l => l.Layer).ToArray();
-        var blendWeights = NormalisedWeights(styles);
-
+        var extra = moreTerms?.ToArray() ?? [];
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var contentFeatures = extractor.Extract(content, _layers);
-        _contentTargets = options.ContentLayers.Select(l => contentFeatures[l.Layer].to(ScalarType.Float32).detach().DetachFromDisposeScope()).ToArray();
-
-        var grams = styles.Select(s =>
+        var contentFeatures = extractor.Extract(content, options.AllLayers.ToArray());
+        var terms = new List<ILossTerm>(3);
+        try
         {
-            var features = extractor.Extract(s.Image, styleLayers);
-            return styleLayers.Select(l => Gram(features[l], null)).ToArray();
-        }).ToArray();
-
-        if (styles[0].Mask is null)
-        {
-            var blended = styleLayers.Select((_, layer) => grams.Select((g, i) => g[layer] * blendWeights[i]).Aggregate((a, b) => a + b)).ToArray();
-            _styles = [new StyleTerm(1.0, Detach(blended), null)];
+            // The first three are the terms LossTerms reports, in its order.
+            terms.Add(new ContentTerm(contentFeatures, options.ContentLayers, options.ContentWeight));
+            terms.Add(new GramStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight));
+            terms.Add(new TotalVariationTerm(options.TotalVariationNorm, options.TotalVariationWeight));
+            terms.AddRange(extra);
         }
-        else
+        catch
         {
-            _styles = styles.Select((s, i) => new StyleTerm(
-                blendWeights[i],
-                Detach(grams[i]),
-                Detach(styleLayers.Select(l => LayerMask(s.Mask!, contentFeatures[l])).ToArray()))).ToArray();
+            foreach (var term in terms.Union(extra))
+            {
+                term.Dispose();
+            }
+
+            throw;
         }
+
+        _terms = [.. terms];
+        _layers = _terms.SelectMany(t => t.Layers).Distinct().ToArray();
     }
 
-    /// <summary>The losses of <paramref name="image"/>; tensors land in the caller's dispose scope.</summary>
-    public (Tensor Total, Tensor Content, Tensor Style, Tensor TotalVariation) Evaluate(Tensor image)
+    /// <summary>The terms, in the order <see cref="Evaluate"/> gives their values.</summary>
+    public IReadOnlyList<ILossTerm> Terms => _terms;
+
+    /// <summary>The weighted total at <paramref name="image"/> and each term's unweighted value; tensors land in the caller's dispose scope.</summary>
+    public (Tensor Total, Tensor[] Values) Evaluate(Tensor image)
     {
         var features = _extractor.Extract(image, _layers);
-        var content = LossFunctions.ContentLoss(
-            _options.ContentLayers.Select(l => features[l.Layer].to(ScalarType.Float32)).ToArray(), _contentTargets, _contentLayerWeights);
-        Tensor? style = null;
-        foreach (var term in _styles)
-        {
-            var grams = _options.StyleLayers.Select((l, i) => Gram(features[l.Layer], term.Masks?[i])).ToArray();
-            var loss = LossFunctions.StyleLoss(grams, term.Targets, _styleLayerWeights) * term.Weight;
-            style = style is null ? loss : style + loss;
-        }
-
-        var tv = LossFunctions.TotalVariationLoss(image, _options.TotalVariationNorm);
-        var total = LossFunctions.TotalLoss(content, style!, tv, _options.ContentWeight, _options.StyleWeight, _options.TotalVariationWeight);
-        return (total, content, style!, tv);
+        var values = _terms.Select(t => t.Evaluate(features, image)).ToArray();
+        var total = values.Select((value, i) => value * _terms[i].Weight).Aggregate((a, b) => a + b);
+        return (total, values);
     }
 
     public void Dispose()
     {
-        foreach (var t in _contentTargets.Concat(_styles.SelectMany(s => s.Targets.Concat(s.Masks ?? []))))
+        foreach (var term in _terms)
         {
-            t.Dispose();
+            term.Dispose();
         }
     }
-
-    /// <summary>
-    /// A layer's Gram matrix (of a region, with a mask) as float32. The product is computed in the
-    /// features' own precision (bfloat16 with <see cref="ComputePrecision.BFloat16"/>: in float32 it
-    /// was a fifth of a bfloat16 iteration's time); the losses are then taken in float32.
-    /// </summary>
-    private static Tensor Gram(Tensor features, Tensor? mask) =>
-        (mask is null ? LossFunctions.GramMatrix(features) : LossFunctions.MaskedGramMatrix(features, mask)).to(ScalarType.Float32);
-
-    private static double[] NormalisedWeights(IReadOnlyList<StyleTensor> styles)
-    {
-        var sum = styles.Sum(s => s.Weight);
-        return styles.Select(s => s.Weight / sum).ToArray();
-    }
-
-    /// <summary>The mask averaged down to a layer's feature map size (each cell: the mask's mean over the pixels it covers), in the features' number format.</summary>
-    private static Tensor LayerMask(Tensor mask, Tensor features) =>
-        adaptive_avg_pool2d(mask.to(float32), [features.shape[2], features.shape[3]]).to(features.dtype);
-
-    private static Tensor[] Detach(Tensor[] tensors) => tensors.Select(t => t.detach().DetachFromDisposeScope()).ToArray();
-
-    private sealed record StyleTerm(double Weight, Tensor[] Targets, Tensor[]? Masks);
 }

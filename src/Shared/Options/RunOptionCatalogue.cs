@@ -3,7 +3,8 @@ using System.Globalization;
 namespace NeuralStyle;
 
 /// <summary>
-/// Every run option the front ends offer, declared once: the tool makes its <c>--options</c> from
+/// Every run option the front ends offer, declared once (what decides a run, not where its engine
+/// finds the network or which device it computes on; those are the front end's own): the tool makes its <c>--options</c> from
 /// these, the web app its form fields, and both report a value's errors in the same words, under the
 /// option's name. Options that depend on others come after them (the learning rate after the
 /// optimiser, the blend weights after the styles).
@@ -17,7 +18,6 @@ internal sealed class RunOptionCatalogue
     private static readonly (string Name, Pooling Value)[] Poolings = [("max", Pooling.Max), ("average", Pooling.Average), ("avg", Pooling.Average)];
     private static readonly (string Name, ColorPreservation Value)[] Colours =
         [("none", ColorPreservation.None), ("match", ColorPreservation.MatchStyleToContent), ("luminance", ColorPreservation.LuminanceOnly)];
-    private static readonly (string Name, ComputeDevice Value)[] Devices = [("cpu", ComputeDevice.Cpu), ("cuda", ComputeDevice.Cuda)];
     private static readonly (string Name, ComputePrecision Value)[] Precisions =
         [("float32", ComputePrecision.Float32), ("fp32", ComputePrecision.Float32), ("bfloat16", ComputePrecision.BFloat16), ("bf16", ComputePrecision.BFloat16)];
 
@@ -94,14 +94,6 @@ internal sealed class RunOptionCatalogue
         Double("average", "iterate averaging decay, e.g. 0.9: output the moving average of the iterates (0: off)", nameof(StyleTransferOptions.AveragingDecay), Defaults.AveragingDecay, (o, v) => o with { AveragingDecay = v }),
         new("seed", "random seed (noise start); the seed used is reported at the end", "N", null, OptionFronts.Both, nameof(StyleTransferOptions.Seed), (o, v, _) => o with { Seed = OptionValues.Int(v) }),
         Choice(
-            "device",
-            "where to compute (cuda needs a CUDA build of libtorch; the tool bundles the CPU build)",
-            nameof(StyleTransferOptions.Device),
-            Devices,
-            Defaults.Device,
-            (o, v) => o with { Device = v },
-            OptionFronts.Cli),
-        Choice(
             "precision",
             "number format of the convolutions (bfloat16 is 2-5x faster on CPUs with AVX-512 BF16 or AMX, about 30x slower on CPUs without; an L-BFGS scale that stalls in it finishes in float32)",
             nameof(StyleTransferOptions.Precision),
@@ -132,14 +124,6 @@ internal sealed class RunOptionCatalogue
             OptionFronts.Cli,
             nameof(StyleTransferOptions.TileSize),
             (o, v, _) => o with { TileSize = OptionValues.Int(v) }),
-        new(
-            "weights",
-            "VGG19 Keras weights file (default: $NEURALSTYLE_VGG19_WEIGHTS, then the user cache, then a download)",
-            "PATH",
-            null,
-            OptionFronts.Cli,
-            nameof(StyleTransferOptions.WeightsPath),
-            (o, v, _) => o with { WeightsPath = v }),
         Int("quality", "JPEG/WebP quality 1-100", nameof(StyleTransferOptions.OutputQuality), Defaults.OutputQuality, (o, v) => o with { OutputQuality = v }, OptionFronts.Cli),
         new("output", "where to write the result (.png, .jpg, .jpeg, .webp)", "PATH", null, OptionFronts.Cli, nameof(StyleTransferOptions.OutputPath), (o, v, _) => o with { OutputPath = v })
         {

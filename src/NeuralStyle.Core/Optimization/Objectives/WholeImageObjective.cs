@@ -19,30 +19,30 @@ internal sealed class WholeImageObjective : IObjective
         if (gradient is null)
         {
             using var noGrad = no_grad();
-            var (total, content, style, tv) = _loss.Evaluate(image);
-            return Read(total, content, style, tv);
+            var (total, values) = _loss.Evaluate(image);
+            return Read(total, values);
         }
 
         using (enable_grad())
         {
             var x = image.detach().requires_grad_(true);
-            var (total, content, style, tv) = _loss.Evaluate(x);
+            var (total, values) = _loss.Evaluate(x);
             total.backward();
             using (no_grad())
             {
                 gradient.copy_(x.grad!);
             }
 
-            return Read(total, content, style, tv);
+            return Read(total, values);
         }
     }
 
     public void Dispose() => _loss.Dispose();
 
-    /// <summary>The four loss values, read back to the host in one transfer (one wait for a GPU, not four).</summary>
-    private static LossTerms Read(Tensor total, Tensor content, Tensor style, Tensor tv)
+    /// <summary>The content, style and total variation terms and the total, read back to the host in one transfer (one wait for a GPU, not four).</summary>
+    private static LossTerms Read(Tensor total, Tensor[] terms)
     {
-        using var values = stack([content.detach(), style.detach(), tv.detach(), total.detach()]).to(ScalarType.Float32).cpu();
+        using var values = stack([terms[0].detach(), terms[1].detach(), terms[2].detach(), total.detach()]).to(ScalarType.Float32).cpu();
         var v = values.data<float>();
         return new LossTerms(v[0], v[1], v[2], v[3]);
     }

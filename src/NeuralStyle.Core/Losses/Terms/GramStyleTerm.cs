@@ -1,0 +1,93 @@
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace NeuralStyle;
+
+/// <summary>
+/// The style term with Gram matrices: Σₗ wₗ · mean((Gₗ − Aₗ)²). Without masks the styles' Gram
+/// matrices are blended into one target per layer (weights summing to 1). With masks each style keeps
+/// its own targets and is compared with the Gram matrix of its region
+/// (<see cref="LossFunctions.MaskedGramMatrix"/>); its loss is weighted by its blend weight.
+/// </summary>
+internal sealed class GramStyleTerm : ILossTerm
+{
+    private readonly string[] _layers;
+    private readonly double[] _layerWeights;
+    private readonly Target[] _targets;
+
+    /// <param name="extractor">The network the style images are measured with (not kept).</param>
+    /// <param name="styles">The style images at this scale, their blend weights and, for all or none, masks.</param>
+    /// <param name="contentFeatures">The content image's features at (at least) the style layers: the sizes masks are pooled to.</param>
+    /// <param name="layers">The style layers and their weights.</param>
+    /// <param name="weight">The term's weight (β).</param>
+    public GramStyleTerm(IFeatureExtractor extractor, IReadOnlyList<StyleTensor> styles, IReadOnlyDictionary<string, Tensor> contentFeatures, IReadOnlyList<LayerWeight> layers, double weight)
+    {
+        _layers = layers.Select(l => l.Layer).ToArray();
+        _layerWeights = layers.Select(l => l.Weight).ToArray();
+        Weight = weight;
+        var sum = styles.Sum(s => s.Weight);
+        var blendWeights = styles.Select(s => s.Weight / sum).ToArray();
+        var grams = styles.Select(s =>
+        {
+            var features = extractor.Extract(s.Image, _layers);
+            return _layers.Select(l => Gram(features[l], null)).ToArray();
+        }).ToArray();
+
+        if (styles[0].Mask is null)
+        {
+            var blended = _layers.Select((_, layer) => grams.Select((g, i) => g[layer] * blendWeights[i]).Aggregate((a, b) => a + b)).ToArray();
+            _targets = [new Target(1.0, Detach(blended), null)];
+        }
+        else
+        {
+            _targets = styles.Select((s, i) => new Target(
+                blendWeights[i],
+                Detach(grams[i]),
+                Detach(_layers.Select(l => LayerMask(s.Mask!, contentFeatures[l])).ToArray()))).ToArray();
+        }
+    }
+
+    public string Name => "style";
+
+    public double Weight { get; }
+
+    public IReadOnlyList<string> Layers => _layers;
+
+    public Tensor Evaluate(IReadOnlyDictionary<string, Tensor> features, Tensor image)
+    {
+        Tensor? style = null;
+        foreach (var target in _targets)
+        {
+            var grams = _layers.Select((l, i) => Gram(features[l], target.Masks?[i])).ToArray();
+            var loss = LossFunctions.StyleLoss(grams, target.Grams, _layerWeights) * target.Weight;
+            style = style is null ? loss : style + loss;
+        }
+
+        return style!;
+    }
+
+    public void Dispose()
+    {
+        foreach (var tensor in _targets.SelectMany(t => t.Grams.Concat(t.Masks ?? [])))
+        {
+            tensor.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A layer's Gram matrix (of a region, with a mask) as float32. The product is computed in the
+    /// features' own precision (bfloat16 with <see cref="ComputePrecision.BFloat16"/>: in float32 it
+    /// was a fifth of a bfloat16 iteration's time); the losses are then taken in float32.
+    /// </summary>
+    private static Tensor Gram(Tensor features, Tensor? mask) =>
+        (mask is null ? LossFunctions.GramMatrix(features) : LossFunctions.MaskedGramMatrix(features, mask)).to(ScalarType.Float32);
+
+    /// <summary>The mask averaged down to a layer's feature map size (each cell: the mask's mean over the pixels it covers), in the features' number format.</summary>
+    private static Tensor LayerMask(Tensor mask, Tensor features) =>
+        adaptive_avg_pool2d(mask.to(float32), [features.shape[2], features.shape[3]]).to(features.dtype);
+
+    private static Tensor[] Detach(Tensor[] tensors) => tensors.Select(t => t.detach().DetachFromDisposeScope()).ToArray();
+
+    /// <summary>One target: its weight in the term, its Gram matrices per layer, and its masks per layer (null without).</summary>
+    private sealed record Target(double Weight, Tensor[] Grams, Tensor[]? Masks);
+}

@@ -29,7 +29,7 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             throw new ArgumentException("Give a content image and at least one style image: neural-style CONTENT STYLE [STYLE...] -o OUTPUT.");
         }
 
-        if (parse.GetResult(command.RunOption("output")) is null && !settings.Plan)
+        if (parse.GetResult(command.OptionFor("output")) is null && !settings.Plan)
         {
             throw new ArgumentException("Give the output file with -o PATH (.png, .jpg, .jpeg or .webp).");
         }

@@ -150,7 +150,7 @@ internal sealed class CliCommand
     public Option<bool> Version { get; } = new("--version") { Description = "show the version" };
 
     /// <summary>The run option of the catalogue called <paramref name="name"/>, as declared here.</summary>
-    public Option RunOption(string name) => RunOptions.Single(o => o.Entry.Name == name).Option;
+    public Option OptionFor(string name) => RunOptions.Single(o => o.Entry.Name == name).Option;
 
     /// <summary>A run option as the command line takes it: <c>--name VALUE</c>, or <c>--name</c> for a flag; its value is parsed when the run's options are made.</summary>
     private static Option Declare(RunOption entry)

@@ -48,10 +48,7 @@ internal sealed class StyleObjective : IDisposable
         _layers = _terms.SelectMany(t => t.Layers).Distinct().ToArray();
     }
 
-    /// <summary>The terms, in the order <see cref="Evaluate"/> gives their values.</summary>
-    public IReadOnlyList<ILossTerm> Terms => _terms;
-
-    /// <summary>The weighted total at <paramref name="image"/> and each term's unweighted value; tensors land in the caller's dispose scope.</summary>
+    /// <summary>The weighted total at <paramref name="image"/> and each term's unweighted value, in the order the terms were given; tensors land in the caller's dispose scope.</summary>
     public (Tensor Total, Tensor[] Values) Evaluate(Tensor image)
     {
         var features = _extractor.Extract(image, _layers);

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 // Usage: NeuralStyle.Benchmarks [--sizes 128,256,512,1024] [--iterations N] [--precisions float32,bfloat16] [--out bench/results]
 //        NeuralStyle.Benchmarks --precision-quality SIZE ITERATIONS   (needs NEURALSTYLE_TEST_IMAGES too)
-//        NeuralStyle.Benchmarks --memory [tiled]   (peak memory at 256-1536 px, or of tiled scales, against RunPlan's estimate; needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --memory [tiled|style]   (peak memory at 256-1536 px, of tiled scales, or with enlarged styles, against RunPlan's estimate; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --tiled [--size 3072] [--start-size 128] [--iterations 50] [--max-memory-bytes 7000000000] [--precision bfloat16]
 //                               (a large picture in tiles: time, peak memory, seams; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
@@ -48,7 +48,7 @@ if (Array.IndexOf(args, "--engine-child") is var child and >= 0)
 
 if (Array.IndexOf(args, "--memory-child") is var memoryChild and >= 0)
 {
-    await MemoryCalibration.ChildAsync(args[memoryChild + 1], args[memoryChild + 2], int.Parse(args[memoryChild + 3]), Enum.Parse<ComputePrecision>(args[memoryChild + 4]), int.Parse(args[memoryChild + 5]), int.Parse(args[memoryChild + 6]));
+    await MemoryCalibration.ChildAsync(args[memoryChild + 1], args[memoryChild + 2], int.Parse(args[memoryChild + 3]), Enum.Parse<ComputePrecision>(args[memoryChild + 4]), int.Parse(args[memoryChild + 5]), int.Parse(args[memoryChild + 6]), double.Parse(args[memoryChild + 7], System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 
@@ -57,7 +57,7 @@ if (Array.IndexOf(args, "--memory") is var memory and >= 0)
     await MemoryCalibration.RunAsync(
         weights,
         Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
-        memory + 1 < args.Length && args[memory + 1] == "tiled",
+        memory + 1 < args.Length ? args[memory + 1] : "whole",
         outFolder);
     return;
 }

@@ -8,8 +8,9 @@ namespace NeuralStyle.Cli;
 /// <summary>
 /// <c>neural-style batch</c>: every input of this process's shard stylised on one engine, one after
 /// the other. Outputs are written atomically, so an output that exists is complete and is skipped;
-/// a rerun after a crash does only what is left, and leftover temporary files of this shard's
-/// outputs are removed first.
+/// a rerun after a crash does only what is left, and temporary files that killed processes left
+/// in the output folder are removed first (never another live process's). An input that cannot be
+/// read, stylised or written is reported and passed over; the batch goes on.
 /// </summary>
 internal static class BatchRunner
 {
@@ -23,7 +24,7 @@ internal static class BatchRunner
     public static async Task<int> RunAsync(BatchArguments batch, IReadOnlyList<BatchItem> work, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(batch.OutputFolder);
-        RemoveLeftovers(work);
+        TemporaryFiles.RemoveAbandoned(batch.OutputFolder);
         await using var engine = new StyleTransferEngine(batch.Settings.Engine);
         var template = batch.Template;
         var tally = new BatchTally();
@@ -80,22 +81,6 @@ internal static class BatchRunner
         return items.Where(i => batch.Shard.Contains(Path.GetFileName(i.Input))).ToArray();
     }
 
-    /// <summary>
-    /// Removes temporary files that a killed run of one of these outputs left: an atomic write's
-    /// temporary file is named <c>.NAME.GUID.tmp</c> beside its target (see NeuralStyle.Imaging).
-    /// </summary>
-    private static void RemoveLeftovers(IReadOnlyList<BatchItem> work)
-    {
-        foreach (var item in work)
-        {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(item.Output))!;
-            foreach (var leftover in Directory.EnumerateFiles(folder, $".{Path.GetFileName(item.Output)}.*.tmp"))
-            {
-                File.Delete(leftover);
-            }
-        }
-    }
-
     private static async Task RunWithProgressBarAsync(
         StyleTransferEngine engine, StyleTransferOptions template, IReadOnlyList<BatchItem> work, BatchTally tally, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -109,12 +94,12 @@ internal static class BatchRunner
                 var images = context.AddTask("images", maxValue: Math.Max(1, work.Count));
                 foreach (var item in work)
                 {
-                    images.Description = Markup.Escape($"{tally.Total + 1}/{work.Count} {Path.GetFileName(item.Input)}");
+                    images.Description = Markup.Escape($"{tally.Total + 1}/{work.Count} {CliErrors.Printable(Path.GetFileName(item.Input))}");
                     var outcome = await RunOneAsync(engine, template, item, TextWriter.Null, cancellationToken);
                     tally.Add(outcome);
                     if (outcome.Error is not null)
                     {
-                        failures.Add($"neural-style: {Path.GetFileName(item.Input)}: {outcome.Error}");
+                        failures.Add($"neural-style: {CliErrors.Printable(Path.GetFileName(item.Input))}: {outcome.Error}");
                     }
 
                     images.Increment(1);
@@ -146,10 +131,10 @@ internal static class BatchRunner
         {
             return new BatchOutcome("skipped", clock.Elapsed.TotalSeconds, null); // Another process (a shard of a wrong N) wrote it meanwhile.
         }
-        catch (Exception ex) when (ex is ImageLoadException or ArgumentException or DivergenceException or ComputeMemoryException)
+        catch (Exception ex) when (ex is ImageException or ArgumentException or DivergenceException or ComputeMemoryException or MemoryLimitException or CheckpointException)
         {
             var message = CliErrors.Message(ex);
-            await stderr.WriteLineAsync($"neural-style: {Path.GetFileName(item.Input)}: {message}");
+            await stderr.WriteLineAsync($"neural-style: {CliErrors.Printable(Path.GetFileName(item.Input))}: {message}");
             return new BatchOutcome("failed", clock.Elapsed.TotalSeconds, message);
         }
     }

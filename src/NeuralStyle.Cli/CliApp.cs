@@ -54,7 +54,13 @@ internal static class CliApp
 
         if (cli.Options.OutputPath is { } output && !cli.Options.OverwriteOutput && File.Exists(output))
         {
-            await stderr.WriteLineAsync($"neural-style: '{output}' already exists; add --overwrite to replace it.");
+            await stderr.WriteLineAsync($"neural-style: '{CliErrors.Printable(output)}' already exists; add --overwrite to replace it.");
+            return BadInput;
+        }
+
+        if (cli.Settings.SaveEvery > 0 && !cli.Options.OverwriteOutput && ExistingIntermediate(cli.Options.OutputPath!) is { } existing)
+        {
+            await stderr.WriteLineAsync($"neural-style: '{CliErrors.Printable(existing)}' already exists, and --save-every writes files of that name; add --overwrite to replace them, or choose another output name.");
             return BadInput;
         }
 
@@ -90,7 +96,6 @@ internal static class CliApp
         {
             var plan = await StyleTransfer.PlanAsync(options, cancellationToken);
             await stdout.WriteLineAsync(plan.ToString());
-            var output = plan.Scales[^1];
             if (plan.MemoryLimitBytes is not { } limit)
             {
                 await stdout.WriteLineAsync("limit unknown: the system does not say how much memory is available");
@@ -101,7 +106,7 @@ internal static class CliApp
             }
             else
             {
-                var largest = plan.LargestOutputSizeWithin(limit, output.Width, output.Height);
+                var largest = plan.LargestOutputSizeWithin(limit);
                 await stdout.WriteLineAsync($"does not fit: the limit is {Gigabytes(limit)} ({(options.MaxMemory is null ? "available now" : "--max-memory")}); "
                     + (largest is { } size ? $"--size {size} fits" : "no size fits"));
             }
@@ -197,7 +202,7 @@ internal static class CliApp
         else if (!settings.Quiet)
         {
             await stderr.WriteLineAsync(
-                $"wrote {result.OutputPath} ({result.Image.Width}×{result.Image.Height}, {result.LossHistory.Count} iterations in {result.OptimizationTime.TotalSeconds:F1} s, seed {result.Seed})");
+                $"wrote {CliErrors.Printable(result.OutputPath ?? string.Empty)} ({result.Image.Width}×{result.Image.Height}, {result.LossHistory.Count} iterations in {result.OptimizationTime.TotalSeconds:F1} s, seed {result.Seed})");
         }
     }
 
@@ -243,13 +248,36 @@ internal static class CliApp
         }
 
         var output = options.OutputPath!;
-        var stem = Path.Combine(Path.GetDirectoryName(output) ?? string.Empty, Path.GetFileNameWithoutExtension(output));
         return options with
         {
             IntermediateImageInterval = every,
             IntermediateImage = (i, image) =>
-                image.Save($"{stem}_{i:D4}{Path.GetExtension(output)}", new ImageSaveOptions { Quality = options.OutputQuality }),
+                image.Save(IntermediatePath(output, i), new ImageSaveOptions { Quality = options.OutputQuality, Overwrite = options.OverwriteOutput }),
         };
+    }
+
+    /// <summary>Where --save-every writes iteration <paramref name="iteration"/>'s image: out_0100.png for out.png.</summary>
+    private static string IntermediatePath(string output, int iteration) =>
+        Path.Combine(Path.GetDirectoryName(output) ?? string.Empty, $"{Path.GetFileNameWithoutExtension(output)}_{iteration:D4}{Path.GetExtension(output)}");
+
+    /// <summary>An existing file that --save-every would replace (OUTPUT_NNNN with four or more digits), or null; names are compared, never matched as patterns.</summary>
+    private static string? ExistingIntermediate(string output)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        var (stem, extension) = (Path.GetFileNameWithoutExtension(output) + "_", Path.GetExtension(output));
+        if (!Directory.Exists(folder))
+        {
+            return null;
+        }
+
+        return Directory.EnumerateFiles(folder).FirstOrDefault(path =>
+        {
+            var name = Path.GetFileName(path);
+            return name.Length >= stem.Length + 4 + extension.Length
+                && name.StartsWith(stem, StringComparison.Ordinal)
+                && name.EndsWith(extension, StringComparison.Ordinal)
+                && name[stem.Length..^extension.Length].All(char.IsAsciiDigit);
+        });
     }
 
     private static async Task Report(TextWriter stderr, Exception ex, bool verbose)

@@ -167,14 +167,15 @@ public sealed class RgbImage
     /// <param name="options">Decoding options; <see cref="ImageLoadOptions.Default"/> when null.</param>
     /// <exception cref="ImageLoadException">The file is missing, empty, not an image, truncated, corrupt, unsupported or too large.</exception>
     public static RgbImage Load(string path, ImageLoadOptions? options = null) =>
-        ImageDecoder.Decode(ImageFileReader.ReadAllBytes(path), Describe(path), options ?? ImageLoadOptions.Default);
+        ImageDecoder.Decode(ImageFileReader.ReadAllBytes(path, (options ?? ImageLoadOptions.Default).MaxFileBytes), Describe(path), options ?? ImageLoadOptions.Default);
 
     /// <summary>Decodes an image from a stream, reading it to its end. The stream is not closed.</summary>
     /// <exception cref="ImageLoadException">The data is empty, not an image, truncated, corrupt, unsupported or too large.</exception>
     public static RgbImage Load(Stream stream, ImageLoadOptions? options = null)
     {
         Guard.NotNull(stream);
-        return ImageDecoder.Decode(ImageFileReader.ReadAllBytes(stream), "stream", options ?? ImageLoadOptions.Default);
+        options ??= ImageLoadOptions.Default;
+        return ImageDecoder.Decode(ImageFileReader.ReadAllBytes(stream, options.MaxFileBytes), "stream", options);
     }
 
     /// <summary>Decodes an image from encoded bytes.</summary>
@@ -187,9 +188,10 @@ public sealed class RgbImage
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public static async Task<RgbImage> LoadAsync(string path, ImageLoadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var bytes = await ImageFileReader.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        options ??= ImageLoadOptions.Default;
+        var bytes = await ImageFileReader.ReadAllBytesAsync(path, options.MaxFileBytes, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        return ImageDecoder.Decode(bytes, Describe(path), options ?? ImageLoadOptions.Default);
+        return ImageDecoder.Decode(bytes, Describe(path), options);
     }
 
     /// <summary>Reads a stream to its end and decodes it without blocking the calling thread. The stream is not closed.</summary>
@@ -198,9 +200,10 @@ public sealed class RgbImage
     public static async Task<RgbImage> LoadAsync(Stream stream, ImageLoadOptions? options = null, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(stream);
-        var bytes = await ImageFileReader.ReadAllBytesAsync(stream, cancellationToken).ConfigureAwait(false);
+        options ??= ImageLoadOptions.Default;
+        var bytes = await ImageFileReader.ReadAllBytesAsync(stream, options.MaxFileBytes, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        return ImageDecoder.Decode(bytes, "stream", options ?? ImageLoadOptions.Default);
+        return ImageDecoder.Decode(bytes, "stream", options);
     }
 
     /// <summary>

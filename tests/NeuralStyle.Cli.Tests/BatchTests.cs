@@ -60,8 +60,11 @@ public sealed class BatchTests : IDisposable
         var output = Path.Combine(_folder, "out");
         await RunInProcessAsync(["batch", style, "--inputs", inputs, "--output-dir", single, .. RunSettings]);
 
+        int killedPid;
+        long killedStart;
         using (var first = StartProcess(["batch", style, "--inputs", inputs, "--output-dir", output, .. RunSettings]))
         {
+            (killedPid, killedStart) = (first.Id, new DateTimeOffset(first.StartTime.ToUniversalTime()).ToUnixTimeSeconds());
             // Killed once it has written its first output, in the middle of the batch.
             for (var i = 0; i < 6000 && !first.HasExited && !(Directory.Exists(output) && Directory.EnumerateFiles(output, "*.png").Any()); i++)
             {
@@ -72,8 +75,8 @@ public sealed class BatchTests : IDisposable
             await first.WaitForExitAsync();
         }
 
-        // What a kill during a write leaves: the atomic write's temporary file beside an output.
-        var leftover = Path.Combine(output, $".{Names(single).Last()}.{Guid.NewGuid():N}.tmp");
+        // What a kill during a write leaves: the atomic write's temporary file beside an output, named for its owner (TemporaryFiles).
+        var leftover = Path.Combine(output, $".{Names(single).Last()}.{HostHash()}-{killedPid}-{killedStart}-0123abcd.tmp");
         await File.WriteAllBytesAsync(leftover, [1, 2, 3]);
 
         var rerun = await RunProcessAsync(["batch", style, "--inputs", inputs, "--output-dir", output, .. RunSettings]);
@@ -110,6 +113,47 @@ public sealed class BatchTests : IDisposable
         AssertSameFiles(single, mixed);
     }
 
+    [SkippableFact]
+    public async Task Start_up_removes_only_temporary_files_of_processes_proven_gone()
+    {
+        var (inputs, style) = RealInputs();
+        File.Copy(Path.Combine(inputs, "tubingen.jpg"), Path.Combine(inputs, "*.jpg")); // a name that is a pattern elsewhere
+        var output = Directory.CreateDirectory(Path.Combine(_folder, "out")).FullName;
+        var self = Process.GetCurrentProcess();
+        var selfStart = new DateTimeOffset(self.StartTime.ToUniversalTime()).ToUnixTimeSeconds();
+        var alive = Path.Combine(output, $".tubingen.png.{HostHash()}-{self.Id}-{selfStart}-0123abcd.tmp"); // this test process is in the middle of a write
+        var otherMachine = Path.Combine(output, $".chicago.png.{HostHash("another-machine")}-1-{selfStart}-0123abcd.tmp");
+        var reusedId = Path.Combine(output, $".stata.png.{HostHash()}-{self.Id}-{selfStart - 3600}-0123abcd.tmp"); // same id, but started an hour earlier: gone
+        var unrelated = Path.Combine(output, ".notes.png.cache.tmp");
+        foreach (var file in new[] { alive, otherMachine, reusedId, unrelated })
+        {
+            await File.WriteAllBytesAsync(file, [1]);
+        }
+
+        Assert.Equal(3, await RunInProcessAsync(["batch", style, "--inputs", inputs, "--output-dir", output, .. RunSettings]));
+
+        Assert.True(File.Exists(alive));
+        Assert.True(File.Exists(otherMachine));
+        Assert.True(File.Exists(unrelated));
+        Assert.False(File.Exists(reusedId));
+        Assert.True(File.Exists(Path.Combine(output, "*.png")));
+    }
+
+    [SkippableFact]
+    public async Task An_output_that_cannot_be_written_fails_that_input_and_the_batch_goes_on()
+    {
+        var (inputs, style) = RealInputs();
+        var output = Directory.CreateDirectory(Path.Combine(_folder, "out")).FullName;
+        Directory.CreateDirectory(Path.Combine(output, "chicago.png")); // a folder where chicago's output would go
+        var stderr = new StringWriter();
+
+        var code = await CliApp.RunAsync(["batch", style, "--inputs", inputs, "--output-dir", output, .. RunSettings[..^1]], TextWriter.Null, stderr, CancellationToken.None);
+
+        Assert.Equal(3, code);
+        Assert.Contains("neural-style: chicago.jpg: Could not write the image to", stderr.ToString());
+        Assert.Equal(["shipwreck.png", "stata.png", "tubingen.png", "udnie.png", "wave.png"], Names(output));
+    }
+
     [Fact]
     public async Task Inputs_that_would_write_the_same_output_are_refused_before_any_work()
     {
@@ -142,6 +186,10 @@ public sealed class BatchTests : IDisposable
         File.WriteAllText(Path.Combine(inputs, "broken.jpg"), "not an image");
         return (inputs, Path.Combine(images!, "starry_night.jpg"));
     }
+
+    /// <summary>The machine part of a temporary file's name: the first 8 hex digits of SHA-256 of the machine's name (TemporaryFiles' documented format).</summary>
+    private static string HostHash(string? machine = null) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(machine ?? Environment.MachineName)))[..8];
 
     private static string[] Names(string folder) =>
         Directory.EnumerateFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;

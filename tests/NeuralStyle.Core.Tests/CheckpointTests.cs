@@ -81,10 +81,10 @@ public sealed class CheckpointTests : IDisposable
             StyleTransfer.RunAsync(options with { Styles = [Path.Combine(TestEnvironment.RequireImages(), "wave.jpg")], ResumeFrom = checkpoint }, report));
         var damaged = Path.Combine(_folder, "damaged.checkpoint");
         File.WriteAllBytes(damaged, File.ReadAllBytes(checkpoint)[..^100]);
-        var cut = await Assert.ThrowsAsync<CheckpointException>(() => StyleTransfer.RunAsync(options with { ResumeFrom = damaged }, report));
+        var cut = await Assert.ThrowsAsync<CheckpointException>(() => StyleTransfer.RunAsync(options with { ResumeFrom = damaged, CheckpointPath = damaged }, report));
         var notOne = Path.Combine(_folder, "not.checkpoint");
         File.WriteAllText(notOne, "hello");
-        var foreign = await Assert.ThrowsAsync<CheckpointException>(() => StyleTransfer.RunAsync(options with { ResumeFrom = notOne }, report));
+        var foreign = await Assert.ThrowsAsync<CheckpointException>(() => StyleTransfer.RunAsync(options with { ResumeFrom = notOne, CheckpointPath = notOne }, report));
 
         Assert.Contains("other options or images", otherWeights.Message);
         Assert.Contains("other options or images", otherStyle.Message);

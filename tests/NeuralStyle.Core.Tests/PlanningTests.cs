@@ -1,10 +1,14 @@
 using System.Text.Json;
+using NeuralStyle.Imaging;
 
 namespace NeuralStyle.Core.Tests;
 
 /// <summary>The plan before a run: the network's footprint counted by hand, the schedule, the estimate against measured peaks, and the guard.</summary>
 public sealed class PlanningTests
 {
+    /// <summary>The shared starry_night.jpg's size (its README), the style of the measured runs.</summary>
+    private const int StarryNightWidth = 1024, StarryNightHeight = 640;
+
     [Fact]
     public void Feature_maps_up_to_block5_conv2_of_a_32_px_square_add_up_as_counted_by_hand()
     {
@@ -22,6 +26,47 @@ public sealed class PlanningTests
         // 20 × 36 to block3_conv1: block1 2·64·720 = 92160, pool to 10 × 18: 64·180 = 11520;
         // block2 2·128·180 = 46080, pool to 5 × 9: 128·45 = 5760; block3_conv1 256·45 = 11520.
         Assert.Equal(167_040, NetworkFootprint.ActivationElements(20, 36, "block3_conv1"));
+    }
+
+    [Fact]
+    public void A_forward_pass_without_gradients_holds_the_kept_maps_and_two_more_as_counted_by_hand()
+    {
+        // 32 × 32 px: the image and its normalised copy 2·3·1024 = 6144 throughout. Keeping block1_conv1
+        // and block2_conv1: conv1_1 6144 + 64·1024 = 71680 (then kept); conv1_2 6144 + 65536 + 65536 = 137216;
+        // pooling 6144 + 65536 + 65536 (conv1_2's map) + 64·256 = 153600; conv2_1 6144 + 65536 + 16384 + 128·256 = 120832.
+        Assert.Equal(153_600, NetworkFootprint.ForwardPeakElements(32, 32, ["block1_conv1", "block2_conv1"]));
+        // Keeping only block1_conv2: conv1_2 reads conv1_1's map, which is then released.
+        Assert.Equal(137_216, NetworkFootprint.ForwardPeakElements(32, 32, ["block1_conv2"]));
+    }
+
+    [Fact]
+    public void An_enlarged_or_elongated_style_costs_memory_in_the_plan()
+    {
+        var options = new StyleTransferOptions { OutputSize = 1024, StartSize = 1024, Iterations = 10, MaxMemory = long.MaxValue };
+        var asContent = RunPlan.For(options, 1024, 768, [(1024, 768)]).PeakMemoryBytes;
+
+        // Measuring an 8192 × 6144 style holds at least its first two 64-channel maps, 2·64·8192·6144 float32 values.
+        var enlarged = RunPlan.For(options with { StyleScale = 8 }, 1024, 768, [(1024, 768)]).PeakMemoryBytes;
+        Assert.True(enlarged > asContent + (2L * 64 * 8192 * 6144 * 4), $"{enlarged} bytes");
+
+        // A 1 × 512 px strip is measured as 16 × 8192 px at every scale, whatever the output size.
+        var strip = RunPlan.For(options with { OutputSize = 64, StartSize = 64 }, 1024, 768, [(512, 1)]);
+        var square = RunPlan.For(options with { OutputSize = 64, StartSize = 64 }, 1024, 768, [(64, 64)]);
+        Assert.True(strip.PeakMemoryBytes - square.PeakMemoryBytes > 2L * 64 * 16 * 8192 * 4);
+        Assert.Equal((8192, 16), InputPreparation.StyleSizeAt(512, 1, 64, options));
+    }
+
+    [Fact]
+    public async Task A_style_more_elongated_than_512_to_1_is_refused_in_one_line_before_any_work()
+    {
+        var content = new RgbImage(64, 48, new byte[64 * 48 * 3]);
+        var options = new StyleTransferOptions { Content = content, Styles = [new RgbImage(64, 48, new byte[64 * 48 * 3]), new RgbImage(1, 513, new byte[513 * 3])], OutputSize = 64 };
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => StyleTransfer.PlanAsync(options));
+        Assert.Equal("Style image 2 is 1 × 513 px, more elongated than 512:1: crop it to a less elongated shape. (Parameter 'Styles')", refused.Message);
+        var nowhere = new StyleTransferEngineOptions { WeightsPath = "/no/such/weights.h5" };
+        await Assert.ThrowsAsync<ArgumentException>(() => StyleTransfer.RunAsync(options, nowhere));
+        await StyleTransfer.PlanAsync(options with { Styles = [new RgbImage(1, 512, new byte[512 * 3])] });
     }
 
     [Fact]
@@ -58,6 +103,19 @@ public sealed class PlanningTests
         foreach (var (options, measured) in runs)
         {
             Assert.InRange((double)RunPlan.For(options, 1024, 768).PeakMemoryBytes / measured, 0.8, 1.2);
+        }
+    }
+
+    [Fact]
+    public void The_estimate_with_an_enlarged_style_is_within_20_percent_of_every_measured_peak()
+    {
+        // One iteration with starry_night enlarged up to eightfold, where measuring the style is the peak (bench --memory style).
+        var runs = MeasuredRuns("style-memory-*.json");
+        Assert.True(runs.Count >= 5);
+        foreach (var (options, measured) in runs)
+        {
+            Assert.True(options.StyleScale > 1);
+            Assert.InRange((double)RunPlan.For(options, 1024, 768, [(StarryNightWidth, StarryNightHeight)]).PeakMemoryBytes / measured, 0.8, 1.2);
         }
     }
 
@@ -109,11 +167,11 @@ public sealed class PlanningTests
         var plan = RunPlan.For(options, 1024, 768);
         Assert.False(plan.FitsInMemory);
 
-        var largest = plan.LargestOutputSizeWithin(3_000_000_000, 1024, 768);
+        var largest = plan.LargestOutputSizeWithin(3_000_000_000);
         Assert.NotNull(largest);
         Assert.True(RunPlan.For(options with { OutputSize = largest.Value }, 1024, 768).PeakMemoryBytes <= 3_000_000_000);
         Assert.True(RunPlan.For(options with { OutputSize = largest.Value + 1 }, 1024, 768).PeakMemoryBytes > 3_000_000_000);
-        Assert.Null(plan.LargestOutputSizeWithin(1_000_000, 1024, 768));
+        Assert.Null(plan.LargestOutputSizeWithin(1_000_000));
     }
 
     [Fact]
@@ -175,7 +233,7 @@ public sealed class PlanningTests
             var plan = await StyleTransfer.PlanAsync(options);
             Assert.Equal(plan.PeakMemoryBytes, refused.EstimatedBytes);
             Assert.Equal(1_500_000_000, refused.LimitBytes);
-            Assert.Equal(plan.LargestOutputSizeWithin(1_500_000_000, 1024, 768), refused.LargestOutputSize);
+            Assert.Equal(plan.LargestOutputSizeWithin(1_500_000_000), refused.LargestOutputSize);
             Assert.NotNull(refused.LargestOutputSize);
             Assert.Equal(
                 $"The run needs about {refused.EstimatedBytes / 1e9:0.0} GB at 1024 × 768 px in Float32, more than the 1.5 GB it may use (the limit it was given); the largest output size that fits is {refused.LargestOutputSize} px, or allow tiling.",
@@ -217,6 +275,7 @@ public sealed class PlanningTests
                 Iterations = run.GetProperty("iterations").GetInt32(),
                 Precision = Enum.Parse<ComputePrecision>(run.GetProperty("precision").GetString()!),
                 TileSize = run.TryGetProperty("tile_size", out var tile) ? tile.GetInt32() : null,
+                StyleScale = run.TryGetProperty("style_scale", out var styleScale) ? styleScale.GetDouble() : 1,
                 Optimizer = run.TryGetProperty("tile_size", out _) ? OptimizerKind.Adam : OptimizerKind.Lbfgs, // bench --memory tiled runs Adam
             };
             return (options, run.GetProperty("measured_peak_bytes").GetInt64());

@@ -132,10 +132,10 @@ public sealed class StyleTransferTests : IDisposable
         Assert.Contains("400 × 10 px", narrow.Message);
         Assert.Contains("512 × 13 px", narrow.Message);
         Assert.Contains("at least 16 px", narrow.Message);
-        Assert.Contains("OutputSize of at least 640", narrow.Message);
+        Assert.Contains("set OutputSize to at least 640", narrow.Message);
         Assert.Contains("2000 × 3 px", sliver.Message);
         Assert.Contains("crop the image", sliver.Message);
-        Assert.DoesNotContain("OutputSize of at least", sliver.Message);
+        Assert.DoesNotContain("set OutputSize to at least", sliver.Message);
     }
 
     [SkippableFact]

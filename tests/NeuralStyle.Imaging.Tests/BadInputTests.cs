@@ -137,4 +137,64 @@ public class BadInputTests
         BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), height);
         BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(29), PngWriter.Crc32(png[12..29]));
     }
+
+    [Fact]
+    public void A_stream_that_never_ends_is_read_only_up_to_the_file_limit()
+    {
+        using var endless = new EndlessStream();
+
+        var ex = Assert.Throws<ImageLoadException>(() => RgbImage.Load(endless, new ImageLoadOptions { MaxFileBytes = 1 << 20 }));
+
+        Assert.Equal("Could not load the image from stream: it is longer than the 1 MiB an image may be (ImageLoadOptions.MaxFileBytes)", ex.Message);
+        Assert.InRange(endless.Position, 1 << 20, (1 << 20) + (1 << 17)); // stopped within a read of the limit
+    }
+
+    [Fact]
+    public void A_file_over_the_file_limit_is_refused_by_its_size_before_it_is_read()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, new byte[3 << 20]);
+            var ex = Assert.Throws<ImageLoadException>(() => RgbImage.Load(path, new ImageLoadOptions { MaxFileBytes = 1 << 20 }));
+            Assert.EndsWith("the file is 3 MiB, more than the 1 MiB an image may be (ImageLoadOptions.MaxFileBytes)", ex.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Zeros for ever, counting what was read.</summary>
+    private sealed class EndlessStream : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Array.Clear(buffer, offset, count);
+            _position += count;
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }

@@ -23,6 +23,9 @@ public sealed class ImageInput
     /// <summary>A short description for messages: the path, "stream" or "image".</summary>
     public string Description => _path is not null ? $"'{_path}'" : _stream is not null ? "stream" : "image";
 
+    /// <summary>The file this input reads, or null for a stream or an image in memory.</summary>
+    internal string? FilePath => _path;
+
     /// <summary>An image file (PNG, JPEG, WebP, GIF, BMP …).</summary>
     public static ImageInput FromFile(string path)
     {
@@ -52,7 +55,7 @@ public sealed class ImageInput
 
     /// <summary>Decodes the image.</summary>
     /// <exception cref="ImageLoadException">The file or stream is not a usable image.</exception>
-    internal async Task<RgbImage> LoadAsync(CancellationToken cancellationToken)
+    internal async Task<RgbImage> LoadAsync(ImageLoadOptions loading, CancellationToken cancellationToken)
     {
         if (_image is not null)
         {
@@ -60,7 +63,7 @@ public sealed class ImageInput
         }
 
         return _path is not null
-            ? await RgbImage.LoadAsync(_path, null, cancellationToken).ConfigureAwait(false)
-            : await RgbImage.LoadAsync(_stream!, null, cancellationToken).ConfigureAwait(false);
+            ? await RgbImage.LoadAsync(_path, loading, cancellationToken).ConfigureAwait(false)
+            : await RgbImage.LoadAsync(_stream!, loading, cancellationToken).ConfigureAwait(false);
     }
 }

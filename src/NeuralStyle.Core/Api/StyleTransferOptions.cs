@@ -32,6 +32,7 @@ public sealed record StyleTransferOptions
     private readonly int _outputQuality = 95;
     private readonly int _checkpointInterval = 50;
     private readonly long? _maxMemory;
+    private readonly ImageLoadOptions _imageLoading = ImageLoadOptions.Default;
     private readonly int? _tileSize;
     private readonly StyleOptimizerSettings _optimization = new();
 
@@ -195,6 +196,12 @@ public sealed record StyleTransferOptions
     /// plus what the system and its cgroup limits can still give).
     /// </summary>
     public long? MaxMemory { get => _maxMemory; init { if (value is { } bytes) { Guard.MustBePositive(bytes, nameof(MaxMemory)); } _maxMemory = value; } }
+
+    /// <summary>
+    /// How the run's image files and streams are decoded: the largest file and the most pixels
+    /// accepted (a larger input is refused before its pixels are decoded). Default <see cref="ImageLoadOptions.Default"/>.
+    /// </summary>
+    public ImageLoadOptions ImageLoading { get => _imageLoading; init => _imageLoading = Guard.NotNullValue(value, nameof(ImageLoading)); }
 
     /// <summary>
     /// Whether scales that would not fit in <see cref="MaxMemory"/> are optimised in overlapping tiles

@@ -1,24 +1,8 @@
 namespace NeuralStyle;
 
-/// <summary>The checks around a run's checkpoints, made before any work.</summary>
+/// <summary>Opening the checkpoint a run resumes from.</summary>
 internal static class Checkpoints
 {
-    /// <summary>Refuses a checkpoint path whose folder does not exist.</summary>
-    /// <exception cref="CheckpointException">The folder is missing.</exception>
-    public static void CheckFolder(string? checkpointPath)
-    {
-        if (checkpointPath is null)
-        {
-            return;
-        }
-
-        var folder = Path.GetDirectoryName(Path.GetFullPath(checkpointPath));
-        if (folder is not null && !Directory.Exists(folder))
-        {
-            throw new CheckpointException($"The checkpoint's folder '{folder}' does not exist; create it first.");
-        }
-    }
-
     /// <summary>Reads the checkpoint at <paramref name="path"/> and checks that it was made by this version for a run with <paramref name="fingerprint"/>.</summary>
     /// <exception cref="CheckpointException">It cannot be read, or it belongs to another version or run.</exception>
     public static RunCheckpoint Open(string path, string fingerprint)

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using NeuralStyle.Imaging;
 using static TorchSharp.torch;
 
 namespace NeuralStyle;
@@ -67,6 +68,7 @@ internal sealed class RunCheckpoint : IDisposable
     public ScaleState State { get; }
 
     /// <summary>Writes the checkpoint atomically to <paramref name="path"/>.</summary>
+    /// <exception cref="CheckpointException">The file system refused the write; the previous checkpoint is as it was.</exception>
     public void Write(string path)
     {
         var table = CheckpointTensors.ForWriting();
@@ -84,30 +86,26 @@ internal sealed class RunCheckpoint : IDisposable
             State = state,
             Shapes = table.Tensors.Select(t => t.shape).ToArray(),
         }, options);
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                stream.Write(Magic);
-                stream.Write(BitConverter.GetBytes(header.Length));
-                stream.Write(header);
-                foreach (var tensor in table.Tensors)
+            AtomicFile.Write(
+                path,
+                stream =>
                 {
-                    // A state holds contiguous float32 CPU copies, so the values are read as they are.
-                    stream.Write(MemoryMarshal.AsBytes(tensor.data<float>().ToArray().AsSpan()));
-                }
-
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, full, overwrite: true);
+                    stream.Write(Magic);
+                    stream.Write(BitConverter.GetBytes(header.Length));
+                    stream.Write(header);
+                    foreach (var tensor in table.Tensors)
+                    {
+                        // A state holds contiguous float32 CPU copies, so the values are read as they are.
+                        stream.Write(MemoryMarshal.AsBytes(tensor.data<float>().ToArray().AsSpan()));
+                    }
+                },
+                overwrite: true);
         }
-        catch
+        catch (ImageSaveException ex)
         {
-            File.Delete(temporary);
-            throw;
+            throw new CheckpointException($"Could not write the checkpoint '{path}': {ex.Reason}.", ex);
         }
     }
 
@@ -115,6 +113,17 @@ internal sealed class RunCheckpoint : IDisposable
     /// <exception cref="CheckpointException">The file is missing, not a checkpoint, or damaged.</exception>
     public static RunCheckpoint Read(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new CheckpointException($"The checkpoint '{path}' is a folder; give the file that CheckpointPath wrote.");
+        }
+
+        if (new FileInfo(path) is { Exists: true, Length: 0 })
+        {
+            // Not opened: a pipe or a device would block or never end.
+            throw new CheckpointException($"The checkpoint '{path}' is empty, or not a regular file; give the file that CheckpointPath wrote.");
+        }
+
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
@@ -127,7 +136,7 @@ internal sealed class RunCheckpoint : IDisposable
 
             if (!magic.AsSpan().SequenceEqual(Magic))
             {
-                throw new CheckpointException($"'{path}' is not a NeuralStyle checkpoint; give the file that --checkpoint (CheckpointPath) wrote.");
+                throw new CheckpointException($"'{path}' is not a NeuralStyle checkpoint; give the file that CheckpointPath wrote.");
             }
 
             var length = reader.ReadInt32();

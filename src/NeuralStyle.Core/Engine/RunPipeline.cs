@@ -53,11 +53,10 @@ internal sealed class RunPipeline : IDisposable
     /// <summary>Everything checked and read before any compute: nothing is loaded into the network, nothing written.</summary>
     private async Task<PreparedRun> PrepareAsync(StyleTransferOptions options, CancellationToken cancellationToken)
     {
-        InputPreparation.CheckOutputPath(options);
-        Checkpoints.CheckFolder(options.CheckpointPath);
+        RunDestinations.Check(options);
         cancellationToken.ThrowIfCancellationRequested();
         var inputs = await RunInputs.LoadAsync(options, cancellationToken).ConfigureAwait(false);
-        var plan = MemoryGuard.Check(options, inputs.Content.Width, inputs.Content.Height);
+        var plan = MemoryGuard.Check(options, inputs);
         var fingerprint = options.CheckpointPath is null && options.ResumeFrom is null ? null : RunFingerprint.Compute(options, _device, inputs, plan.Scales);
         var resume = options.ResumeFrom is null ? null : Checkpoints.Open(options.ResumeFrom, fingerprint!);
         return new PreparedRun(resume is null ? inputs : inputs with { Seed = resume.Seed }, plan, fingerprint, resume);

@@ -101,20 +101,20 @@ public static class StyleTransfer
     }
 
     /// <summary>
-    /// Plans a run without running it: reads the content image's size and returns the run's scales,
-    /// its expected peak memory and its expected time (see <see cref="RunPlan"/>). Nothing is loaded
-    /// but the content image (a stream input is read to its end).
+    /// Plans a run without running it: decodes its images and checks them as the run does, and returns
+    /// the run's scales, its expected peak memory and its expected time (see <see cref="RunPlan"/>).
+    /// Nothing is loaded into a network, nothing written (a stream input is read to its end).
     /// </summary>
     /// <param name="options">The run to plan; validated as for <see cref="RunAsync(StyleTransferOptions, IProgress{StyleTransferProgress}?, CancellationToken)"/>.</param>
-    /// <param name="cancellationToken">Cancels the content image's loading.</param>
+    /// <param name="cancellationToken">Cancels the images' loading.</param>
     /// <exception cref="ArgumentException">An option is missing or invalid.</exception>
-    /// <exception cref="ImageLoadException">The content image cannot be loaded.</exception>
+    /// <exception cref="ImageLoadException">An image cannot be loaded.</exception>
     public static async Task<RunPlan> PlanAsync(StyleTransferOptions options, CancellationToken cancellationToken = default)
     {
         Guard.NotNull(options);
         options.Validate();
-        var content = await options.Content!.LoadAsync(cancellationToken).ConfigureAwait(false);
-        return RunPlan.For(options, content.Width, content.Height);
+        var inputs = await RunInputs.LoadAsync(options, cancellationToken).ConfigureAwait(false);
+        return RunPlan.For(options, inputs);
     }
 
     /// <summary>The run's result, once the engine it ran on (and its network) is released.</summary>

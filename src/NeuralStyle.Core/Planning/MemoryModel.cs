@@ -22,6 +22,9 @@ internal static class MemoryModel
     /// <summary>The whole-image float32 vectors a tiled scale holds besides its optimiser's state (see <see cref="TiledPeakBytes"/>).</summary>
     private const int TiledImageVectors = 7;
 
+    /// <summary>Bytes allocated per byte a forward pass without gradients holds (convolution workspaces, the allocator's slack). Fitted.</summary>
+    private const double MeasuringFactor = 1.4;
+
     /// <summary>The heap growth per byte of L-BFGS history kept. Fitted.</summary>
     private const double HistoryFactor = 3.0;
 
@@ -67,6 +70,35 @@ internal static class MemoryModel
             + (options.StyleLayers.Sum(l => Channels(l.Layer) * Channels(l.Layer)) * sizeof(float))
             + ((long)tileWidth * tileHeight * sizeof(float));
         return BaseBytes(options.Precision) + tileFeatures + imageVectors + (tiles * perTile);
+    }
+
+    /// <summary>
+    /// The peak resident bytes while a scale's targets are measured, before its first step: the
+    /// content's features at every layer the terms read (kept for the content targets and the masks'
+    /// sizes), every style image at this scale as float32, the masks, and a forward pass without
+    /// gradients over one style at a time (<see cref="NetworkFootprint.ForwardPeakElements"/>), whole
+    /// or, in a tiled scale, in <see cref="TiledObjective.StyleTile"/> tiles. A very elongated or
+    /// enlarged style (<see cref="StyleTransferOptions.StyleScale"/>) costs its memory here.
+    /// </summary>
+    /// <param name="options">The run's options.</param>
+    /// <param name="width">The scale's width in pixels.</param>
+    /// <param name="height">The scale's height in pixels.</param>
+    /// <param name="styles">Each style image's size at this scale.</param>
+    /// <param name="tileSize">The scale's tile size, or null when it is optimised whole.</param>
+    public static long MeasuringPeakBytes(StyleTransferOptions options, int width, int height, IReadOnlyList<(int Width, int Height)> styles, int? tileSize)
+    {
+        var elementBytes = options.Precision == ComputePrecision.BFloat16 ? 2 : 4;
+        var styleLayers = options.StyleLayers.Select(l => l.Layer).ToArray();
+        var (contentWidth, contentHeight) = tileSize is { } tile ? (Math.Min(tile, width), Math.Min(tile, height)) : (width, height);
+        var contentFeatures = NetworkFootprint.LayerElements(contentHeight, contentWidth, options.Optimization.AllLayers) * elementBytes;
+        var styleImages = styles.Sum(s => 3L * s.Width * s.Height * sizeof(float));
+        var masks = options.Styles.Count(s => s.Mask is not null) * 2L * width * height * sizeof(float);
+        var forward = styles.Max(s =>
+        {
+            var (w, h) = tileSize is { } t ? (Math.Min(TiledObjective.StyleTile(t), s.Width), Math.Min(TiledObjective.StyleTile(t), s.Height)) : s;
+            return NetworkFootprint.ForwardPeakElements(h, w, styleLayers) * elementBytes;
+        });
+        return BaseBytes(options.Precision) + contentFeatures + styleImages + masks + (long)(MeasuringFactor * forward);
     }
 
     /// <summary>

@@ -29,6 +29,43 @@ internal static class NetworkFootprint
         return elements;
     }
 
+    /// <summary>
+    /// The most elements a forward pass without gradients holds at once, as
+    /// <see cref="Vgg19FeatureExtractor.Extract"/> runs it: the input image and its normalised copy,
+    /// the wanted maps made so far, and the map being transformed beside the one it becomes (every
+    /// other map is released as soon as the next is made). This is what measuring a style image costs.
+    /// </summary>
+    /// <param name="height">The input's height in pixels.</param>
+    /// <param name="width">The input's width in pixels.</param>
+    /// <param name="wantedLayers">The layers whose maps are kept (the deepest of them ends the pass).</param>
+    public static long ForwardPeakElements(int height, int width, IReadOnlyCollection<string> wantedLayers)
+    {
+        var deepest = wantedLayers.Max(Vgg19Architecture.IndexOf);
+        long input = 2 * 3L * height * width;
+        long kept = 0, peak = input, previous = 3L * height * width;
+        var previousKept = false;
+        for (var i = 0; i <= deepest; i++)
+        {
+            var layer = Vgg19Architecture.Layers[i];
+            long output = (long)layer.OutChannels * height * width;
+            peak = Math.Max(peak, input + kept + (previousKept || i == 0 ? 0 : previous) + output);
+            previousKept = wantedLayers.Contains(layer.Name);
+            kept += previousKept ? output : 0;
+            previous = output;
+            if (layer.PoolAfter && i < deepest)
+            {
+                height /= 2;
+                width /= 2;
+                long pooled = (long)layer.OutChannels * height * width;
+                peak = Math.Max(peak, input + kept + (previousKept ? 0 : previous) + pooled);
+                previous = pooled;
+                previousKept = false;
+            }
+        }
+
+        return peak;
+    }
+
     /// <summary>The elements of the poolings' outputs alone (max pooling keeps an int64 index for each).</summary>
     public static long PoolingElements(int height, int width, string deepestLayer) =>
         Walk(height, width, deepestLayer).Where(m => m.IsPooling).Sum(m => m.Elements);

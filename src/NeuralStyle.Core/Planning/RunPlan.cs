@@ -18,9 +18,16 @@ public sealed class RunPlan
     /// <summary>The smallest tile <see cref="StyleTransferOptions.Tiling"/> chooses: below it the overlaps cost more than the tiles.</summary>
     private const int SmallestTile = 128;
 
-    private RunPlan(StyleTransferOptions options, IReadOnlyList<PlannedScale> scales, long? memoryLimitBytes)
+    private readonly int _contentWidth;
+    private readonly int _contentHeight;
+    private readonly IReadOnlyList<(int Width, int Height)> _styleSizes;
+
+    private RunPlan(StyleTransferOptions options, int contentWidth, int contentHeight, IReadOnlyList<(int Width, int Height)> styleSizes, IReadOnlyList<PlannedScale> scales, long? memoryLimitBytes)
     {
         Options = options;
+        _contentWidth = contentWidth;
+        _contentHeight = contentHeight;
+        _styleSizes = styleSizes;
         Scales = scales;
         MemoryLimitBytes = memoryLimitBytes;
     }
@@ -55,32 +62,46 @@ public sealed class RunPlan
     /// </summary>
     public TimeSpan EstimatedDuration => Scales.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.EstimatedDuration);
 
-    /// <summary>Plans a run of <paramref name="options"/> on a content image of the given size (before scaling to the output size).</summary>
+    /// <summary>Plans a run of <paramref name="options"/> on images of the given sizes (as decoded, before any scaling).</summary>
     /// <param name="options">The run's options (its images are not read).</param>
     /// <param name="contentWidth">The content image's width in pixels.</param>
     /// <param name="contentHeight">The content image's height in pixels.</param>
+    /// <param name="styleSizes">
+    /// Each style image's width and height in pixels, in the order of <see cref="StyleTransferOptions.Styles"/>:
+    /// measuring a style costs memory by its size at each scale (options without styles take these as theirs).
+    /// Null plans each style as if it had the content's shape.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
-    public static RunPlan For(StyleTransferOptions options, int contentWidth, int contentHeight)
+    /// <exception cref="ArgumentException"><paramref name="styleSizes"/> does not give one size per style.</exception>
+    public static RunPlan For(StyleTransferOptions options, int contentWidth, int contentHeight, IReadOnlyList<(int Width, int Height)>? styleSizes = null)
     {
         Guard.NotNull(options);
         Guard.MustBePositive(contentWidth);
         Guard.MustBePositive(contentHeight);
+        var styles = styleSizes ?? Enumerable.Repeat((contentWidth, contentHeight), Math.Max(1, options.Styles.Count)).ToArray();
+        if (styleSizes is not null && (styleSizes.Count == 0 || (options.Styles.Count > 0 && styleSizes.Count != options.Styles.Count) || styleSizes.Any(s => s.Width <= 0 || s.Height <= 0)))
+        {
+            Guard.ThrowArgument($"Give one positive size per style ({options.Styles.Count} in the options); {styleSizes.Count} were given.", nameof(styleSizes));
+        }
+
         var limit = options.MaxMemory ?? AvailableMemory.ForThisProcess();
-        return new RunPlan(options, PlanScales(options, contentWidth, contentHeight, limit), limit);
+        return new RunPlan(options, contentWidth, contentHeight, styles, PlanScales(options, contentWidth, contentHeight, styles, limit), limit);
     }
+
+    /// <summary>Plans a run on its prepared inputs: the content at the output size, each style as it is scaled from.</summary>
+    internal static RunPlan For(StyleTransferOptions options, RunInputs inputs) =>
+        For(options, inputs.Content.Width, inputs.Content.Height, inputs.Styles.Select(s => (s.Image.Width, s.Image.Height)).ToArray());
 
     /// <summary>
     /// The largest <see cref="StyleTransferOptions.OutputSize"/> (longest side, at most this plan's)
-    /// whose run is expected to peak within <paramref name="maxBytes"/>, other options unchanged; null
-    /// when not even the smallest size fits.
+    /// whose run is expected to peak within <paramref name="maxBytes"/>, other options and the images
+    /// unchanged; null when not even the smallest size fits.
     /// </summary>
     /// <param name="maxBytes">The memory the run may use, in bytes.</param>
-    /// <param name="contentWidth">The content image's width in pixels.</param>
-    /// <param name="contentHeight">The content image's height in pixels.</param>
-    public int? LargestOutputSizeWithin(long maxBytes, int contentWidth, int contentHeight)
+    public int? LargestOutputSizeWithin(long maxBytes)
     {
-        bool Fits(int size) => PlanScales(Options with { OutputSize = size }, contentWidth, contentHeight, maxBytes).Max(s => s.PeakMemoryBytes) <= maxBytes;
+        bool Fits(int size) => PlanScales(Options with { OutputSize = size }, _contentWidth, _contentHeight, _styleSizes, maxBytes).Max(s => s.PeakMemoryBytes) <= maxBytes;
         int low = 16, high = Options.OutputSize;
         if (!Fits(low))
         {
@@ -106,9 +127,10 @@ public sealed class RunPlan
     /// <summary>
     /// The scales, each whole or in tiles: in tiles of <see cref="StyleTransferOptions.TileSize"/> when
     /// it is set and the scale is larger; in the largest tiles that fit when <see cref="StyleTransferOptions.Tiling"/>
-    /// is on and the whole scale would not fit in <paramref name="limit"/>; whole otherwise.
+    /// is on and the whole scale would not fit in <paramref name="limit"/>; whole otherwise. A scale's
+    /// peak is its steps' or, where larger, that of measuring its targets.
     /// </summary>
-    private static PlannedScale[] PlanScales(StyleTransferOptions options, int contentWidth, int contentHeight, long? limit)
+    private static PlannedScale[] PlanScales(StyleTransferOptions options, int contentWidth, int contentHeight, IReadOnlyList<(int Width, int Height)> styleSizes, long? limit)
     {
         var (width, height) = RgbImage.FitSize(contentWidth, contentHeight, options.OutputSize);
         var deepest = options.Optimization.DeepestLayer;
@@ -120,16 +142,20 @@ public sealed class RunPlan
         return schedule.Scales.Select(scale =>
         {
             var (w, h) = scale.Size >= Math.Max(width, height) ? (width, height) : RgbImage.FitSize(width, height, scale.Size);
-            var whole = MemoryModel.PeakBytes(options, w, h, scale.Iterations);
+            var styles = styleSizes.Select(s => InputPreparation.StyleSizeAt(s.Width, s.Height, Math.Max(w, h), options)).ToArray();
+            long Peak(long steps, int? tile) => Math.Max(steps, MemoryModel.MeasuringPeakBytes(options, w, h, styles, tile));
+            var whole = Peak(MemoryModel.PeakBytes(options, w, h, scale.Iterations), null);
             var tiled = options.TileSize is { } forced
-                ? (Math.Max(w, h) > forced ? TiledWithin(options, w, h, scale.Iterations, limit, _ => forced) : null)
+                ? (Math.Max(w, h) > forced ? TiledWithin(options, w, h, scale.Iterations, limit, _ => forced, Peak) : null)
                 : options.Tiling && limit is { } bytes && whole > bytes
-                    ? TiledWithin(options, w, h, scale.Iterations, limit, tiledOptions => LargestTileWithin(tiledOptions, w, h, scale.Iterations, bytes))
+                    ? TiledWithin(options, w, h, scale.Iterations, limit, tiledOptions => LargestTileWithin(tiledOptions, w, h, scale.Iterations, bytes, Peak), Peak)
                     : null;
             if (tiled is not { } inTiles)
             {
                 var seconds = scale.Iterations * NetworkFootprint.StepFlops(h, w, deepest) / throughput;
-                var float32Finish = MemoryModel.Float32FinishPeakBytes(options, w, h, scale.Iterations);
+                var float32Finish = Math.Max(
+                    MemoryModel.Float32FinishPeakBytes(options, w, h, scale.Iterations),
+                    MemoryModel.MeasuringPeakBytes(options with { Precision = ComputePrecision.Float32 }, w, h, styles, null));
                 return new PlannedScale(w, h, scale.Iterations, whole, TimeSpan.FromSeconds(seconds))
                 {
                     Optimizer = options.Optimizer,
@@ -145,7 +171,8 @@ public sealed class RunPlan
             var rows = TileGrid.Count(h, tile, overlap);
             // Each iteration visits every tile twice: forward only (half a step's work), then forward and backward.
             var tileSeconds = 1.5 * scale.Iterations * columns * rows * NetworkFootprint.StepFlops(Math.Min(tile, h), Math.Min(tile, w), deepest) / throughput;
-            return new PlannedScale(w, h, scale.Iterations, MemoryModel.TiledPeakBytes(options with { Optimizer = optimizer }, w, h, scale.Iterations, tile), TimeSpan.FromSeconds(tileSeconds))
+            var peak = Peak(MemoryModel.TiledPeakBytes(options with { Optimizer = optimizer }, w, h, scale.Iterations, tile), tile);
+            return new PlannedScale(w, h, scale.Iterations, peak, TimeSpan.FromSeconds(tileSeconds))
             {
                 TileSize = tile,
                 TileCount = columns * rows,
@@ -161,9 +188,10 @@ public sealed class RunPlan
     /// vectors whatever the tile size, so under a memory limit it leaves room for smaller tiles only,
     /// and small tiles see less of the picture. Null when there is no tile size.
     /// </summary>
-    private static (int Tile, OptimizerKind Optimizer)? TiledWithin(StyleTransferOptions options, int width, int height, int iterations, long? limit, Func<StyleTransferOptions, int?> tileFor)
+    private static (int Tile, OptimizerKind Optimizer)? TiledWithin(
+        StyleTransferOptions options, int width, int height, int iterations, long? limit, Func<StyleTransferOptions, int?> tileFor, Func<long, int?, long> peak)
     {
-        bool Fits(StyleTransferOptions o, int tile) => limit is not { } bytes || MemoryModel.TiledPeakBytes(o, width, height, iterations, tile) <= bytes;
+        bool Fits(StyleTransferOptions o, int tile) => limit is not { } bytes || peak(MemoryModel.TiledPeakBytes(o, width, height, iterations, tile), tile) <= bytes;
         var tile = tileFor(options);
         if (options.Optimizer != OptimizerKind.Lbfgs)
         {
@@ -186,11 +214,11 @@ public sealed class RunPlan
     }
 
     /// <summary>The largest tile size (a multiple of 16, at least <see cref="SmallestTile"/>) whose tiled scale fits in <paramref name="bytes"/>; null when none does.</summary>
-    private static int? LargestTileWithin(StyleTransferOptions options, int width, int height, int iterations, long bytes)
+    private static int? LargestTileWithin(StyleTransferOptions options, int width, int height, int iterations, long bytes, Func<long, int?, long> peak)
     {
         for (var tile = Math.Max(width, height) / 16 * 16; tile >= SmallestTile; tile -= 16)
         {
-            if (MemoryModel.TiledPeakBytes(options, width, height, iterations, tile) <= bytes)
+            if (peak(MemoryModel.TiledPeakBytes(options, width, height, iterations, tile), tile) <= bytes)
             {
                 return tile;
             }

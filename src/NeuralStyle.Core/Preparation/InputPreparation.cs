@@ -7,6 +7,12 @@ internal static class InputPreparation
 {
     private const int MaximumOutputSize = 8192;
 
+    /// <summary>The shortest side a style is measured at: smaller, its deepest layers' maps would be a pixel or less.</summary>
+    private const int SmallestStyleSide = 16;
+
+    /// <summary>The most elongated style image accepted, long side over short side.</summary>
+    public const int MaximumAspectRatio = MaximumOutputSize / SmallestStyleSide;
+
     /// <summary>The content scaled to the output size (up or down).</summary>
     public static RgbImage Content(RgbImage content, StyleTransferOptions options) =>
         content.ResizeToFit(options.OutputSize, allowUpscale: true);
@@ -25,7 +31,7 @@ internal static class InputPreparation
         var longOverShort = (double)Math.Max(decoded.Width, decoded.Height) / Math.Min(decoded.Width, decoded.Height);
         var smallestOutput = (int)Math.Ceiling(minimum * longOverShort);
         var advice = smallestOutput <= MaximumOutputSize
-            ? $"use an OutputSize of at least {smallestOutput}, or crop the image to a less elongated shape"
+            ? $"set OutputSize to at least {smallestOutput}, or crop the image to a less elongated shape"
             : "crop the image to a less elongated shape";
         Guard.ThrowArgument(
             $"The content image is {decoded.Width} × {decoded.Height} px; at the output size ({options.OutputSize} px on its longest side) " +
@@ -43,13 +49,45 @@ internal static class InputPreparation
             ? ColorMatching.MatchMeanAndCovariance(style, preparedContent)
             : style;
 
-    /// <summary>The style scaled for one scale: its longest side becomes size × StyleScale, but its shorter side at least 16 px.</summary>
+    /// <summary>The style scaled for one scale (<see cref="StyleSizeAt"/>).</summary>
     public static RgbImage StyleAt(RgbImage preparedStyle, int size, StyleTransferOptions options)
     {
-        var longest = Math.Max(preparedStyle.Width, preparedStyle.Height);
-        var shortest = Math.Min(preparedStyle.Width, preparedStyle.Height);
-        var smallestLongSide = (int)Math.Ceiling(16.0 * longest / shortest);
-        return preparedStyle.ResizeToFit(Math.Max(smallestLongSide, (int)Math.Round(size * options.StyleScale)), allowUpscale: true);
+        var (width, height) = StyleSizeAt(preparedStyle.Width, preparedStyle.Height, size, options);
+        return preparedStyle.Width == width && preparedStyle.Height == height ? preparedStyle : preparedStyle.Resize(width, height);
+    }
+
+    /// <summary>
+    /// The size of a <paramref name="width"/> × <paramref name="height"/> style at a scale whose
+    /// longest side is <paramref name="size"/>: its longest side becomes size × StyleScale, but its
+    /// shorter side at least <see cref="SmallestStyleSide"/> px. The plan counts the memory of
+    /// measuring it at this size.
+    /// </summary>
+    public static (int Width, int Height) StyleSizeAt(int width, int height, int size, StyleTransferOptions options)
+    {
+        var longest = Math.Max(width, height);
+        var shortest = Math.Min(width, height);
+        var smallestLongSide = (int)Math.Ceiling((double)SmallestStyleSide * longest / shortest);
+        return RgbImage.FitSize(width, height, Math.Max(smallestLongSide, (int)Math.Round(size * options.StyleScale)));
+    }
+
+    /// <summary>
+    /// Checks that a style image is not so elongated that enlarging its shorter side to
+    /// <see cref="SmallestStyleSide"/> px makes its longer side more than <see cref="MaximumOutputSize"/> px
+    /// (a 1 × 40000 px strip would otherwise be measured as 16 × 640000 px).
+    /// </summary>
+    /// <exception cref="ArgumentException">It is more elongated than <see cref="MaximumAspectRatio"/>:1.</exception>
+    public static void RequireStyleShape(RgbImage style, int styleIndex)
+    {
+        var longest = Math.Max(style.Width, style.Height);
+        var shortest = Math.Min(style.Width, style.Height);
+        if (longest <= (long)shortest * MaximumAspectRatio)
+        {
+            return;
+        }
+
+        Guard.ThrowArgument(
+            $"Style image {styleIndex + 1} is {style.Width} × {style.Height} px, more elongated than {MaximumAspectRatio}:1: crop it to a less elongated shape.",
+            nameof(StyleTransferOptions.Styles));
     }
 
     /// <summary>A mask as weights in [0, 1] (its luminance), stretched to width × height, row-major.</summary>
@@ -86,26 +124,4 @@ internal static class InputPreparation
         options.ColorPreservation == ColorPreservation.LuminanceOnly
             ? YCbCr.Combine(optimized, preparedContent)
             : optimized;
-
-    /// <summary>Refuses, before any work, an output whose folder is missing or that exists and may not be replaced.</summary>
-    /// <exception cref="ImageSaveException">The output cannot be written.</exception>
-    public static void CheckOutputPath(StyleTransferOptions options)
-    {
-        if (options.OutputPath is null)
-        {
-            return;
-        }
-
-        var full = Path.GetFullPath(options.OutputPath);
-        var folder = Path.GetDirectoryName(full);
-        if (folder is not null && !Directory.Exists(folder))
-        {
-            throw new ImageSaveException(options.OutputPath, $"the folder '{folder}' does not exist; create it first");
-        }
-
-        if (!options.OverwriteOutput && File.Exists(full))
-        {
-            throw new ImageSaveException(options.OutputPath, $"a file already exists there; set {nameof(StyleTransferOptions.OverwriteOutput)} to replace it");
-        }
-    }
 }

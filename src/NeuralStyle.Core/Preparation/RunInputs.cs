@@ -12,15 +12,17 @@ internal sealed record RunInputs(RgbImage Content, IReadOnlyList<PreparedStyle> 
     /// <summary>Decodes and prepares the images (checking that the content is large enough for the network), and fixes the seed.</summary>
     public static async Task<RunInputs> LoadAsync(StyleTransferOptions options, CancellationToken cancellationToken)
     {
-        var decoded = await options.Content!.LoadAsync(cancellationToken).ConfigureAwait(false);
+        var decoded = await options.Content!.LoadAsync(options.ImageLoading, cancellationToken).ConfigureAwait(false);
         var content = InputPreparation.Content(decoded, options);
         InputPreparation.RequireLargeEnough(decoded, content, options);
         var styles = new List<PreparedStyle>(options.Styles.Count);
         for (var i = 0; i < options.Styles.Count; i++)
         {
             var style = options.Styles[i];
-            var image = InputPreparation.Style(await style.Image.LoadAsync(cancellationToken).ConfigureAwait(false), content, options);
-            var mask = style.Mask is null ? null : await style.Mask.LoadAsync(cancellationToken).ConfigureAwait(false);
+            var decodedStyle = await style.Image.LoadAsync(options.ImageLoading, cancellationToken).ConfigureAwait(false);
+            InputPreparation.RequireStyleShape(decodedStyle, i);
+            var image = InputPreparation.Style(decodedStyle, content, options);
+            var mask = style.Mask is null ? null : await style.Mask.LoadAsync(options.ImageLoading, cancellationToken).ConfigureAwait(false);
             if (mask is not null)
             {
                 InputPreparation.RequireNonEmptyMask(mask, i);
@@ -30,7 +32,7 @@ internal sealed record RunInputs(RgbImage Content, IReadOnlyList<PreparedStyle> 
         }
 
         var initial = options.Initialization.Kind == InitialImageKind.Image
-            ? await options.Initialization.Image!.LoadAsync(cancellationToken).ConfigureAwait(false)
+            ? await options.Initialization.Image!.LoadAsync(options.ImageLoading, cancellationToken).ConfigureAwait(false)
             : null;
         return new RunInputs(content, styles, initial, options.Seed ?? Random.Shared.Next());
     }

@@ -66,7 +66,10 @@ internal sealed class TiledObjective : IObjective
     /// <summary>The tiles the image is measured in.</summary>
     public TileGrid Grid => _grid;
 
-    /// <summary>The overlap of neighbouring tiles: an eighth of the tile, at least 16 px (VGG19's deepest features see 16 px cells).</summary>
+    /// <summary>The tiles a style too large to measure whole is measured in, for tiles of <paramref name="tileSize"/> (see <see cref="StyleTargets"/>).</summary>
+    public static int StyleTile(int tileSize) => (int)(tileSize * Math.Sqrt(3));
+
+    /// <summary>The overlap of neighbouring tiles: a quarter of the tile, at least 16 px (VGG19's deepest features see 16 px cells), less than half the tile.</summary>
     public static int Overlap(int tileSize) => Math.Min((tileSize / 2) - 1, Math.Max(16, tileSize / 4));
 
     public LossTerms Evaluate(Tensor image, Tensor? gradient)
@@ -195,7 +198,7 @@ internal sealed class TiledObjective : IObjective
         // A forward pass without gradients keeps a few feature maps alive, not all of them, so a
         // style of three times a tile's area costs about what one tile's step does. Larger tiles
         // here mean fewer tile borders in the targets (the whole style, when it fits, has none).
-        var styleTile = (int)(tileSize * Math.Sqrt(3));
+        var styleTile = StyleTile(tileSize);
         var targets = new Tensor[layers.Length];
         foreach (var style in styles)
         {

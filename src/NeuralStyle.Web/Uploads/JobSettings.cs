@@ -71,7 +71,7 @@ internal sealed class JobSettings
     }
 
     /// <summary>An error's message in the form's terms: a leading option named by its field ("size must be …").</summary>
-    public string Message(Exception ex) => _catalogue.Message(ex, option => option.FieldName);
+    public string Message(Exception ex) => _catalogue.Message(ex, option => option.FieldName, OptionFronts.Web);
 
     private static void Limit(string field, int value, int max)
     {

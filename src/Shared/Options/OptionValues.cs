@@ -12,7 +12,16 @@ internal static class OptionValues
     public static int Int(string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
             ? number
-            : throw new ArgumentException($"must be a whole number; it was '{Shown(value)}'.");
+            : throw new ArgumentException(IsWholeNumber(value) ? $"is too large; it was '{Shown(value)}'." : $"must be a whole number; it was '{Shown(value)}'.");
+
+    /// <summary>Whether the text is a whole number of any size (digits after an optional sign), which int or long may still not hold.</summary>
+    private static bool IsWholeNumber(string value) =>
+        value.Length is > 0 and < 400 && value.TrimStart('-', '+').Length > 0 && value.TrimStart('-', '+').All(char.IsAsciiDigit) && value.LastIndexOfAny(['-', '+']) <= 0;
+
+    public static long Long(string value) =>
+        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new ArgumentException(IsWholeNumber(value) ? $"is too large; it was '{Shown(value)}'." : $"must be a whole number; it was '{Shown(value)}'.");
 
     public static double Double(string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)

@@ -45,6 +45,9 @@ internal sealed record RunOption
     /// <summary>The tool's single runs only, not each run of a batch (where to write, checkpoints).</summary>
     public bool SingleRunOnly { get; init; }
 
+    /// <summary>Names beyond its property that library messages call it by ("ImageLoadOptions.MaxPixelCount"); messages are given the front end's name instead.</summary>
+    public IReadOnlyList<string> MessageNames { get; init; } = [];
+
     /// <summary>Other names the tool takes it by ("-o").</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using NeuralStyle.Imaging;
 
 namespace NeuralStyle;
 
@@ -109,6 +111,17 @@ internal sealed class RunOptionCatalogue
             nameof(StyleTransferOptions.MaxMemory),
             (o, v, _) => o with { MaxMemory = OptionValues.Bytes(v) }),
         new(
+            "max-pixels",
+            "refuse input images of more pixels (width × height) than this, before they are decoded",
+            "N",
+            ImageLoadOptions.DefaultMaxPixelCount.ToString(CultureInfo.InvariantCulture),
+            OptionFronts.Cli,
+            nameof(StyleTransferOptions.ImageLoading),
+            (o, v, _) => o with { ImageLoading = new ImageLoadOptions { MaxPixelCount = OptionValues.Long(v), MaxFileBytes = o.ImageLoading.MaxFileBytes, Background = o.ImageLoading.Background } })
+        {
+            MessageNames = [$"{nameof(ImageLoadOptions)}.{nameof(ImageLoadOptions.MaxPixelCount)}"],
+        },
+        new(
             "tile",
             "optimise scales that do not fit in the memory limit in overlapping tiles (the whole picture's style; Adam where L-BFGS's history would leave room for smaller tiles only)",
             null,
@@ -169,11 +182,12 @@ internal sealed class RunOptionCatalogue
     public IEnumerable<RunOption> For(OptionFronts front) => Entries.Where(e => e.Fronts.HasFlag(front));
 
     /// <summary>
-    /// The first line of an error's message, without .NET's " (Parameter 'X')" suffix, and, where it
-    /// begins with the library property of an option, with that option's name as the front end
-    /// spells it ("OutputSize must be …" becomes "--size must be …" or "size must be …").
+    /// The first line of an error's message, without .NET's " (Parameter 'X')" suffix, and with every
+    /// library name of an option that <paramref name="front"/> offers (its property, or another name
+    /// in <see cref="RunOption.MessageNames"/>) replaced by that option's name as the front end spells
+    /// it: "OutputSize must be …" becomes "--size must be …" or "size must be …".
     /// </summary>
-    public string Message(Exception ex, Func<RunOption, string> spell)
+    public string Message(Exception ex, Func<RunOption, string> spell, OptionFronts front)
     {
         if (ex is RunOptionException refused)
         {
@@ -181,10 +195,12 @@ internal sealed class RunOptionCatalogue
         }
 
         var message = WithoutParameter(ex);
-        if (ex is ArgumentException { ParamName: { } name } && Entries.FirstOrDefault(e => e.Property == name) is { } option
-            && message.StartsWith(name + " ", StringComparison.Ordinal))
+        foreach (var option in For(front))
         {
-            message = spell(option) + message[name.Length..];
+            foreach (var name in option.MessageNames.Prepend(option.Property ?? string.Empty).Where(n => n.Length > 0))
+            {
+                message = Regex.Replace(message, $@"(?<![\w.])(?:{nameof(StyleTransferOptions)}\.)?{Regex.Escape(name)}(?!\w)", spell(option).Replace("$", "$$", StringComparison.Ordinal), RegexOptions.CultureInvariant);
+            }
         }
 
         return message;

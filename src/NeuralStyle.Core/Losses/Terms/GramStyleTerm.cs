@@ -29,8 +29,10 @@ internal sealed class GramStyleTerm : ILossTerm
         var blendWeights = styles.Select(s => s.Weight / sum).ToArray();
         var grams = styles.Select(s =>
         {
+            // One style's feature maps at a time: they are released once its Gram matrices are made.
+            using var styleScope = NewDisposeScope();
             var features = extractor.Extract(s.Image, _layers);
-            return _layers.Select(l => Gram(features[l], null)).ToArray();
+            return _layers.Select(l => Gram(features[l], null).MoveToOuterDisposeScope()).ToArray();
         }).ToArray();
 
         if (styles[0].Mask is null)

@@ -1,12 +1,71 @@
-namespace NeuralStyle.Imaging;
+using NeuralStyle.Imaging;
+
+namespace NeuralStyle;
 
 /// <summary>
 /// Writes a file so that readers only ever see the old content or the complete new content: the
 /// bytes go to a temporary file in the same folder, are flushed to disk, and the temporary file is
-/// then renamed over the target. Any failure or cancellation removes the temporary file.
+/// then renamed over the target. Any failure or cancellation removes the temporary file, and no
+/// message names it: they speak of the target. Temporary files are named by <see cref="TemporaryFiles"/>.
 /// </summary>
 internal static class AtomicFile
 {
+    /// <summary>
+    /// Why nothing could be written to <paramref name="path"/>, or null when it can: checked before
+    /// any work, so that a run does not end in a write that was bound to fail. The path must not be a
+    /// folder, its folder must exist and take a new file (proven by making and removing one), and an
+    /// existing file must be allowed to be replaced.
+    /// </summary>
+    /// <param name="path">The file to be written.</param>
+    /// <param name="overwrite">Whether an existing file may be replaced.</param>
+    /// <param name="overwriteHint">What the caller's user does to allow replacing (for the message), e.g. "add --overwrite to replace it".</param>
+    public static string? WhyNotWritable(string path, bool overwrite, string overwriteHint)
+    {
+        var fullPath = Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            return "it is a folder; name a file inside it";
+        }
+
+        var folder = Path.GetDirectoryName(fullPath);
+        if (folder is null)
+        {
+            return "the path has no folder";
+        }
+
+        if (!Directory.Exists(folder))
+        {
+            return $"the folder '{folder}' does not exist; create it first";
+        }
+
+        if (!overwrite && File.Exists(fullPath))
+        {
+            return $"a file already exists there; {overwriteHint}";
+        }
+
+        var probe = TemporaryFiles.NameFor(fullPath);
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return $"the folder '{folder}' does not allow this user to create files in it";
+        }
+        catch (IOException ex)
+        {
+            return $"the file system refused a new file in '{folder}' ({Untemporary(ex.Message, probe, fullPath)})";
+        }
+    }
+
+    /// <summary>Writes through <paramref name="write"/> on the calling thread; see <see cref="WriteAsync(string, Func{Stream, CancellationToken, Task}, bool, CancellationToken)"/>.</summary>
+    public static void Write(string path, Action<Stream> write, bool overwrite) =>
+        WriteAsync(path, (stream, _) => { write(stream); return Task.CompletedTask; }, overwrite, CancellationToken.None).GetAwaiter().GetResult();
+
     public static Task WriteAsync(string path, byte[] content, bool overwrite, CancellationToken cancellationToken) =>
         WriteAsync(path, (stream, ct) => stream.WriteAsync(content, ct).AsTask(), overwrite, cancellationToken);
 
@@ -26,7 +85,7 @@ internal static class AtomicFile
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        var temporary = TemporaryFiles.NameFor(fullPath);
         try
         {
             var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
@@ -49,7 +108,9 @@ internal static class AtomicFile
                     ? "a file already exists there and overwriting was not allowed"
                     : OperatingSystem.IsWindows() && IsInUseOnWindows(ex)
                         ? "the file is open in another program, and Windows does not replace an open file; close it and try again"
-                        : $"the file system refused the write ({ex.Message})";
+                        : Directory.Exists(fullPath)
+                            ? "it is a folder; name a file inside it"
+                            : $"the file system refused the write ({Untemporary(ex.Message, temporary, fullPath)})";
                 throw new ImageSaveException(path, reason, ex);
             }
 
@@ -78,6 +139,10 @@ internal static class AtomicFile
             }
         }
     }
+
+    /// <summary>A system message with the temporary file's name replaced by the target's: the user never named the temporary file.</summary>
+    private static string Untemporary(string message, string temporary, string target) =>
+        message.Replace(temporary, target, StringComparison.Ordinal).Replace(Path.GetFileName(temporary), Path.GetFileName(target), StringComparison.Ordinal);
 
     /// <summary>A sharing or lock violation, or the access denial Windows gives for a file open without delete sharing.</summary>
     private static bool IsInUseOnWindows(Exception ex) =>

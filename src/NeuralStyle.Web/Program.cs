@@ -2,11 +2,22 @@ using NeuralStyle.Web;
 
 // The NeuralStyle web app: a page to stylise a photo and watch it form, and the HTTP API behind it.
 // `dotnet run --project src/NeuralStyle.Web` serves it on http://localhost:5000; see docs/web.md.
+// A bad setting ends the process before it serves anything, with one line naming it and exit code 1.
 var builder = WebApplication.CreateBuilder(args);
-WebApp.AddServices(builder);
+try
+{
+    WebApp.AddServices(builder);
+}
+catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+{
+    await Console.Error.WriteLineAsync($"neural-style-web: {WebApp.SettingError(ex)}");
+    return 1;
+}
+
 var app = builder.Build();
 WebApp.MapEndpoints(app);
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The app's entry point, public so that tests can host it (WebApplicationFactory).</summary>
 public partial class Program;

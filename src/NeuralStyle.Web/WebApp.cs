@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using NeuralStyle.Web.Api;
 using NeuralStyle.Web.Configuration;
 using NeuralStyle.Web.Jobs;
+using NeuralStyle.Web.Security;
 using NeuralStyle.Web.Uploads;
 
 namespace NeuralStyle.Web;
@@ -24,7 +25,10 @@ internal static class WebApp
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new JobSettings());
+        builder.Services.AddSingleton(new InputMemoryBudget(settings.MaxInputMemoryBytes));
+        builder.Services.AddSingleton<JobUploadReader>();
         builder.Services.AddSingleton<JobScheduler>();
+        builder.Services.AddSubmitRateLimit(settings);
         builder.Services.AddHostedService<JobSweeper>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
@@ -36,16 +40,47 @@ internal static class WebApp
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict; // numbers are numbers, in the API and in its OpenAPI document
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         });
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes);
     }
 
-    /// <summary>The middleware and endpoints: error pages as problem details, the page's static files, the API, the OpenAPI document.</summary>
+    /// <summary>
+    /// A bad setting's message in one line: the app's own checks name the setting; the configuration
+    /// binder's "Failed to convert configuration value 'abc' at 'NeuralStyle:MaxSize' to type 'System.Int32'"
+    /// is reworded to name it too.
+    /// </summary>
+    public static string SettingError(Exception ex)
+    {
+        if (ex is InvalidOperationException && System.Text.RegularExpressions.Regex.Match(ex.Message, "value '([^']*)' at '([^']+)' to type '([^']+)'") is { Success: true } match)
+        {
+            var type = match.Groups[3].Value switch
+            {
+                "System.Int32" or "System.Int64" => "a whole number",
+                "System.TimeSpan" => "a time span such as 00:01:00",
+                "System.Boolean" => "true or false",
+                _ => "a value of type " + match.Groups[3].Value,
+            };
+            return $"{match.Groups[2].Value} must be {type}; it was '{OptionValues.Shown(match.Groups[1].Value)}'.";
+        }
+
+        var message = ex.Message;
+        var end = message.IndexOfAny(['\r', '\n']);
+        return end < 0 ? message : message[..end];
+    }
+
+    /// <summary>
+    /// The middleware and endpoints: security headers, error pages as problem details, the check of
+    /// cross-site requests and API keys, the rate limit, the page's static files, the API, the OpenAPI document.
+    /// </summary>
     public static void MapEndpoints(WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestOriginCheck();
+        app.UseRateLimiter();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapJobEndpoints();

@@ -133,6 +133,38 @@ public sealed class JobLifeTests
         Assert.True(paths.GetProperty("/api/jobs/{id}/events").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
         Assert.True(paths.GetProperty("/api/jobs/{id}/preview").TryGetProperty("get", out _));
         Assert.True(paths.GetProperty("/api/jobs/{id}/result").TryGetProperty("get", out _));
+
+        // What the API does: a started job's Location, Retry-After on refusals that pass, numbers typed as numbers.
+        Assert.True(post.GetProperty("responses").GetProperty("202").GetProperty("headers").TryGetProperty("Location", out _));
+        Assert.True(post.GetProperty("responses").GetProperty("503").GetProperty("headers").TryGetProperty("Retry-After", out _));
+        Assert.Equal("integer", form.GetProperty("properties").GetProperty("iterations").GetProperty("type").GetString());
+        Assert.Equal("number", form.GetProperty("properties").GetProperty("styleWeight").GetProperty("type").GetString());
+        var types = new List<string>();
+        void Collect(JsonElement element)
+        {
+            if (element.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (property.Name == "type" && property.Value.ValueKind == JsonValueKind.Array)
+                    {
+                        types.Add(string.Join("|", property.Value.EnumerateArray().Select(t => t.GetString())));
+                    }
+
+                    Collect(property.Value);
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in element.EnumerateArray())
+                {
+                    Collect(item);
+                }
+            }
+        }
+
+        Collect(document.RootElement.GetProperty("components"));
+        Assert.DoesNotContain(types, t => t.Contains("string", StringComparison.Ordinal) && (t.Contains("integer", StringComparison.Ordinal) || t.Contains("number", StringComparison.Ordinal)));
     }
 
     [SkippableFact]

@@ -50,6 +50,7 @@ internal sealed class WebAppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("NeuralStyle:DataFolder", DataFolder);
+        builder.UseSetting("NeuralStyle:SubmitsPerMinute", "100000"); // tests submit fast; the rate limit's own test sets it
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting($"NeuralStyle:{key}", value);

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using NeuralStyle.Web.Configuration;
 using NeuralStyle.Web.Jobs;
+using NeuralStyle.Web.Security;
 using NeuralStyle.Web.Uploads;
 
 namespace NeuralStyle.Web.Api;
@@ -34,14 +36,19 @@ internal static class JobEndpoints
                 "A multipart/form-data body: a file field 'content' (the photo), one or more file fields 'styles' (the artworks), " +
                 "and any of the settings as fields named like the CLI's options without dashes, in camelCase: " +
                 string.Join(", ", settings.Names) + ". Images are recognised by their content (PNG, JPEG, WebP, GIF, BMP). " +
-                "Answers 202 with the job and its URLs; 400, 413, 415, 422 or 429 with a problem-details body when refused.")
+                "Answers 202 with the job and its URLs (Location: the job); 400, 403, 408, 413, 415, 422, 429 or 503 with a problem-details body when refused " +
+                "(429 and 503 with Retry-After).")
             .AddOpenApiOperationTransformer(JobFormDocumentation.DescribeAsync)
             .Produces<JobView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status408RequestTimeout)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireRateLimiting(SubmitRateLimit.Policy)
             .DisableAntiforgery();
 
         jobs.MapGet("/{id}", Get)
@@ -80,20 +87,46 @@ internal static class JobEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    /// <summary>Who a request comes from, for the per-client limit: the connection's address.</summary>
-    public static string ClientOf(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "local";
-
-    private static async Task<IResult> CreateAsync(HttpContext context, JobScheduler scheduler, JobSettings settings, IOptions<WebAppOptions> options)
+    private static async Task<IResult> CreateAsync(HttpContext context, JobScheduler scheduler, JobSettings settings, JobUploadReader uploads, IOptions<WebAppOptions> options)
     {
+        JobUpload? upload = null;
         try
         {
-            var upload = await JobUploadReader.ReadAsync(context.Request, options.Value, context.RequestAborted);
-            var job = scheduler.Submit(settings.ToOptions(upload, options.Value), ClientOf(context));
+            if (scheduler.IsStopping)
+            {
+                throw new RequestRefusedException(StatusCodes.Status503ServiceUnavailable, "Server stopping", "The server is stopping and takes no new jobs; try again in a minute.")
+                {
+                    RetryAfter = TimeSpan.FromSeconds(60),
+                };
+            }
+
+            upload = await uploads.ReadAsync(context.Request, context.RequestAborted);
+            var job = scheduler.Submit(settings.ToOptions(upload, options.Value), RequestOrigin.ClientOf(context), upload.Memory);
+            upload = null; // The job owns the images' memory now.
             return TypedResults.Accepted($"/api/jobs/{job.Id}", View(scheduler, job));
         }
         catch (RequestRefusedException ex)
         {
+            if (ex.StatusCode is StatusCodes.Status408RequestTimeout or StatusCodes.Status413PayloadTooLarge)
+            {
+                // The rest of the body is not worth reading: close the connection after the answer.
+                context.Response.Headers.Connection = "close";
+            }
+
+            if (ex.RetryAfter is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
             return Problem(ex);
+        }
+        catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            return Results.Empty; // The client went away mid-upload: no one is there to answer.
+        }
+        finally
+        {
+            upload?.Memory.Dispose();
         }
     }
 

@@ -5,7 +5,8 @@ using NeuralStyle.Web.Uploads;
 namespace NeuralStyle.Web.Api;
 
 /// <summary>
-/// Describes <c>POST /api/jobs</c>'s form in the OpenAPI document: its file fields and settings.
+/// Describes <c>POST /api/jobs</c> in the OpenAPI document: its form's file fields and settings,
+/// the <c>Location</c> of a started job, and when to retry a refusal that passes.
 /// (The endpoint reads the form itself, within its limits, so the framework cannot infer it; and an
 /// Accepts declaration would make the framework refuse other bodies without a useful message.)
 /// </summary>
@@ -29,7 +30,8 @@ internal static class JobFormDocumentation
             var defaultText = option.DefaultText is { } shown ? $" Default: {shown}." : string.Empty;
             properties[option.FieldName] = new OpenApiSchema
             {
-                Type = JsonSchemaType.String,
+                // Form values are text; N and X say what text (the server parses them as the tool does).
+                Type = option.ValueName switch { "N" => JsonSchemaType.Integer, "X" => JsonSchemaType.Number, _ => JsonSchemaType.String },
                 Description = $"{char.ToUpperInvariant(option.Description[0])}{option.Description[1..]}.{values}{defaultText} The tool's --{option.Name}.",
             };
         }
@@ -50,6 +52,26 @@ internal static class JobFormDocumentation
                 },
             },
         };
+        if (operation.Responses?.TryGetValue(StatusCodes.Status202Accepted.ToString(System.Globalization.CultureInfo.InvariantCulture), out var accepted) == true
+            && accepted is OpenApiResponse response)
+        {
+            response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            response.Headers["Location"] = new OpenApiHeader
+            {
+                Description = "The job's URL, /api/jobs/{id}.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference" },
+            };
+        }
+
+        foreach (var (status, retrying) in operation.Responses ?? new OpenApiResponses())
+        {
+            if (status is "429" or "503" && retrying is OpenApiResponse refusal)
+            {
+                refusal.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                refusal.Headers["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before trying again.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } };
+            }
+        }
+
         return Task.CompletedTask;
     }
 }

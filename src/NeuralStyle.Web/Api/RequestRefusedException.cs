@@ -14,11 +14,14 @@ internal sealed class RequestRefusedException : Exception
         Field = field;
     }
 
-    /// <summary>The HTTP status code (4xx).</summary>
+    /// <summary>The HTTP status code (4xx, or 503 when the server cannot take it now).</summary>
     public int StatusCode { get; }
 
     /// <summary>A short, fixed summary of the kind of refusal ("Invalid setting").</summary>
     public string Title { get; }
+
+    /// <summary>When to try again (the <c>Retry-After</c> header), for a refusal that passes (429, 503).</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>The form field at fault, when there is one.</summary>
     public string? Field { get; }

@@ -25,6 +25,28 @@ internal sealed class WebAppOptions
     /// <summary>How many jobs may wait for a turn; a job beyond them is refused (429). Default 8.</summary>
     public int MaxQueuedJobs { get; set; } = 8;
 
+    /// <summary>
+    /// The memory the decoded images of unfinished jobs may take together, in bytes (3 per pixel); an
+    /// upload that would go over it is refused with 503 and Retry-After. Default 1 GB.
+    /// </summary>
+    public long MaxInputMemoryBytes { get; set; } = 1_000_000_000;
+
+    /// <summary>How many uploads are read at once; another is refused with 503 and Retry-After. Default 4.</summary>
+    public int MaxConcurrentUploads { get; set; } = 4;
+
+    /// <summary>The longest a whole upload may take, however steadily it trickles in (408 after). Default 2 minutes.</summary>
+    public TimeSpan UploadTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How many jobs one client (an API key, or else an address) may submit per minute; more are refused with 429 and Retry-After. Default 20.</summary>
+    public int SubmitsPerMinute { get; set; } = 20;
+
+    /// <summary>
+    /// API keys for scripts (sent as the <c>X-Api-Key</c> header). Empty (the default): the API is open to
+    /// any client that sends no <c>Origin</c> header or the app's own. Set: requests that are not from
+    /// the app's own page need one of these keys, and each key is one client for the limits.
+    /// </summary>
+    public string[] ApiKeys { get; set; } = [];
+
     /// <summary>How many unfinished (queued or running) jobs one client may have at once. Default 2.</summary>
     public int MaxJobsPerClient { get; set; } = 2;
 
@@ -84,6 +106,30 @@ internal sealed class WebAppOptions
         Require(ResultLifetime > TimeSpan.Zero, $"{nameof(ResultLifetime)} must be positive; it was {ResultLifetime}.");
         Require(AbandonAfter > TimeSpan.Zero, $"{nameof(AbandonAfter)} must be positive; it was {AbandonAfter}.");
         Require(SweepInterval > TimeSpan.Zero, $"{nameof(SweepInterval)} must be positive; it was {SweepInterval}.");
+        Require(MaxInputMemoryBytes >= 1_000_000, $"{nameof(MaxInputMemoryBytes)} must be at least 1000000; it was {MaxInputMemoryBytes}.");
+        Require(MaxConcurrentUploads >= 1, $"{nameof(MaxConcurrentUploads)} must be at least 1; it was {MaxConcurrentUploads}.");
+        Require(UploadTimeout > TimeSpan.Zero, $"{nameof(UploadTimeout)} must be positive; it was {UploadTimeout}.");
+        Require(SubmitsPerMinute >= 1, $"{nameof(SubmitsPerMinute)} must be at least 1; it was {SubmitsPerMinute}.");
+        Require(ApiKeys.All(k => k.Length >= 16), $"{nameof(ApiKeys)} must each be at least 16 characters long.");
+        RequireWritableDataFolder();
+    }
+
+    /// <summary>Proves that the data folder can be created and written, by writing and removing a file in it.</summary>
+    private void RequireWritableDataFolder()
+    {
+        var folder = ResolvedDataFolder;
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".write-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Require(false, $"{nameof(DataFolder)} must be a folder this user can write in; '{folder}' is not ({ex.GetType().Name}).");
+        }
     }
 
     private static void Require(bool condition, string message)

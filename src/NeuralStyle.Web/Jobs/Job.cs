@@ -5,7 +5,9 @@ namespace NeuralStyle.Web.Jobs;
 /// <summary>
 /// One style transfer job of the web app: its options, where it stands, its latest preview and its
 /// result file. Thread-safe: the run updates it while requests read it; every change wakes the
-/// event streams that wait on it (<see cref="WaitForChangeAsync"/>).
+/// event streams that wait on it (<see cref="WaitForChangeAsync"/>). When it ends it lets go of its
+/// options (the decoded images) and their memory reservation; a cancelled or failed job keeps only
+/// its small metadata, a succeeded one its result file and final preview.
 /// </summary>
 internal sealed class Job : IDisposable
 {
@@ -17,12 +19,20 @@ internal sealed class Job : IDisposable
     private byte[]? _preview;
     private int _previewIteration;
     private int _watchers;
+    private StyleTransferOptions? _options;
+    private IDisposable? _inputMemory;
 
-    public Job(string id, string clientId, StyleTransferOptions options, DateTimeOffset createdAt)
+    /// <param name="id">The job's id.</param>
+    /// <param name="clientId">Who submitted it.</param>
+    /// <param name="options">What to run, its images decoded.</param>
+    /// <param name="inputMemory">The reservation of those images' memory, released when the job ends (owned).</param>
+    /// <param name="createdAt">When it was submitted.</param>
+    public Job(string id, string clientId, StyleTransferOptions options, IDisposable? inputMemory, DateTimeOffset createdAt)
     {
         Id = id;
         ClientId = clientId;
-        Options = options;
+        _options = options;
+        _inputMemory = inputMemory;
         CreatedAt = createdAt;
         LastWatched = createdAt;
     }
@@ -33,8 +43,17 @@ internal sealed class Job : IDisposable
     /// <summary>Who submitted it (the client's address), for the per-client limit.</summary>
     public string ClientId { get; }
 
-    /// <summary>What to run.</summary>
-    public StyleTransferOptions Options { get; }
+    /// <summary>What to run; null once the job has ended.</summary>
+    public StyleTransferOptions? Options
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _options;
+            }
+        }
+    }
 
     public DateTimeOffset CreatedAt { get; }
 
@@ -168,7 +187,11 @@ internal sealed class Job : IDisposable
     /// <summary>Records that the run stopped after <see cref="Cancel"/>.</summary>
     public void MarkCanceled(DateTimeOffset now) => Finish(JobState.Canceled, Error ?? "Cancelled.", now);
 
-    public void Dispose() => _cancellation.Dispose();
+    public void Dispose()
+    {
+        _cancellation.Dispose();
+        _inputMemory?.Dispose();
+    }
 
     private void Finish(JobState state, string? error, DateTimeOffset now, Action? also = null) => Update(() =>
     {
@@ -180,6 +203,14 @@ internal sealed class Job : IDisposable
         State = state;
         Error = error;
         FinishedAt = now;
+        _options = null;
+        _inputMemory?.Dispose();
+        _inputMemory = null;
+        if (state != JobState.Succeeded)
+        {
+            _preview = null;
+        }
+
         also?.Invoke();
     });
 

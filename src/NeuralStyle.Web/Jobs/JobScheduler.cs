@@ -27,7 +27,8 @@ internal sealed partial class JobScheduler : IAsyncDisposable
     private readonly HashSet<Task> _runs = [];
     private bool _stopping;
 
-    public JobScheduler(StyleTransferEngine engine, IOptions<WebAppOptions> options, TimeProvider time, JobSettings settings, ILogger<JobScheduler> logger)
+    public JobScheduler(
+        StyleTransferEngine engine, IOptions<WebAppOptions> options, TimeProvider time, JobSettings settings, IHostApplicationLifetime lifetime, ILogger<JobScheduler> logger)
     {
         _engine = engine;
         _settings = settings;
@@ -36,18 +37,38 @@ internal sealed partial class JobScheduler : IAsyncDisposable
         _logger = logger;
         ResultsFolder = Path.Combine(_options.ResolvedDataFolder, "results");
         Directory.CreateDirectory(ResultsFolder);
+        lifetime.ApplicationStopping.Register(StopTakingWork);
+    }
+
+    /// <summary>Whether the server has begun to stop: no job is taken or started any more.</summary>
+    public bool IsStopping
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _stopping;
+            }
+        }
     }
 
     /// <summary>Where results are written: the data folder's <c>results</c> folder.</summary>
     public string ResultsFolder { get; }
 
     /// <summary>Queues a job for <paramref name="clientId"/> and starts it when a slot is free.</summary>
-    /// <exception cref="RequestRefusedException">The client has too many unfinished jobs, or the queue is full (429).</exception>
-    public Job Submit(StyleTransferOptions options, string clientId)
+    /// <param name="options">What to run.</param>
+    /// <param name="clientId">Who asks.</param>
+    /// <param name="inputMemory">The reservation of the images' memory; the job owns it once this returns.</param>
+    /// <exception cref="RequestRefusedException">The client has too many unfinished jobs, or the queue is full (429); the server is stopping (503).</exception>
+    public Job Submit(StyleTransferOptions options, string clientId, IDisposable? inputMemory = null)
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_stopping, this);
+            if (_stopping)
+            {
+                throw Stopping();
+            }
+
             var unfinished = _jobs.Values.Count(j => j.ClientId == clientId && !j.IsFinished);
             if (unfinished >= _options.MaxJobsPerClient)
             {
@@ -66,7 +87,7 @@ internal sealed partial class JobScheduler : IAsyncDisposable
                     $"The queue is full ({_queue.Count} jobs waiting); try again in a few minutes.");
             }
 
-            var job = new Job(NewId(), clientId, options, _time.GetUtcNow());
+            var job = new Job(NewId(), clientId, options, inputMemory, _time.GetUtcNow());
             _jobs.Add(job.Id, job);
             _queue.AddLast(job);
             LogQueued(job.Id, _queue.Count);
@@ -169,17 +190,35 @@ internal sealed partial class JobScheduler : IAsyncDisposable
         DeleteOrphanedResults(now);
     }
 
+    /// <summary>
+    /// The moment the server begins to stop (SIGTERM, Ctrl+C): no job is taken or started any more,
+    /// and every unfinished job is cancelled, so that each event stream ends with an <c>end</c> event
+    /// that says so, well within the host's shutdown timeout (a running job stops within an iteration).
+    /// </summary>
+    public void StopTakingWork()
+    {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+
+            _stopping = true;
+            LogStopping(_jobs.Values.Count(j => !j.IsFinished));
+            foreach (var job in _jobs.Values.Where(j => !j.IsFinished).ToArray())
+            {
+                Cancel(job, StoppingMessage);
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Task[] runs;
+        StopTakingWork();
         lock (_gate)
         {
-            _stopping = true;
-            foreach (var job in _jobs.Values.Where(j => !j.IsFinished).ToArray())
-            {
-                Cancel(job, "Cancelled: the server is shutting down.");
-            }
-
             runs = [.. _runs];
         }
 
@@ -220,11 +259,16 @@ internal sealed partial class JobScheduler : IAsyncDisposable
 
     private async Task RunAsync(Job job)
     {
-        LogStarted(job.Id, job.Options.OutputSize, job.Options.Iterations);
+        if (job.Options is not { } options)
+        {
+            return; // It ended (cancelled) before it started.
+        }
+
+        LogStarted(job.Id, options.OutputSize, options.Iterations);
         try
         {
             var path = ResultPathOf(job);
-            await foreach (var update in _engine.RunStreamingAsync(job.Options, _options.PreviewInterval, job.CancellationToken).ConfigureAwait(false))
+            await foreach (var update in _engine.RunStreamingAsync(options, _options.PreviewInterval, job.CancellationToken).ConfigureAwait(false))
             {
                 job.Report(update.Progress);
                 if (update.Preview is { } preview)
@@ -294,7 +338,15 @@ internal sealed partial class JobScheduler : IAsyncDisposable
         }
     }
 
+    private const string StoppingMessage = "Cancelled: the server is stopping; submit the job again once it is back.";
+
+    private static RequestRefusedException Stopping() =>
+        new(StatusCodes.Status503ServiceUnavailable, "Server stopping", "The server is stopping and takes no new jobs; try again in a minute.") { RetryAfter = TimeSpan.FromSeconds(60) };
+
     private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: no new jobs; {Unfinished} unfinished jobs cancelled")]
+    private partial void LogStopping(int unfinished);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} queued ({Waiting} waiting)")]
     private partial void LogQueued(string jobId, int waiting);

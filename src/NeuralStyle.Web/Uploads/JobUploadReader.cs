@@ -1,10 +1,12 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using NeuralStyle.Imaging;
 using NeuralStyle.Web.Api;
 using NeuralStyle.Web.Configuration;
+using NeuralStyle.Web.Jobs;
 
 namespace NeuralStyle.Web.Uploads;
 
@@ -12,9 +14,11 @@ namespace NeuralStyle.Web.Uploads;
 /// Reads a job request (multipart/form-data: a file field <c>content</c>, one or more file fields
 /// <c>styles</c>, and settings as plain fields) within the app's limits. Everything is read into
 /// memory, section by section, so nothing is written to disk (ASP.NET's form reader buffers large
-/// files in a temporary folder); file names are ignored.
+/// files in a temporary folder); file names are ignored. At most <see cref="WebAppOptions.MaxConcurrentUploads"/>
+/// uploads are read at once, each within <see cref="WebAppOptions.UploadTimeout"/>, and the decoded
+/// images are reserved from the server's <see cref="InputMemoryBudget"/> before they are decoded.
 /// </summary>
-internal static class JobUploadReader
+internal sealed class JobUploadReader : IDisposable
 {
     /// <summary>The file field of the content photo.</summary>
     public const string ContentField = "content";
@@ -25,10 +29,58 @@ internal static class JobUploadReader
     private const int MaxFields = 64;
     private const int MaxFieldLength = 1000;
 
-    /// <exception cref="RequestRefusedException">The request breaks a limit or lacks an image.</exception>
-    public static async Task<JobUpload> ReadAsync(HttpRequest request, WebAppOptions options, CancellationToken cancellationToken)
+    private readonly WebAppOptions _options;
+    private readonly InputMemoryBudget _memory;
+    private readonly SemaphoreSlim _uploads;
+
+    public JobUploadReader(IOptions<WebAppOptions> options, InputMemoryBudget memory)
+    {
+        _options = options.Value;
+        _memory = memory;
+        _uploads = new SemaphoreSlim(_options.MaxConcurrentUploads, _options.MaxConcurrentUploads);
+    }
+
+    /// <summary>Reads and decodes a job request; the upload's memory reservation goes with it (dispose it if no job takes it).</summary>
+    /// <exception cref="RequestRefusedException">
+    /// The request breaks a limit or lacks an image (4xx), takes longer than the upload timeout (408), or
+    /// finds the server at its limit of concurrent uploads or of waiting images' memory (503).
+    /// </exception>
+    /// <exception cref="OperationCanceledException">The client went away (<paramref name="cancellationToken"/>).</exception>
+    public async Task<JobUpload> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var boundary = Boundary(request);
+        if (!await _uploads.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            throw Busy($"The server is receiving as many uploads as it takes at once ({_options.MaxConcurrentUploads}); try again in a few seconds.", TimeSpan.FromSeconds(5));
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.UploadTimeout);
+        try
+        {
+            return await ReadAsync(request, boundary, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RequestRefusedException(
+                StatusCodes.Status408RequestTimeout,
+                "Upload too slow",
+                $"The upload did not complete within {_options.UploadTimeout.TotalSeconds:0} s; send it over a faster connection or with smaller images.");
+        }
+        finally
+        {
+            _uploads.Release();
+        }
+    }
+
+    /// <summary>How many uploads are being read now.</summary>
+    public int UploadsInProgress => _options.MaxConcurrentUploads - _uploads.CurrentCount;
+
+    public void Dispose() => _uploads.Dispose();
+
+    private async Task<JobUpload> ReadAsync(HttpRequest request, string boundary, CancellationToken cancellationToken)
+    {
+        var options = _options;
         if (request.ContentLength > options.MaxRequestBytes)
         {
             throw TooLarge(options.MaxRequestBytes);
@@ -88,11 +140,25 @@ internal static class JobUploadReader
         catch (InvalidDataException)
         {
             // The multipart reader's own checks: a malformed body, or (sent without a length) one over the limit.
-            throw Refused("Malformed form", $"The request body is not well-formed multipart/form-data of at most {Megabytes(options.MaxRequestBytes)}.");
+            throw Malformed(options);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             throw TooLarge(options.MaxRequestBytes);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // Kestrel's minimum data rate: the body stalled.
+            throw new RequestRefusedException(StatusCodes.Status408RequestTimeout, "Upload stalled", "The upload stopped sending data; try again.");
+        }
+        catch (BadHttpRequestException)
+        {
+            throw Malformed(options);
+        }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The body ended before the closing boundary ("Unexpected end of Stream").
+            throw Malformed(options);
         }
 
         if (content is null)
@@ -105,9 +171,23 @@ internal static class JobUploadReader
             throw Refused("No style image", "Choose at least one style image (file field 'styles').", StylesField);
         }
 
-        var contentImage = UploadedImage.Decode(content, "the content image", ContentField, options.MaxPixels);
-        var styleImages = styles.Select((bytes, i) => UploadedImage.Decode(bytes, styles.Count == 1 ? "the style image" : $"style image {i + 1}", StylesField, options.MaxPixels)).ToArray();
-        return new JobUpload(contentImage, styleImages, settings);
+        string StyleName(int i) => styles.Count == 1 ? "the style image" : $"style image {i + 1}";
+        var decodedBytes = UploadedImage.DecodedBytes(content, "the content image", ContentField, options.MaxPixels)
+            + styles.Select((bytes, i) => UploadedImage.DecodedBytes(bytes, StyleName(i), StylesField, options.MaxPixels)).Sum();
+        var reservation = _memory.TryReserve(decodedBytes) ?? throw Busy(
+            $"The server holds as many waiting images as its memory budget allows ({Megabytes(_memory.CapacityBytes)} decoded); try again in a minute.",
+            TimeSpan.FromSeconds(60));
+        try
+        {
+            var contentImage = UploadedImage.Decode(content, "the content image", ContentField, options.MaxPixels);
+            var styleImages = styles.Select((bytes, i) => UploadedImage.Decode(bytes, StyleName(i), StylesField, options.MaxPixels)).ToArray();
+            return new JobUpload(contentImage, styleImages, settings, reservation);
+        }
+        catch
+        {
+            reservation.Dispose();
+            throw;
+        }
     }
 
     private static string Boundary(HttpRequest request)
@@ -159,6 +239,12 @@ internal static class JobUploadReader
             ? throw Refused("Setting too long", $"The setting '{OptionValues.Shown(field)}' is longer than {MaxFieldLength} characters.", field)
             : new string(buffer, 0, length).Trim();
     }
+
+    private static RequestRefusedException Malformed(WebAppOptions options) =>
+        Refused("Malformed form", $"The request body is not well-formed multipart/form-data of at most {Megabytes(options.MaxRequestBytes)}.");
+
+    private static RequestRefusedException Busy(string message, TimeSpan retryAfter) =>
+        new(StatusCodes.Status503ServiceUnavailable, "Server busy", message) { RetryAfter = retryAfter };
 
     private static RequestRefusedException TooLarge(long maxBytes) => new(
         StatusCodes.Status413PayloadTooLarge,

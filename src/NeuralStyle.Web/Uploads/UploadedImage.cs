@@ -13,9 +13,34 @@ internal static class UploadedImage
     /// <summary>The formats the app takes.</summary>
     public const string AcceptedFormats = "PNG, JPEG, WebP, GIF or BMP";
 
+    /// <summary>The bytes <paramref name="encoded"/> takes decoded (3 per pixel), from its header; refused as <see cref="Decode"/> refuses it.</summary>
+    /// <exception cref="Api.RequestRefusedException">Not an accepted format, or too many pixels.</exception>
+    public static long DecodedBytes(byte[] encoded, string what, string field, long maxPixels)
+    {
+        var (width, height) = CheckedHeader(encoded, what, field, maxPixels);
+        return 3L * width * height;
+    }
+
     /// <summary>Decodes <paramref name="encoded"/>, or refuses it with a message about <paramref name="what"/> ("the content image").</summary>
     /// <exception cref="Api.RequestRefusedException">Not an accepted format, too many pixels, or corrupt.</exception>
     public static RgbImage Decode(byte[] encoded, string what, string field, long maxPixels)
+    {
+        CheckedHeader(encoded, what, field, maxPixels);
+        try
+        {
+            return RgbImage.Load(encoded, new ImageLoadOptions { MaxPixelCount = maxPixels });
+        }
+        catch (ImageLoadException ex)
+        {
+            throw new Api.RequestRefusedException(
+                StatusCodes.Status422UnprocessableEntity,
+                "Unreadable image",
+                $"{Capitalised(what)} could not be read ({ex.Reason}); check the file and try again.",
+                field);
+        }
+    }
+
+    private static (int Width, int Height) CheckedHeader(byte[] encoded, string what, string field, long maxPixels)
     {
         var (format, width, height) = ReadHeader(encoded);
         if (format is null)
@@ -36,18 +61,7 @@ internal static class UploadedImage
                 field);
         }
 
-        try
-        {
-            return RgbImage.Load(encoded, new ImageLoadOptions { MaxPixelCount = maxPixels });
-        }
-        catch (ImageLoadException ex)
-        {
-            throw new Api.RequestRefusedException(
-                StatusCodes.Status422UnprocessableEntity,
-                "Unreadable image",
-                $"{Capitalised(what)} could not be read ({ex.Reason}); check the file and try again.",
-                field);
-        }
+        return (width, height);
     }
 
     /// <summary>The accepted format that the bytes are in, and the size its header gives; a null format when it is none of them.</summary>

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace NeuralStyle.Web.Tests;
+
+/// <summary>The web app as its own process, as an operator runs it: bad settings, and SIGTERM with a client watching.</summary>
+public sealed class ServerProcessTests : IDisposable
+{
+    private readonly string _dataFolder = Directory.CreateTempSubdirectory("neuralstyle-web-process-").FullName;
+
+    [Theory]
+    [InlineData("--NeuralStyle:MaxQueuedJobs=-1", "neural-style-web: NeuralStyle:MaxQueuedJobs must be at least 0; it was -1.")]
+    [InlineData("--NeuralStyle:MaxSize=abc", "neural-style-web: NeuralStyle:MaxSize must be a whole number; it was 'abc'.")]
+    [InlineData("--NeuralStyle:DataFolder=/proc/neuralstyle", "neural-style-web: NeuralStyle:DataFolder must be a folder this user can write in; '/proc/neuralstyle' is not")]
+    public async Task A_bad_setting_ends_the_process_with_one_line_naming_it_and_exit_code_1(string setting, string message)
+    {
+        using var server = Start(0, setting);
+        var stderr = await server.StandardError.ReadToEndAsync();
+        await server.WaitForExitAsync();
+
+        Assert.Equal(1, server.ExitCode);
+        Assert.StartsWith(message, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [SkippableFact]
+    public async Task Sigterm_ends_every_watched_stream_with_an_end_event_that_says_the_server_is_stopping()
+    {
+        TestEnvironment.RequireWeights();
+        var port = FreePort();
+        using var server = Start(port);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await WaitUntilServingAsync(client, server);
+        var id = (await JobClient.StartAsync(client, JobClient.Long)).GetProperty("id").GetString()!;
+        var events = JobClient.ReadEventsAsync(client, id, TimeSpan.FromMinutes(2));
+        await WaitUntilRunningAsync(client, id);
+
+        using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var end = (await events)[^1];
+        Assert.Equal("end", end.Event);
+        Assert.Equal("canceled", end.Data.GetProperty("state").GetString());
+        Assert.Equal("Cancelled: the server is stopping; submit the job again once it is back.", end.Data.GetProperty("error").GetString());
+        await server.WaitForExitAsync();
+        Assert.Equal(0, server.ExitCode);
+    }
+
+    public void Dispose() => Directory.Delete(_dataFolder, recursive: true);
+
+    private Process Start(int port, params string[] settings)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NeuralStyle.Web.dll"));
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        start.ArgumentList.Add($"--NeuralStyle:DataFolder={_dataFolder}");
+        foreach (var setting in settings)
+        {
+            start.ArgumentList.Add(setting);
+        }
+
+        var process = Process.Start(start)!;
+        if (port != 0)
+        {
+            // Drained, so that a full pipe never blocks the server.
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+        }
+
+        return process;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitUntilServingAsync(HttpClient client, Process server)
+    {
+        for (var i = 0; i < 600 && !server.HasExited; i++)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/api/limits");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("The server did not start serving within a minute.");
+    }
+
+    private static async Task WaitUntilRunningAsync(HttpClient client, string id)
+    {
+        for (var i = 0; i < 1200; i++)
+        {
+            if ((await JobClient.GetAsync(client, id)).GetProperty("state").GetString() == "running")
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("The job did not start within two minutes.");
+    }
+}

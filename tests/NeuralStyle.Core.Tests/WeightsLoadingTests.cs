@@ -80,6 +80,17 @@ public sealed class WeightsLoadingTests : IDisposable
         Assert.Equal(["block1_conv1"], extractor.LayerNames);
     }
 
+    [Fact]
+    public void Finite_but_absurd_weights_are_refused_as_corrupt_instead_of_diverging_later()
+    {
+        // 3.4e30: what four damaged bytes often read as. A trained VGG19's largest weight is about 10.
+        var path = Write(3.4e30f, ("block1_conv1", [3, 3, 3, 64], 64));
+
+        var ex = Assert.Throws<WeightsException>(() => Vgg19FeatureExtractor.FromFile(path, deepestLayer: "block1_conv1"));
+
+        Assert.Equal($"Layer 'block1_conv1' kernel in '{path}' holds a value of 3.4E+30, far beyond any trained VGG19 weight (at most about 10); the file is corrupt: download it again.", ex.Message);
+    }
+
     [SkippableFact]
     public void Truncated_real_file_is_refused_as_corrupt()
     {
@@ -102,7 +113,9 @@ public sealed class WeightsLoadingTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>Writes a Keras-layout weights file holding the given conv layers (kernel 0.01, bias 1).</summary>
-    private string Write(params (string Name, ulong[] KernelShape, int BiasLength)[] layers)
+    private string Write(params (string Name, ulong[] KernelShape, int BiasLength)[] layers) => Write(0.01f, layers);
+
+    private string Write(float kernelValue, params (string Name, ulong[] KernelShape, int BiasLength)[] layers)
     {
         var file = new H5File();
         foreach (var (name, shape, biasLength) in layers)
@@ -110,7 +123,7 @@ public sealed class WeightsLoadingTests : IDisposable
             var count = (int)(shape[0] * shape[1] * shape[2] * shape[3]);
             var inner = new H5Group
             {
-                ["kernel:0"] = new H5Dataset(Enumerable.Repeat(0.01f, count).ToArray(), fileDims: shape),
+                ["kernel:0"] = new H5Dataset(Enumerable.Repeat(kernelValue, count).ToArray(), fileDims: shape),
                 ["bias:0"] = new H5Dataset(Enumerable.Repeat(1f, biasLength).ToArray()),
             };
             var group = new H5Group { [name] = inner };

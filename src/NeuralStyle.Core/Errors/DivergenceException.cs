@@ -12,7 +12,7 @@ public sealed class DivergenceException : NeuralStyleException
     /// <param name="value">The non-finite value.</param>
     public DivergenceException(string term, int iteration, double value)
         : base($"The {term} loss became {value} at iteration {iteration}, so the optimisation diverged and no image was produced. " +
-               "Lower the learning rate or the loss weights and run again.")
+               "Lower the learning rate or the loss weights and run again" + (iteration <= 1 ? "; diverging at once with the defaults points to a damaged weights file." : "."))
     {
         Term = term;
         Iteration = iteration;

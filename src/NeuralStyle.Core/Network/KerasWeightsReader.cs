@@ -112,8 +112,19 @@ internal static class KerasWeightsReader
             throw new WeightsException($"Layer '{layer}' {role} in '{path}' holds NaN or infinite values; the file is corrupt.", path);
         }
 
+        // A trained VGG19's weights are all far below this (its largest is about 10, a bias of block5_conv4); damaged bytes read as
+        // floats are mostly far above it. Caught here, such a file would only show up later as a diverging run.
+        if (values.Max(Math.Abs) is var largest and > PlausibleMagnitude)
+        {
+            throw new WeightsException(
+                $"Layer '{layer}' {role} in '{path}' holds a value of {largest:G3}, far beyond any trained VGG19 weight (at most about 10); the file is corrupt: download it again.", path);
+        }
+
         return values;
     }
+
+    /// <summary>The largest weight magnitude a VGG19 file may hold and be taken as trained.</summary>
+    private const float PlausibleMagnitude = 1000f;
 
     private static bool IsReadFailure(Exception ex) => ex is not WeightsException and not OutOfMemoryException;
 }

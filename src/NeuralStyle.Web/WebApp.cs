@@ -12,9 +12,19 @@ namespace NeuralStyle.Web;
 /// <summary>Composes the web app: its services (one shared engine, the job scheduler), the page and the API.</summary>
 internal static class WebApp
 {
+    /// <summary>The host names served unless <c>AllowedHosts</c> is set: a page that rebinds its DNS name to this machine gets 400.</summary>
+    public const string DefaultAllowedHosts = "localhost;127.0.0.1;[::1]";
+
     /// <summary>Registers the app's services and reads and checks its settings.</summary>
     public static void AddServices(WebApplicationBuilder builder)
     {
+        // Host filtering's default, in code as well as in appsettings.json, which a process started
+        // from another folder does not read: only the local names, unless AllowedHosts says otherwise.
+        if (builder.Configuration["AllowedHosts"] is null)
+        {
+            builder.Configuration.AddInMemoryCollection([new KeyValuePair<string, string?>("AllowedHosts", DefaultAllowedHosts)]);
+        }
+
         var settings = builder.Configuration.GetSection(WebAppOptions.Section).Get<WebAppOptions>() ?? new WebAppOptions();
         settings.Validate();
         builder.Services.Configure<WebAppOptions>(builder.Configuration.GetSection(WebAppOptions.Section));

@@ -48,11 +48,30 @@ public sealed class ServerProcessTests : IDisposable
         Assert.Equal(0, server.ExitCode);
     }
 
+    [SkippableFact]
+    public async Task Started_from_any_folder_it_serves_only_the_local_host_names()
+    {
+        TestEnvironment.RequireWeights();
+        var port = FreePort();
+        using var server = StartIn(_dataFolder, port); // no appsettings.json there
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await WaitUntilServingAsync(client, server);
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/limits");
+        rebound.Headers.Host = "evil.example";
+
+        using var response = await client.SendAsync(rebound);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        server.Kill();
+    }
+
     public void Dispose() => Directory.Delete(_dataFolder, recursive: true);
 
-    private Process Start(int port, params string[] settings)
+    private Process Start(int port, params string[] settings) => StartIn(AppContext.BaseDirectory, port, settings);
+
+    private Process StartIn(string workingDirectory, int port, params string[] settings)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NeuralStyle.Web.dll"));
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
         start.ArgumentList.Add($"--NeuralStyle:DataFolder={_dataFolder}");

@@ -9,6 +9,8 @@ using static TorchSharp.torch;
 //        NeuralStyle.Benchmarks --memory [tiled|style]   (peak memory at 256-1536 px, of tiled scales, or with enlarged styles, against RunPlan's estimate; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --tiled [--size 3072] [--start-size 128] [--iterations 50] [--max-memory-bytes 7000000000] [--precision bfloat16]
 //                               (a large picture in tiles: time, peak memory, seams; needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --training-speed [--widths 16,32] [--crops 128,256] [--batches 1,4] [--steps 6]
+//                               (seconds per training step of a fast-style network; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality [--sizes 256,512] [--pairs tubingen+starry_night,...] [--tutorial-iterations 1000] [--cap 1000]
 //                               [--evaluate-every 5] [--contenders adam-float32,lbfgs-float32,lbfgs-bfloat16,lbfgs-adam-float32,coarse-lbfgs-float32,default-float32,...]
@@ -58,6 +60,20 @@ if (Array.IndexOf(args, "--memory") is var memory and >= 0)
         weights,
         Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
         memory + 1 < args.Length ? args[memory + 1] : "whole",
+        outFolder);
+    return;
+}
+
+if (Array.IndexOf(args, "--training-speed") >= 0)
+{
+    static int[] Ints(string text) => text.Split(',').Select(int.Parse).ToArray();
+    await TrainingSpeed.RunAsync(
+        weights,
+        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with starry_night.jpg."),
+        Ints(Arg("--widths", "16,32")),
+        Ints(Arg("--crops", "128,256")),
+        Ints(Arg("--batches", "1,4")),
+        int.Parse(Arg("--steps", "6")),
         outFolder);
     return;
 }

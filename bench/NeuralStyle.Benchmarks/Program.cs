@@ -9,6 +9,8 @@ using static TorchSharp.torch;
 //        NeuralStyle.Benchmarks --memory [tiled|style]   (peak memory at 256-1536 px, of tiled scales, or with enlarged styles, against RunPlan's estimate; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --tiled [--size 3072] [--start-size 128] [--iterations 50] [--max-memory-bytes 7000000000] [--precision bfloat16]
 //                               (a large picture in tiles: time, peak memory, seams; needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --train --style PATH [--photos DIR] [--out DIR] [--steps 2000] [--crop 256] [--batch 1] [--width 32] [--style-weight 0.01]
+//                               (a fast-style training experiment that resumes from its folder; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --training-speed [--widths 16,32] [--crops 128,256] [--batches 1,4] [--steps 6]
 //                               (seconds per training step of a fast-style network; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
@@ -61,6 +63,29 @@ if (Array.IndexOf(args, "--memory") is var memory and >= 0)
         Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
         memory + 1 < args.Length ? args[memory + 1] : "whole",
         outFolder);
+    return;
+}
+
+if (Array.IndexOf(args, "--train") >= 0)
+{
+    TrainingRun.Run(
+        weights,
+        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES: its photos are the held-out previews."),
+        Arg("--style", "starry_night.jpg"),
+        Arg("--photos", Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "neuralstyle", "photos")),
+        Arg("--out", "train"),
+        new FastStyleTrainingOptions
+        {
+            Style = null!,
+            Photos = [],
+            Width = int.Parse(Arg("--width", "32")),
+            CropSize = int.Parse(Arg("--crop", "256")),
+            BatchSize = int.Parse(Arg("--batch", "1")),
+            Steps = int.Parse(Arg("--steps", "2000")),
+            LearningRate = double.Parse(Arg("--learning-rate", "0.001"), System.Globalization.CultureInfo.InvariantCulture),
+            CheckpointInterval = int.Parse(Arg("--checkpoint-every", "100")),
+            Losses = new StyleOptimizerSettings { StyleWeight = double.Parse(Arg("--style-weight", "0.01"), System.Globalization.CultureInfo.InvariantCulture) },
+        });
     return;
 }
 

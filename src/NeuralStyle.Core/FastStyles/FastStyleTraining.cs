@@ -1,0 +1,248 @@
+using System.Text.Json;
+using NeuralStyle.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralStyle;
+
+/// <summary>What a fast-style training run does: the style, the photos, the network and the schedule.</summary>
+internal sealed record FastStyleTrainingOptions
+{
+    /// <summary>The artwork whose style the network learns.</summary>
+    public required RgbImage Style { get; init; }
+
+    /// <summary>The photos the network is trained on (files; any that cannot be read are reported and skipped).</summary>
+    public required IReadOnlyList<string> Photos { get; init; }
+
+    /// <summary>The network's first-layer channels.</summary>
+    public int Width { get; init; } = 32;
+
+    /// <summary>The side of the square crops trained on, a multiple of 4.</summary>
+    public int CropSize { get; init; } = 256;
+
+    /// <summary>Crops per step.</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Adam steps in all.</summary>
+    public int Steps { get; init; } = 2000;
+
+    /// <summary>Adam's step size.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>The layers and weights of the content, style and total variation terms.</summary>
+    public StyleOptimizerSettings Losses { get; init; } = new();
+
+    /// <summary>The style image's longest side, relative to the crop (1: as large as a crop).</summary>
+    public double StyleScale { get; init; } = 1.0;
+
+    /// <summary>The seed of the crops, flips and the network's initial weights.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>A folder to keep the training's state in every <see cref="CheckpointInterval"/> steps, and to resume from; null keeps none.</summary>
+    public string? CheckpointFolder { get; init; }
+
+    /// <summary>Steps between checkpoints.</summary>
+    public int CheckpointInterval { get; init; } = 100;
+}
+
+/// <summary>One step's report: the step (1-based), its loss terms, and the photos skipped so far.</summary>
+internal sealed record FastStyleTrainingProgress(int Step, int Steps, LossTerms Losses, TimeSpan Elapsed);
+
+/// <summary>
+/// Trains a <see cref="TransformerNetwork"/> for one style with the library's own losses (content,
+/// Gram style, total variation through <see cref="LossFunctions"/>, on the given VGG19) and Adam, on
+/// random crops of the photos: each crop a random square of the photo (between the crop size and the
+/// photo's shorter side), scaled to the crop size, flipped left to right half of the time. Each
+/// step's crops come from a generator seeded by the run's seed and the step, so a run resumed from
+/// its checkpoint (the network, Adam's state, the step) takes exactly the steps an uninterrupted one would.
+/// </summary>
+internal static class FastStyleTraining
+{
+    /// <summary>Photos are kept decoded with their shorter side at most this many crops.</summary>
+    private const double KeptCrops = 2.0;
+
+    /// <param name="extractor">The VGG19 features (float32 or bfloat16).</param>
+    /// <param name="options">The run.</param>
+    /// <param name="progress">Receives every step's losses.</param>
+    /// <param name="skipped">Receives each photo that could not be used, with why.</param>
+    /// <param name="cancellationToken">Stops between steps (the last checkpoint stays).</param>
+    /// <returns>The trained network (owned by the caller).</returns>
+    public static TransformerNetwork Train(
+        IFeatureExtractor extractor,
+        FastStyleTrainingOptions options,
+        Action<FastStyleTrainingProgress>? progress,
+        Action<string, string>? skipped,
+        CancellationToken cancellationToken)
+    {
+        var photos = LoadPhotos(options, skipped);
+        if (photos.Count == 0)
+        {
+            throw new ArgumentException("None of the photos could be used; give a folder of photographs (JPEG, PNG, WebP).");
+        }
+
+        torch.manual_seed(options.Seed);
+        var network = new TransformerNetwork(options.Width);
+        try
+        {
+            using var adam = optim.Adam(network.parameters(), options.LearningRate);
+            var first = Resume(options, network, adam);
+            var losses = options.Losses;
+            var styleLayers = losses.StyleLayers.Select(l => l.Layer).ToArray();
+            var contentLayers = losses.ContentLayers.Select(l => l.Layer).ToArray();
+            var allLayers = styleLayers.Concat(contentLayers).Distinct().ToArray();
+            using var targets = new DisposableTensors(StyleTargets(extractor, options, styleLayers));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (var step = first; step <= options.Steps; step++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var input = Crops(photos, options, step).to(extractor.Device);
+                Tensor[] contentTargets;
+                using (no_grad())
+                {
+                    var features = extractor.Extract(input, contentLayers);
+                    contentTargets = contentLayers.Select(l => features[l]).ToArray();
+                }
+
+                var output = network.forward(input);
+                var outputFeatures = extractor.Extract(output, allLayers);
+                var content = LossFunctions.ContentLoss(contentLayers.Select(l => outputFeatures[l]).ToArray(), contentTargets, losses.ContentLayers.Select(l => l.Weight).ToArray());
+                var grams = styleLayers.Select(l => LossFunctions.GramMatrix(outputFeatures[l])).ToArray();
+                var style = LossFunctions.StyleLoss(grams, targets.Tensors.Select(t => t.expand(options.BatchSize, -1, -1)).ToArray(), losses.StyleLayers.Select(l => l.Weight).ToArray());
+                var tv = LossFunctions.TotalVariationLoss(output, losses.TotalVariationNorm);
+                var total = LossFunctions.TotalLoss(content, style, tv, losses.ContentWeight, losses.StyleWeight, losses.TotalVariationWeight);
+                adam.zero_grad();
+                total.backward();
+                adam.step();
+                var terms = new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
+                if (!double.IsFinite(terms.Total))
+                {
+                    throw new DivergenceException("total", step, terms.Total);
+                }
+
+                progress?.Invoke(new FastStyleTrainingProgress(step, options.Steps, terms, clock.Elapsed));
+                if (options.CheckpointFolder is { } folder && (step % options.CheckpointInterval == 0 || step == options.Steps))
+                {
+                    SaveCheckpoint(folder, network, adam, step);
+                }
+            }
+
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One step's batch: the crops of <paramref name="step"/>, N × 3 × crop × crop in [0, 1].</summary>
+    internal static Tensor Crops(IReadOnlyList<RgbImage> photos, FastStyleTrainingOptions options, int step)
+    {
+        using var scope = NewDisposeScope();
+        var random = new Random(unchecked((options.Seed * 1_000_003) + step));
+        var crops = new Tensor[options.BatchSize];
+        for (var i = 0; i < crops.Length; i++)
+        {
+            var photo = photos[random.Next(photos.Count)];
+            var shorter = Math.Min(photo.Width, photo.Height);
+            var side = options.CropSize >= shorter ? shorter : options.CropSize + random.Next(shorter - options.CropSize + 1);
+            var x = random.Next(photo.Width - side + 1);
+            var y = random.Next(photo.Height - side + 1);
+            var flip = random.Next(2) == 1;
+            var image = ImageTensors.ToTensor(photo).narrow(2, y, side).narrow(3, x, side);
+            var crop = side == options.CropSize ? image : nn.functional.interpolate(image, [options.CropSize, options.CropSize], mode: InterpolationMode.Area);
+            crops[i] = flip ? crop.flip(3) : crop;
+        }
+
+        return cat(crops, 0).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The photos decoded, each with its shorter side at most <see cref="KeptCrops"/> crops (and at least one crop: smaller ones are skipped).</summary>
+    private static List<RgbImage> LoadPhotos(FastStyleTrainingOptions options, Action<string, string>? skipped)
+    {
+        var photos = new List<RgbImage>(options.Photos.Count);
+        foreach (var path in options.Photos)
+        {
+            try
+            {
+                var photo = RgbImage.Load(path);
+                var shorter = Math.Min(photo.Width, photo.Height);
+                if (shorter < options.CropSize)
+                {
+                    skipped?.Invoke(path, $"it is {photo.Width} × {photo.Height} px, smaller than a {options.CropSize} px crop");
+                    continue;
+                }
+
+                var keep = (int)(options.CropSize * KeptCrops);
+                photos.Add(shorter > keep ? photo.ResizeToFit((int)Math.Round((double)Math.Max(photo.Width, photo.Height) * keep / shorter)) : photo);
+            }
+            catch (ImageLoadException ex)
+            {
+                skipped?.Invoke(path, ex.Reason);
+            }
+        }
+
+        return photos;
+    }
+
+    private static Tensor[] StyleTargets(IFeatureExtractor extractor, FastStyleTrainingOptions options, string[] styleLayers)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var style = options.Style.ResizeToFit((int)Math.Round(options.CropSize * options.StyleScale), allowUpscale: true);
+        var features = extractor.Extract(ImageTensors.ToTensor(style, extractor.Device), styleLayers);
+        return styleLayers.Select(l => LossFunctions.GramMatrix(features[l]).to(ScalarType.Float32).MoveToOuterDisposeScope()).ToArray();
+    }
+
+    /// <summary>Continues from the checkpoint in the folder, if there is one; the first step to take.</summary>
+    private static int Resume(FastStyleTrainingOptions options, TransformerNetwork network, TorchSharp.Modules.Adam adam)
+    {
+        if (options.CheckpointFolder is not { } folder || !File.Exists(Path.Combine(folder, StateFile)))
+        {
+            return 1;
+        }
+
+        var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(folder, StateFile)))
+            ?? throw new CheckpointException($"The training checkpoint in '{folder}' is damaged; delete the folder to start afresh.");
+        if (state.Width != options.Width)
+        {
+            throw new CheckpointException($"The training checkpoint in '{folder}' is of a network of width {state.Width}, not {options.Width}; resume with the same options, or start afresh.");
+        }
+
+        network.load(Path.Combine(folder, NetworkFile));
+        adam.load_state_dict(Path.Combine(folder, OptimizerFile));
+        return state.Step + 1;
+    }
+
+    /// <summary>The network, Adam's state, then the step: the step file is written last, so it names a complete pair.</summary>
+    private static void SaveCheckpoint(string folder, TransformerNetwork network, TorchSharp.Modules.Adam adam, int step)
+    {
+        Directory.CreateDirectory(folder);
+        string Temporary(string name) => Path.Combine(folder, $".{name}.{Environment.ProcessId}.tmp");
+        network.save(Temporary(NetworkFile));
+        adam.save_state_dict(Temporary(OptimizerFile));
+        File.Move(Temporary(NetworkFile), Path.Combine(folder, NetworkFile), overwrite: true);
+        File.Move(Temporary(OptimizerFile), Path.Combine(folder, OptimizerFile), overwrite: true);
+        File.WriteAllText(Temporary(StateFile), JsonSerializer.Serialize(new CheckpointState(step, network.Width)));
+        File.Move(Temporary(StateFile), Path.Combine(folder, StateFile), overwrite: true);
+    }
+
+    private const string NetworkFile = "network.bin", OptimizerFile = "adam.bin", StateFile = "state.json";
+
+    private sealed record CheckpointState(int Step, int Width);
+
+    /// <summary>Tensors disposed together.</summary>
+    private sealed class DisposableTensors(Tensor[] tensors) : IDisposable
+    {
+        public Tensor[] Tensors { get; } = tensors;
+
+        public void Dispose()
+        {
+            foreach (var tensor in Tensors)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+}

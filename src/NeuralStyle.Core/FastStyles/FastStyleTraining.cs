@@ -45,7 +45,7 @@ internal sealed record FastStyleTrainingOptions
     public int CheckpointInterval { get; init; } = 100;
 }
 
-/// <summary>One step's report: the step (1-based), its loss terms, and the photos skipped so far.</summary>
+/// <summary>One step's report: the step (1-based) of how many, its loss terms, and the time since the run (or its resumption) began.</summary>
 internal sealed record FastStyleTrainingProgress(int Step, int Steps, LossTerms Losses, TimeSpan Elapsed);
 
 /// <summary>

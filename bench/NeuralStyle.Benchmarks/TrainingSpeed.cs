@@ -9,7 +9,8 @@ namespace NeuralStyle.Benchmarks;
 /// <summary>
 /// What one training step of a feed-forward style network (<see cref="TransformerNetwork"/>) costs on
 /// this machine: the network forward and backward, VGG19 forward and backward on its output, VGG19
-/// forward on the input, the library's content, Gram style and total variation losses, an Adam step.
+/// forward on the input, the library's content, Gram style and total variation losses, an Adam step
+/// (<see cref="FastStyleTraining.Step"/>, the step training takes).
 /// Random batches (the pixels do not change the cost); widths, crops and batch sizes from the
 /// command line. The recipe's step budget for 90 minutes comes from these figures.
 /// </summary>
@@ -19,8 +20,6 @@ internal static class TrainingSpeed
     {
         using var extractor = Vgg19FeatureExtractor.FromFile(weights, deepestLayer: "block5_conv2");
         var settings = new StyleOptimizerSettings();
-        var styleLayers = settings.StyleLayers.Select(l => l.Layer).ToArray();
-        var contentLayers = settings.ContentLayers.Select(l => l.Layer).ToArray();
         var style = RgbImage.Load(Path.Combine(images, "starry_night.jpg")).ResizeToFit(256);
         var rows = new List<object>();
         Console.WriteLine("width  crop  batch   s/step   steps in 90 min");
@@ -30,7 +29,7 @@ internal static class TrainingSpeed
             {
                 foreach (var batch in batches)
                 {
-                    var seconds = Measure(extractor, style, styleLayers, contentLayers, settings, width, crop, batch, steps);
+                    var seconds = Measure(extractor, style, settings, width, crop, batch, steps);
                     Console.WriteLine($"{width,5}  {crop,4}  {batch,5}   {seconds,6:0.000}   {5400 / seconds,8:0}");
                     rows.Add(new { width, crop, batch, seconds_per_step = Math.Round(seconds, 4), steps_in_90_minutes = (int)(5400 / seconds) });
                 }
@@ -49,42 +48,18 @@ internal static class TrainingSpeed
         Console.WriteLine($"wrote {path}");
     }
 
-    private static double Measure(
-        Vgg19FeatureExtractor extractor, RgbImage style, string[] styleLayers, string[] contentLayers, StyleOptimizerSettings settings, int width, int crop, int batch, int steps)
+    private static double Measure(Vgg19FeatureExtractor extractor, RgbImage style, StyleOptimizerSettings settings, int width, int crop, int batch, int steps)
     {
         using var network = new TransformerNetwork(width);
         using var adam = optim.Adam(network.parameters(), 1e-3);
         using var scope = NewDisposeScope();
-        Tensor[] targets;
-        using (no_grad())
-        {
-            var features = extractor.Extract(ImageTensors.ToTensor(style, extractor.Device), styleLayers);
-            targets = styleLayers.Select(l => LossFunctions.GramMatrix(features[l])).ToArray();
-        }
-
+        var targets = FastStyleTraining.StyleTargets(extractor, new FastStyleTrainingOptions { Style = style, Photos = [], CropSize = crop, Losses = settings });
         var times = new List<double>();
         for (var step = 0; step < steps + 2; step++)
         {
             using var stepScope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
-            var input = rand(batch, 3, crop, crop);
-            Tensor[] contentTargets;
-            using (no_grad())
-            {
-                var inputFeatures = extractor.Extract(input, contentLayers);
-                contentTargets = contentLayers.Select(l => inputFeatures[l]).ToArray();
-            }
-
-            var output = network.forward(input);
-            var outputFeatures = extractor.Extract(output, styleLayers.Concat(contentLayers).Distinct().ToArray());
-            var content = LossFunctions.ContentLoss(contentLayers.Select(l => outputFeatures[l]).ToArray(), contentTargets);
-            var styleLoss = LossFunctions.StyleLoss(styleLayers.Select(l => LossFunctions.GramMatrix(outputFeatures[l])).ToArray(), targets.Select(t => t.expand(batch, -1, -1)).ToArray());
-            var tv = LossFunctions.TotalVariationLoss(output, settings.TotalVariationNorm);
-            var total = LossFunctions.TotalLoss(content, styleLoss, tv, settings.ContentWeight, settings.StyleWeight, settings.TotalVariationWeight);
-            adam.zero_grad();
-            total.backward();
-            adam.step();
-            _ = total.item<float>();
+            FastStyleTraining.Step(extractor, network, adam, rand(batch, 3, crop, crop), targets, settings);
             if (step >= 2)
             {
                 times.Add(clock.Elapsed.TotalSeconds);

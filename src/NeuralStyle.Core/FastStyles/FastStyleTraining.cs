@@ -86,35 +86,13 @@ internal static class FastStyleTraining
         {
             using var adam = optim.Adam(network.parameters(), options.LearningRate);
             var first = Resume(options, network, adam);
-            var losses = options.Losses;
-            var styleLayers = losses.StyleLayers.Select(l => l.Layer).ToArray();
-            var contentLayers = losses.ContentLayers.Select(l => l.Layer).ToArray();
-            var allLayers = styleLayers.Concat(contentLayers).Distinct().ToArray();
-            using var targets = new DisposableTensors(StyleTargets(extractor, options, styleLayers));
+            using var targets = new DisposableTensors(StyleTargets(extractor, options));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             for (var step = first; step <= options.Steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var input = Crops(photos, options, step).to(extractor.Device);
-                Tensor[] contentTargets;
-                using (no_grad())
-                {
-                    var features = extractor.Extract(input, contentLayers);
-                    contentTargets = contentLayers.Select(l => features[l]).ToArray();
-                }
-
-                var output = network.forward(input);
-                var outputFeatures = extractor.Extract(output, allLayers);
-                var content = LossFunctions.ContentLoss(contentLayers.Select(l => outputFeatures[l]).ToArray(), contentTargets, losses.ContentLayers.Select(l => l.Weight).ToArray());
-                var grams = styleLayers.Select(l => LossFunctions.GramMatrix(outputFeatures[l])).ToArray();
-                var style = LossFunctions.StyleLoss(grams, targets.Tensors.Select(t => t.expand(options.BatchSize, -1, -1)).ToArray(), losses.StyleLayers.Select(l => l.Weight).ToArray());
-                var tv = LossFunctions.TotalVariationLoss(output, losses.TotalVariationNorm);
-                var total = LossFunctions.TotalLoss(content, style, tv, losses.ContentWeight, losses.StyleWeight, losses.TotalVariationWeight);
-                adam.zero_grad();
-                total.backward();
-                adam.step();
-                var terms = new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
+                var terms = Step(extractor, network, adam, Crops(photos, options, step).to(extractor.Device), targets.Tensors, options.Losses);
                 if (!double.IsFinite(terms.Total))
                 {
                     throw new DivergenceException("total", step, terms.Total);
@@ -134,6 +112,37 @@ internal static class FastStyleTraining
             network.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// One Adam step on a batch: the network's output measured against the batch's content (its
+    /// features without gradients) and the style's Gram matrices, plus total variation, with the
+    /// layers and weights of <paramref name="losses"/>; the step's loss terms.
+    /// </summary>
+    internal static LossTerms Step(IFeatureExtractor extractor, TransformerNetwork network, TorchSharp.Modules.Adam adam, Tensor input, IReadOnlyList<Tensor> styleTargets, StyleOptimizerSettings losses)
+    {
+        using var scope = NewDisposeScope();
+        var styleLayers = losses.StyleLayers.Select(l => l.Layer).ToArray();
+        var contentLayers = losses.ContentLayers.Select(l => l.Layer).ToArray();
+        Tensor[] contentTargets;
+        using (no_grad())
+        {
+            var features = extractor.Extract(input, contentLayers);
+            contentTargets = contentLayers.Select(l => features[l]).ToArray();
+        }
+
+        var output = network.forward(input);
+        var outputFeatures = extractor.Extract(output, styleLayers.Concat(contentLayers).Distinct().ToArray());
+        var content = LossFunctions.ContentLoss(contentLayers.Select(l => outputFeatures[l]).ToArray(), contentTargets, losses.ContentLayers.Select(l => l.Weight).ToArray());
+        var grams = styleLayers.Select(l => LossFunctions.GramMatrix(outputFeatures[l])).ToArray();
+        var batch = input.shape[0];
+        var style = LossFunctions.StyleLoss(grams, styleTargets.Select(t => t.expand(batch, -1, -1)).ToArray(), losses.StyleLayers.Select(l => l.Weight).ToArray());
+        var tv = LossFunctions.TotalVariationLoss(output, losses.TotalVariationNorm);
+        var total = LossFunctions.TotalLoss(content, style, tv, losses.ContentWeight, losses.StyleWeight, losses.TotalVariationWeight);
+        adam.zero_grad();
+        total.backward();
+        adam.step();
+        return new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
     }
 
     /// <summary>One step's batch: the crops of <paramref name="step"/>, N × 3 × crop × crop in [0, 1].</summary>
@@ -186,10 +195,12 @@ internal static class FastStyleTraining
         return photos;
     }
 
-    private static Tensor[] StyleTargets(IFeatureExtractor extractor, FastStyleTrainingOptions options, string[] styleLayers)
+    /// <summary>The style's Gram matrices at the style layers (float32), the style scaled to <see cref="FastStyleTrainingOptions.StyleScale"/> crops on its longest side.</summary>
+    internal static Tensor[] StyleTargets(IFeatureExtractor extractor, FastStyleTrainingOptions options)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        var styleLayers = options.Losses.StyleLayers.Select(l => l.Layer).ToArray();
         var style = options.Style.ResizeToFit((int)Math.Round(options.CropSize * options.StyleScale), allowUpscale: true);
         var features = extractor.Extract(ImageTensors.ToTensor(style, extractor.Device), styleLayers);
         return styleLayers.Select(l => LossFunctions.GramMatrix(features[l]).to(ScalarType.Float32).MoveToOuterDisposeScope()).ToArray();

@@ -94,10 +94,7 @@ internal static class JobEndpoints
         {
             if (scheduler.IsStopping)
             {
-                throw new RequestRefusedException(StatusCodes.Status503ServiceUnavailable, "Server stopping", "The server is stopping and takes no new jobs; try again in a minute.")
-                {
-                    RetryAfter = TimeSpan.FromSeconds(60),
-                };
+                throw JobScheduler.StoppingRefusal(); // before the upload is read
             }
 
             upload = await uploads.ReadAsync(context.Request, context.RequestAborted);

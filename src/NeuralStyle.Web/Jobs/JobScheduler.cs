@@ -66,7 +66,7 @@ internal sealed partial class JobScheduler : IAsyncDisposable
         {
             if (_stopping)
             {
-                throw Stopping();
+                throw StoppingRefusal();
             }
 
             var unfinished = _jobs.Values.Count(j => j.ClientId == clientId && !j.IsFinished);
@@ -340,7 +340,8 @@ internal sealed partial class JobScheduler : IAsyncDisposable
 
     private const string StoppingMessage = "Cancelled: the server is stopping; submit the job again once it is back.";
 
-    private static RequestRefusedException Stopping() =>
+    /// <summary>The answer to a job submitted once the server has begun to stop.</summary>
+    public static RequestRefusedException StoppingRefusal() =>
         new(StatusCodes.Status503ServiceUnavailable, "Server stopping", "The server is stopping and takes no new jobs; try again in a minute.") { RetryAfter = TimeSpan.FromSeconds(60) };
 
     private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

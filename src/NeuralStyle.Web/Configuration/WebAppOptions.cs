@@ -114,22 +114,22 @@ internal sealed class WebAppOptions
         RequireWritableDataFolder();
     }
 
-    /// <summary>Proves that the data folder can be created and takes new files (<see cref="AtomicFile.WhyNotWritable"/>, as every write's destination).</summary>
+    /// <summary>Proves that the data folder can be created and written, by writing and removing a file in it.</summary>
     private void RequireWritableDataFolder()
     {
         var folder = ResolvedDataFolder;
-        string? reason;
         try
         {
             Directory.CreateDirectory(folder);
-            reason = AtomicFile.WhyNotWritable(Path.Combine(folder, ".write-test"), overwrite: true, overwriteHint: string.Empty);
+            var probe = Path.Combine(folder, $".write-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            reason = ex.GetType().Name;
+            Require(false, $"{nameof(DataFolder)} must be a folder this user can write in; '{folder}' is not ({ex.GetType().Name}).");
         }
-
-        Require(reason is null, $"{nameof(DataFolder)} must be a folder this user can write in; '{folder}' is not ({reason}).");
     }
 
     private static void Require(bool condition, string message)

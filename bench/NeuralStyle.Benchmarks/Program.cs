@@ -74,7 +74,7 @@ if (Array.IndexOf(args, "--train") >= 0)
         Arg("--style", "starry_night.jpg"),
         Arg("--photos", Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "neuralstyle", "photos")),
         Arg("--out", "train"),
-        new FastStyleTrainingOptions
+        new StyleTrainingOptions
         {
             Style = null!,
             Photos = [],

@@ -7,18 +7,18 @@ namespace NeuralStyle.Benchmarks;
 /// <summary>
 /// A training experiment for the fast-style recipe: trains on the photos of a folder (scripts/training-photos.sh
 /// makes one), keeps its checkpoint in the output folder (so a rerun with the same arguments resumes), logs every
-/// step's losses and time, and at the end stylises the held-out shared photos at 512 px (a rerun with more
-/// steps goes on from the checkpoint and previews again).
+/// step's losses and time, and at the end stylises the held-out shared photos at 512 px and exports the
+/// network as model-stepN.onnx (a rerun with more steps goes on from the checkpoint and previews again).
 /// </summary>
 internal static class TrainingRun
 {
-    public static void Run(string weights, string images, string style, string photosFolder, string outFolder, FastStyleTrainingOptions template)
+    public static void Run(string weights, string images, string style, string photosFolder, string outFolder, StyleTrainingOptions template)
     {
         Directory.CreateDirectory(outFolder);
         var photos = Directory.EnumerateFiles(photosFolder).Where(p => !p.EndsWith(".tsv", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
         var options = template with
         {
-            Style = RgbImage.Load(style),
+            Style = style,
             Photos = photos,
             CheckpointFolder = Path.Combine(outFolder, "checkpoint"),
         };
@@ -29,6 +29,8 @@ internal static class TrainingRun
         using var network = FastStyleTraining.Train(
             extractor,
             options,
+            RgbImage.Load(style),
+            [],
             p =>
             {
                 log.WriteLine(string.Join('\t', new object[] { p.Step, p.Losses.Content, p.Losses.Style, p.Losses.TotalVariation, p.Losses.Total, p.Elapsed.TotalSeconds }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
@@ -40,19 +42,11 @@ internal static class TrainingRun
             },
             (path, reason) => Console.WriteLine($"skipped {path}: {reason}"),
             CancellationToken.None);
-        Preview(network, held, Path.Combine(outFolder, $"step{options.Steps}"));
-    }
-
-    /// <summary>The network applied to each held-out photo (sides cut to multiples of 4), written as PNGs.</summary>
-    internal static void Preview(TransformerNetwork network, IEnumerable<(string Name, RgbImage Photo)> photos, string prefix)
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, photo) in photos)
+        foreach (var (name, photo) in held)
         {
-            using var scope = NewDisposeScope();
-            var input = ImageTensors.ToTensor(photo).narrow(2, 0, photo.Height / 4 * 4).narrow(3, 0, photo.Width / 4 * 4);
-            var output = network.forward(input).clamp(0, 1);
-            ImageTensors.ToRgbImage(output).Save($"{prefix}-{Path.GetFileNameWithoutExtension(name)}.png");
+            FastStyleTraining.Stylise(network, photo).Save(Path.Combine(outFolder, $"step{options.Steps}-{Path.GetFileNameWithoutExtension(name)}.png"));
         }
+
+        File.WriteAllBytes(Path.Combine(outFolder, $"model-step{options.Steps}.onnx"), TransformerNetworkExport.ToOnnx(network, new Dictionary<string, string> { ["neuralstyle.style"] = Path.GetFileName(style) }));
     }
 }

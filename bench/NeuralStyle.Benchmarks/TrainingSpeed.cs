@@ -53,7 +53,7 @@ internal static class TrainingSpeed
         using var network = new TransformerNetwork(width);
         using var adam = optim.Adam(network.parameters(), 1e-3);
         using var scope = NewDisposeScope();
-        var targets = FastStyleTraining.StyleTargets(extractor, new FastStyleTrainingOptions { Style = style, Photos = [], CropSize = crop, Losses = settings });
+        var targets = FastStyleTraining.StyleTargets(extractor, new StyleTrainingOptions { Style = style, Photos = [], CropSize = crop, Losses = settings }, style);
         var times = new List<double>();
         for (var step = 0; step < steps + 2; step++)
         {

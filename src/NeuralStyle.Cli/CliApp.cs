@@ -30,6 +30,16 @@ internal static class CliApp
             return Success;
         }
 
+        if (parse.CommandResult.Command == command.Train)
+        {
+            return await TrainRunner.RunAsync(command, parse, stdout, stderr, cancellationToken);
+        }
+
+        if (parse.CommandResult.Command == command.Apply)
+        {
+            return await ApplyRunner.RunAsync(command, parse, stderr, cancellationToken);
+        }
+
         if (parse.CommandResult.Command == command.Batch)
         {
             return await RunBatchAsync(command, parse, stdout, stderr, cancellationToken);

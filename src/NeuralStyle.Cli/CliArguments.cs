@@ -53,6 +53,9 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
             parse.GetValue(command.Shard) ?? BatchShard.Whole);
     }
 
+    /// <summary>The catalogue options the command line gives, applied to options for <paramref name="style"/> alone (for commands that take some of them).</summary>
+    public static StyleTransferOptions ExplicitRunOptions(CliCommand command, ParseResult parse, string style) => RunOptions(command, parse, null, [style]);
+
     private static void ThrowIfErrors(ParseResult parse)
     {
         if (parse.Errors.Count > 0)

@@ -27,4 +27,22 @@ public sealed class TransformerNetworkTests
 
         Assert.Equal([2L, 3, 68, 92], output.shape);
     }
+
+    [Fact]
+    public void Two_networks_made_after_the_same_seed_start_equal_with_norms_of_scale_1_and_shift_0()
+    {
+        manual_seed(5);
+        using var first = new TransformerNetwork(width: 4);
+        manual_seed(5);
+        using var second = new TransformerNetwork(width: 4);
+
+        foreach (var ((name, a), (_, b)) in first.named_parameters().Zip(second.named_parameters()))
+        {
+            Assert.True(a.data<float>().ToArray().SequenceEqual(b.data<float>().ToArray()), name);
+            if (name.Contains(".norm", StringComparison.Ordinal))
+            {
+                Assert.All(a.data<float>().ToArray(), v => Assert.Equal(name.EndsWith(".weight", StringComparison.Ordinal) ? 1f : 0f, v));
+            }
+        }
+    }
 }

@@ -102,6 +102,29 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
         return StreamAsync(options, previewInterval, cancellationToken);
     }
 
+    /// <summary>
+    /// Trains a feed-forward network to paint in one style (Johnson et al.'s network, with this
+    /// library's losses measured on the engine's VGG19), on random crops of the photos, and exports it
+    /// as an ONNX model that NeuralStyle.FastStyles applies to any photo in one pass. Reports every
+    /// step; with a checkpoint folder, a run that was interrupted resumes where it stopped.
+    /// </summary>
+    /// <param name="options">What to train; validated before any work.</param>
+    /// <param name="progress">Receives every step's losses, timing and ETA, and the previews.</param>
+    /// <param name="cancellationToken">Stops the training between steps (the last checkpoint stays); nothing is written.</param>
+    /// <returns>The model's bytes, where it was written, the last losses and the photos skipped.</returns>
+    /// <exception cref="ArgumentException">An option is invalid, no photo can be used, or the output cannot be written (all before any training).</exception>
+    /// <exception cref="ImageLoadException">The style or a preview photo cannot be loaded.</exception>
+    /// <exception cref="CheckpointException">The checkpoint folder holds another run's state.</exception>
+    /// <exception cref="DivergenceException">A loss became NaN or infinite; lower the learning rate.</exception>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
+    public Task<StyleTrainingResult> TrainStyleAsync(StyleTrainingOptions options, IProgress<StyleTrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_runs.IsClosed, this);
+        Guard.NotNull(options);
+        options.Validate();
+        return _runs.Start(() => StyleTrainingRun.RunAsync(_networks, options, progress, cancellationToken));
+    }
+
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 

@@ -5,48 +5,8 @@ using static TorchSharp.torch;
 
 namespace NeuralStyle;
 
-/// <summary>What a fast-style training run does: the style, the photos, the network and the schedule.</summary>
-internal sealed record FastStyleTrainingOptions
-{
-    /// <summary>The artwork whose style the network learns.</summary>
-    public required RgbImage Style { get; init; }
-
-    /// <summary>The photos the network is trained on (files; any that cannot be read are reported and skipped).</summary>
-    public required IReadOnlyList<string> Photos { get; init; }
-
-    /// <summary>The network's first-layer channels.</summary>
-    public int Width { get; init; } = 32;
-
-    /// <summary>The side of the square crops trained on, a multiple of 4.</summary>
-    public int CropSize { get; init; } = 256;
-
-    /// <summary>Crops per step.</summary>
-    public int BatchSize { get; init; } = 1;
-
-    /// <summary>Adam steps in all.</summary>
-    public int Steps { get; init; } = 2000;
-
-    /// <summary>Adam's step size.</summary>
-    public double LearningRate { get; init; } = 1e-3;
-
-    /// <summary>The layers and weights of the content, style and total variation terms.</summary>
-    public StyleOptimizerSettings Losses { get; init; } = new();
-
-    /// <summary>The style image's longest side, relative to the crop (1: as large as a crop).</summary>
-    public double StyleScale { get; init; } = 1.0;
-
-    /// <summary>The seed of the crops, flips and the network's initial weights.</summary>
-    public int Seed { get; init; } = 1;
-
-    /// <summary>A folder to keep the training's state in every <see cref="CheckpointInterval"/> steps, and to resume from; null keeps none.</summary>
-    public string? CheckpointFolder { get; init; }
-
-    /// <summary>Steps between checkpoints.</summary>
-    public int CheckpointInterval { get; init; } = 100;
-}
-
-/// <summary>One step's report: the step (1-based) of how many, its loss terms, and the time since the run (or its resumption) began.</summary>
-internal sealed record FastStyleTrainingProgress(int Step, int Steps, LossTerms Losses, TimeSpan Elapsed);
+/// <summary>One step's report: the step (1-based) of how many, its loss terms, the time since the run (or its resumption) began, and the preview photos stylised (every preview interval; empty otherwise).</summary>
+internal sealed record FastStyleTrainingProgress(int Step, int Steps, LossTerms Losses, TimeSpan Elapsed, IReadOnlyList<RgbImage> Previews);
 
 /// <summary>
 /// Trains a <see cref="TransformerNetwork"/> for one style with the library's own losses (content,
@@ -62,14 +22,18 @@ internal static class FastStyleTraining
     private const double KeptCrops = 2.0;
 
     /// <param name="extractor">The VGG19 features (float32 or bfloat16).</param>
-    /// <param name="options">The run.</param>
+    /// <param name="options">The run (its output path is not read here).</param>
+    /// <param name="style">The artwork, decoded.</param>
+    /// <param name="previews">Photos to stylise every preview interval, decoded.</param>
     /// <param name="progress">Receives every step's losses.</param>
     /// <param name="skipped">Receives each photo that could not be used, with why.</param>
     /// <param name="cancellationToken">Stops between steps (the last checkpoint stays).</param>
     /// <returns>The trained network (owned by the caller).</returns>
     public static TransformerNetwork Train(
         IFeatureExtractor extractor,
-        FastStyleTrainingOptions options,
+        StyleTrainingOptions options,
+        RgbImage style,
+        IReadOnlyList<RgbImage> previews,
         Action<FastStyleTrainingProgress>? progress,
         Action<string, string>? skipped,
         CancellationToken cancellationToken)
@@ -82,23 +46,35 @@ internal static class FastStyleTraining
 
         torch.manual_seed(options.Seed);
         var network = new TransformerNetwork(options.Width);
+        // Only off the CPU: TorchSharp's Module.to onto the device the network is already on left
+        // training diverging at its second step (measured); a new network is on the CPU already.
+        if (extractor.Device.type != DeviceType.CPU)
+        {
+            network.to(extractor.Device);
+        }
         try
         {
             using var adam = optim.Adam(network.parameters(), options.LearningRate);
             var first = Resume(options, network, adam);
-            using var targets = new DisposableTensors(StyleTargets(extractor, options));
+            using var targets = new DisposableTensors(StyleTargets(extractor, options, style));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             for (var step = first; step <= options.Steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var terms = Step(extractor, network, adam, Crops(photos, options, step).to(extractor.Device), targets.Tensors, options.Losses);
+                LossTerms terms;
+                using (var batch = Crops(photos, options, step))
+                using (var input = batch.to(extractor.Device))
+                {
+                    terms = Step(extractor, network, adam, input, targets.Tensors, options.Losses);
+                }
+
                 if (!double.IsFinite(terms.Total))
                 {
                     throw new DivergenceException("total", step, terms.Total);
                 }
 
-                progress?.Invoke(new FastStyleTrainingProgress(step, options.Steps, terms, clock.Elapsed));
+                var previewed = options.PreviewInterval > 0 && step % options.PreviewInterval == 0 ? previews.Select(p => Stylise(network, p)).ToArray() : [];
+                progress?.Invoke(new FastStyleTrainingProgress(step, options.Steps, terms, clock.Elapsed, previewed));
                 if (options.CheckpointFolder is { } folder && (step % options.CheckpointInterval == 0 || step == options.Steps))
                 {
                     SaveCheckpoint(folder, network, adam, step);
@@ -121,7 +97,20 @@ internal static class FastStyleTraining
     /// </summary>
     internal static LossTerms Step(IFeatureExtractor extractor, TransformerNetwork network, TorchSharp.Modules.Adam adam, Tensor input, IReadOnlyList<Tensor> styleTargets, StyleOptimizerSettings losses)
     {
-        using var scope = NewDisposeScope();
+        LossTerms terms;
+        using (var scope = NewDisposeScope())
+        {
+            terms = Gradients(extractor, network, adam, input, styleTargets, losses);
+        }
+
+        // Outside every dispose scope: Adam makes its moments on its first step, and a scope would free them with the step's temporaries.
+        adam.step();
+        return terms;
+    }
+
+    /// <summary>The batch's loss terms, with their gradients in the network's parameters.</summary>
+    private static LossTerms Gradients(IFeatureExtractor extractor, TransformerNetwork network, TorchSharp.Modules.Adam adam, Tensor input, IReadOnlyList<Tensor> styleTargets, StyleOptimizerSettings losses)
+    {
         var styleLayers = losses.StyleLayers.Select(l => l.Layer).ToArray();
         var contentLayers = losses.ContentLayers.Select(l => l.Layer).ToArray();
         Tensor[] contentTargets;
@@ -141,12 +130,11 @@ internal static class FastStyleTraining
         var total = LossFunctions.TotalLoss(content, style, tv, losses.ContentWeight, losses.StyleWeight, losses.TotalVariationWeight);
         adam.zero_grad();
         total.backward();
-        adam.step();
         return new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
     }
 
     /// <summary>One step's batch: the crops of <paramref name="step"/>, N × 3 × crop × crop in [0, 1].</summary>
-    internal static Tensor Crops(IReadOnlyList<RgbImage> photos, FastStyleTrainingOptions options, int step)
+    internal static Tensor Crops(IReadOnlyList<RgbImage> photos, StyleTrainingOptions options, int step)
     {
         using var scope = NewDisposeScope();
         var random = new Random(unchecked((options.Seed * 1_000_003) + step));
@@ -168,7 +156,7 @@ internal static class FastStyleTraining
     }
 
     /// <summary>The photos decoded, each with its shorter side at most <see cref="KeptCrops"/> crops (and at least one crop: smaller ones are skipped).</summary>
-    private static List<RgbImage> LoadPhotos(FastStyleTrainingOptions options, Action<string, string>? skipped)
+    private static List<RgbImage> LoadPhotos(StyleTrainingOptions options, Action<string, string>? skipped)
     {
         var photos = new List<RgbImage>(options.Photos.Count);
         foreach (var path in options.Photos)
@@ -195,19 +183,29 @@ internal static class FastStyleTraining
         return photos;
     }
 
-    /// <summary>The style's Gram matrices at the style layers (float32), the style scaled to <see cref="FastStyleTrainingOptions.StyleScale"/> crops on its longest side.</summary>
-    internal static Tensor[] StyleTargets(IFeatureExtractor extractor, FastStyleTrainingOptions options)
+    /// <summary>The style's Gram matrices at the style layers (float32), the style scaled to <see cref="StyleTrainingOptions.StyleScale"/> crops on its longest side.</summary>
+    internal static Tensor[] StyleTargets(IFeatureExtractor extractor, StyleTrainingOptions options, RgbImage style)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var styleLayers = options.Losses.StyleLayers.Select(l => l.Layer).ToArray();
-        var style = options.Style.ResizeToFit((int)Math.Round(options.CropSize * options.StyleScale), allowUpscale: true);
-        var features = extractor.Extract(ImageTensors.ToTensor(style, extractor.Device), styleLayers);
+        var scaled = style.ResizeToFit((int)Math.Round(options.CropSize * options.StyleScale), allowUpscale: true);
+        var features = extractor.Extract(ImageTensors.ToTensor(scaled, extractor.Device), styleLayers);
         return styleLayers.Select(l => LossFunctions.GramMatrix(features[l]).to(ScalarType.Float32).MoveToOuterDisposeScope()).ToArray();
     }
 
+    /// <summary>The network applied to a photo in [0, 1] (its sides cut to multiples of 4), clamped: the picture the exported model gives.</summary>
+    internal static RgbImage Stylise(TransformerNetwork network, RgbImage photo)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var device = network.parameters().First().device;
+        var input = ImageTensors.ToTensor(photo, device).narrow(2, 0, photo.Height / 4 * 4).narrow(3, 0, photo.Width / 4 * 4);
+        return ImageTensors.ToRgbImage(network.forward(input).clamp(0, 1));
+    }
+
     /// <summary>Continues from the checkpoint in the folder, if there is one; the first step to take.</summary>
-    private static int Resume(FastStyleTrainingOptions options, TransformerNetwork network, TorchSharp.Modules.Adam adam)
+    private static int Resume(StyleTrainingOptions options, TransformerNetwork network, TorchSharp.Modules.Adam adam)
     {
         if (options.CheckpointFolder is not { } folder || !File.Exists(Path.Combine(folder, StateFile)))
         {
@@ -216,6 +214,11 @@ internal static class FastStyleTraining
 
         var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(folder, StateFile)))
             ?? throw new CheckpointException($"The training checkpoint in '{folder}' is damaged; delete the folder to start afresh.");
+        if (!options.ResumeFromCheckpoint)
+        {
+            throw new CheckpointException($"The folder '{folder}' holds a training checkpoint at step {state.Step}; resume it ({nameof(StyleTrainingOptions.ResumeFromCheckpoint)}, --resume) or choose an empty folder.");
+        }
+
         if (state.Width != options.Width)
         {
             throw new CheckpointException($"The training checkpoint in '{folder}' is of a network of width {state.Width}, not {options.Width}; resume with the same options, or start afresh.");

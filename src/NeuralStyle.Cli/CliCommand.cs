@@ -142,7 +142,7 @@ internal sealed class CliCommand
 
     public Option<int?> TrainBatchSize { get; } = new("--batch-size") { Description = "crops per step [default: 1]", HelpName = "N", CustomParser = r => ValueParsers.Int(r) };
 
-    public Option<int?> TrainWidth { get; } = new("--width") { Description = "channels of the network's first layer [default: 32]", HelpName = "N", CustomParser = r => ValueParsers.Int(r) };
+    public Option<int?> TrainWidth { get; } = new("--width") { Description = "channels of the network's first layer, 32 to 128 [default: 32]", HelpName = "N", CustomParser = r => ValueParsers.Int(r) };
 
     public Option<string?> TrainCheckpointFolder { get; } = new("--checkpoint-dir") { Description = "keep the training's state in this folder (every --checkpoint-every steps)", HelpName = "DIR" };
 

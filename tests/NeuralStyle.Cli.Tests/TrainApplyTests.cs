@@ -5,7 +5,8 @@ namespace NeuralStyle.Cli.Tests;
 /// <summary>
 /// <c>neural-style train</c> then <c>neural-style apply</c>, as a user runs them: a tiny network
 /// trained for a step on 64 px crops of made-up photos, written as a trained style, applied to
-/// a real photo at the photo's size; and the refusals, each in one line.
+/// a real photo at the photo's size; an interrupted training resumed to the very model an
+/// uninterrupted one writes; and the refusals, each in one line.
 /// </summary>
 public sealed class TrainApplyTests : IDisposable
 {
@@ -19,7 +20,7 @@ public sealed class TrainApplyTests : IDisposable
         var (images, weights) = RealInputs();
         var model = Path.Combine(_folder, "style.onnx");
 
-        var trained = await Run("train", Path.Combine(images, "starry_night.jpg"), "--photos", Photos(), "-o", model, "--steps", "1", "--crop-size", "64", "--width", "4", "--weights", weights);
+        var trained = await Run("train", Path.Combine(images, "starry_night.jpg"), "--photos", Photos(), "-o", model, "--steps", "1", "--crop-size", "64", "--weights", weights);
         var single = await Run("apply", model, Path.Combine(images, "tubingen.jpg"), "-o", Path.Combine(_folder, "tubingen.png"));
         var several = await Run("apply", model, Path.Combine(images, "chicago.jpg"), Path.Combine(images, "stata.jpg"), "-o", Path.Combine(_folder, "many"));
 
@@ -30,6 +31,33 @@ public sealed class TrainApplyTests : IDisposable
         var result = RgbImage.Load(Path.Combine(_folder, "tubingen.png"));
         Assert.Equal((photo.Width, photo.Height), (result.Width, result.Height));
         Assert.Equal(["chicago.png", "stata.png"], Directory.GetFiles(Path.Combine(_folder, "many")).Select(Path.GetFileName).Order());
+    }
+
+    [SkippableFact]
+    public async Task An_interrupted_training_resumed_writes_the_model_an_uninterrupted_one_writes()
+    {
+        var (images, weights) = RealInputs();
+        var style = Path.Combine(images, "starry_night.jpg");
+        var photos = Photos();
+        string[] Training(string name) =>
+            ["train", style, "--photos", photos, "-o", Path.Combine(_folder, name + ".onnx"), "--steps", "20", "--crop-size", "64", "--weights", weights,
+             "--checkpoint-dir", Path.Combine(_folder, name + ".ckpt"), "--checkpoint-every", "5"];
+
+        var whole = await Run(Training("whole"));
+        using var interrupt = new CancellationTokenSource();
+        using var interrupted = new CancelOnLine("step 10/20", interrupt);
+        var stopped = await CliApp.RunAsync(Training("resumed"), _stdout, interrupted, interrupt.Token);
+        var refused = await Run(Training("resumed"));
+        var resumed = await Run([.. Training("resumed"), "--resume"]);
+
+        Assert.True(whole == 0, _stderr.ToString());
+        Assert.True(stopped == 130, interrupted.ToString());
+        Assert.Contains("the same command with --resume continues from the last checkpoint", interrupted.ToString());
+        Assert.Equal(1, refused);
+        Assert.Contains("holds a training checkpoint at step 10; resume it", _stderr.ToString());
+        Assert.Equal(0, resumed);
+        Assert.DoesNotContain("step 10/20", _stderr.ToString().Split("holds a training checkpoint")[1]);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_folder, "whole.onnx")), File.ReadAllBytes(Path.Combine(_folder, "resumed.onnx")));
     }
 
     [Theory]
@@ -91,5 +119,18 @@ public sealed class TrainApplyTests : IDisposable
         var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS");
         Skip.If(string.IsNullOrEmpty(images) || string.IsNullOrEmpty(weights), "NEURALSTYLE_TEST_IMAGES and NEURALSTYLE_VGG19_WEIGHTS must be set (.ci/run sets them).");
         return (images!, weights!);
+    }
+
+    /// <summary>Stands for stderr, and presses Ctrl+C when a line holding <paramref name="text"/> is written.</summary>
+    private sealed class CancelOnLine(string text, CancellationTokenSource cancellation) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value?.Contains(text, StringComparison.Ordinal) == true)
+            {
+                cancellation.Cancel();
+            }
+        }
     }
 }

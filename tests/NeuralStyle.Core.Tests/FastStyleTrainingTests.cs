@@ -2,10 +2,35 @@ using NeuralStyle.Imaging;
 
 namespace NeuralStyle.Core.Tests;
 
-/// <summary>Training a fast-style network: bad photos are skipped with a reason, a checkpoint is not taken over unasked, and crops are drawn reproducibly.</summary>
+/// <summary>Training a fast-style network: a resumed run ends where an uninterrupted one does, bad photos are skipped with a reason, a checkpoint is not taken over unasked, and crops are drawn reproducibly.</summary>
 public sealed class FastStyleTrainingTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("neuralstyle-training-").FullName;
+
+    [SkippableFact]
+    public void A_run_interrupted_and_resumed_from_its_checkpoint_ends_with_the_uninterrupted_networks_weights()
+    {
+        TestEnvironment.RequireWeights();
+        var photos = Photos();
+        var options = Options(photos) with { CheckpointFolder = null };
+
+        using var uninterrupted = FastStyleTraining.Train(SharedExtractor.Get(), options, Style, [], null, null, CancellationToken.None);
+
+        using var stop = new CancellationTokenSource();
+        var resumable = options with { CheckpointFolder = Path.Combine(_folder, "checkpoint"), CheckpointInterval = 3, ResumeFromCheckpoint = true };
+        Assert.Throws<OperationCanceledException>(() => FastStyleTraining.Train(SharedExtractor.Get(), resumable, Style, [], p => { if (p.Step == 3) { stop.Cancel(); } }, null, stop.Token));
+        var resumedSteps = new List<int>();
+        using var resumed = FastStyleTraining.Train(SharedExtractor.Get(), resumable, Style, [], p => resumedSteps.Add(p.Step), null, CancellationToken.None);
+
+        Assert.Equal([4, 5, 6], resumedSteps);
+        var expected = uninterrupted.parameters().Select(p => p.data<float>().ToArray()).ToArray();
+        var actual = resumed.parameters().Select(p => p.data<float>().ToArray()).ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], actual[i]);
+        }
+    }
 
     [SkippableFact]
     public void A_folder_that_holds_a_checkpoint_is_not_taken_over_unless_resuming_is_asked_for()
@@ -47,7 +72,7 @@ public sealed class FastStyleTrainingTests : IDisposable
     {
         Style = Style,
         Photos = photos,
-        Width = 4,
+        Width = 32,
         CropSize = 32,
         Steps = 6,
         Seed = 3,

@@ -34,7 +34,7 @@ internal sealed class TransformerNetwork : Module<Tensor, Tensor>
         _decoder = Sequential(
             ("up1", Upsample(scale_factor: [2.0, 2.0], mode: UpsampleMode.Nearest)), ("conv4", ConvLayer(4 * width, 2 * width, 3, 1)), ("norm4", Norm(2 * width)), ("relu4", ReLU()),
             ("up2", Upsample(scale_factor: [2.0, 2.0], mode: UpsampleMode.Nearest)), ("conv5", ConvLayer(2 * width, width, 3, 1)), ("norm5", Norm(width)), ("relu5", ReLU()),
-            ("conv6", ConvLayer(width, 3, 9, 1)));
+            ("layout", new ChannelsLastLayout()), ("conv6", ConvLayer(width, 3, 9, 1)));
         RegisterComponents();
     }
 
@@ -45,23 +45,45 @@ internal sealed class TransformerNetwork : Module<Tensor, Tensor>
     public int ResidualBlocks { get; }
 
     /// <summary>Stylises a batch, NCHW in [0, 1] with sides that are multiples of 4; the output is not clamped (training sees it whole).</summary>
+    /// <remarks>
+    /// The intermediate activations are left to the caller's dispose scope, to be freed after the
+    /// backward pass: with a scope here, freeing them at the end of the forward pass changed the
+    /// gradients (measured: non-finite in many small networks' steps when the freed memory was reused
+    /// before the backward pass).
+    /// </remarks>
     public override Tensor forward(Tensor input)
     {
-        using var scope = NewDisposeScope();
         var x = _encoder.forward(input);
         foreach (var block in _residuals)
         {
             x = block.forward(x);
         }
 
-        return _decoder.forward(x).MoveToOuterDisposeScope();
+        return _decoder.forward(x).contiguous();
     }
+
 
     /// <summary>A convolution that keeps the size (stride 1) or halves it (stride 2), padded by reflection.</summary>
     private static Conv2d ConvLayer(int input, int output, int kernel, int stride) =>
         Conv2d(input, output, kernel, stride: stride, padding: kernel / 2, padding_mode: PaddingModes.Reflect);
 
     private static InstanceNorm2d Norm(int channels) => InstanceNorm2d(channels, affine: true);
+
+    /// <summary>
+    /// The same values stored channels-last, for the convolution to RGB that follows. On NCHW tensors
+    /// libtorch's CPU backward pass of a convolution with few output channels and a large kernel (this
+    /// 9 × 9 one to 3 channels) reads memory it never wrote, so a training step's gradients held
+    /// whatever that memory last held (NaN, after earlier steps); its channels-last kernel does not.
+    /// </summary>
+    private sealed class ChannelsLastLayout : Module<Tensor, Tensor>
+    {
+        public ChannelsLastLayout()
+            : base(nameof(ChannelsLastLayout))
+        {
+        }
+
+        public override Tensor forward(Tensor input) => input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    }
 
     /// <summary>Two 3 × 3 convolutions with instance normalisation, added to the input.</summary>
     private sealed class ResidualBlock : Module<Tensor, Tensor>

@@ -46,10 +46,8 @@ internal sealed class TransformerNetwork : Module<Tensor, Tensor>
 
     /// <summary>Stylises a batch, NCHW in [0, 1] with sides that are multiples of 4; the output is not clamped (training sees it whole).</summary>
     /// <remarks>
-    /// The intermediate activations are left to the caller's dispose scope, to be freed after the
-    /// backward pass: with a scope here, freeing them at the end of the forward pass changed the
-    /// gradients (measured: non-finite in many small networks' steps when the freed memory was reused
-    /// before the backward pass).
+    /// The intermediate activations are left to the caller's dispose scope, which frees them after
+    /// the backward pass has read them.
     /// </remarks>
     public override Tensor forward(Tensor input)
     {

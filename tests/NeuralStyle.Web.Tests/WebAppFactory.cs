@@ -36,10 +36,15 @@ internal sealed class WebAppFactory : WebApplicationFactory<Program>
 
     public JobScheduler Scheduler => Services.GetRequiredService<JobScheduler>();
 
-    /// <summary>Serves the app on a free localhost port and returns its address.</summary>
+    /// <summary>Serves the app on a free localhost port (the <c>urls</c> setting below) and returns its address.</summary>
+    /// <remarks>
+    /// <c>UseKestrel()</c> without a port: with a port the factory rewrites the server's addresses
+    /// between building the host and starting it, while the app's own <c>RunAsync</c> may already be
+    /// starting it, which fails now and then with "Addresses cannot be modified after the server has started".
+    /// </remarks>
     public Uri StartKestrel()
     {
-        UseKestrel(0);
+        UseKestrel();
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));

@@ -290,7 +290,8 @@ internal static class CliApp
         });
     }
 
-    private static async Task Report(TextWriter stderr, Exception ex, bool verbose)
+    /// <summary>The error in one line, and its stack trace with --verbose.</summary>
+    internal static async Task Report(TextWriter stderr, Exception ex, bool verbose)
     {
         await stderr.WriteLineAsync($"neural-style: {CliErrors.Message(ex)}");
         if (verbose)

@@ -69,12 +69,12 @@ internal static class TrainRunner
         }
         catch (Exception ex) when (ex is ArgumentException or ImageLoadException or ImageSaveException or CheckpointException)
         {
-            await Report(stderr, ex, verbose);
+            await CliApp.Report(stderr, ex, verbose);
             return CliApp.BadInput;
         }
         catch (Exception ex)
         {
-            await Report(stderr, ex, verbose);
+            await CliApp.Report(stderr, ex, verbose);
             return CliApp.RuntimeFailure;
         }
     }
@@ -147,13 +147,4 @@ internal static class TrainRunner
     }
 
     private static readonly HashSet<string> ImageExtensions = new([".jpg", ".jpeg", ".png", ".webp"], StringComparer.OrdinalIgnoreCase);
-
-    private static async Task Report(TextWriter stderr, Exception ex, bool verbose)
-    {
-        await stderr.WriteLineAsync($"neural-style: {CliErrors.Message(ex)}");
-        if (verbose)
-        {
-            await stderr.WriteLineAsync(ex.ToString());
-        }
-    }
 }

@@ -14,8 +14,6 @@ namespace NeuralStyle.Cli;
 /// </summary>
 internal static class ApplyRunner
 {
-    private static readonly HashSet<string> ImageExtensions = new([".png", ".jpg", ".jpeg", ".webp"], StringComparer.OrdinalIgnoreCase);
-
     public static async Task<int> RunAsync(CliCommand command, ParseResult parse, TextWriter stderr, CancellationToken cancellationToken)
     {
         var quiet = parse.GetValue(command.Quiet);
@@ -102,14 +100,10 @@ internal static class ApplyRunner
         var output = parse.GetValue(command.ApplyOutput)!;
         var overwrite = parse.GetValue(command.ApplyOverwrite);
         var toFolder = photos.Length > 1 || Directory.Exists(output) || output.EndsWith(Path.DirectorySeparatorChar) || output.EndsWith(Path.AltDirectorySeparatorChar);
-        if (toFolder)
-        {
-            Directory.CreateDirectory(output);
-        }
-
         var work = photos.Select(photo => (photo, toFolder ? Path.Combine(output, Path.GetFileNameWithoutExtension(photo) + ".png") : output)).ToArray();
         var inputs = photos.Append(model).Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
-        foreach (var group in work.GroupBy(w => Path.GetFullPath(w.Item2), StringComparer.Ordinal))
+        var groups = work.GroupBy(w => Path.GetFullPath(w.Item2), StringComparer.Ordinal).ToArray();
+        foreach (var group in groups)
         {
             if (group.Count() > 1)
             {
@@ -121,14 +115,37 @@ internal static class ApplyRunner
                 throw new ArgumentException($"the output '{group.Key}' is one of the inputs; choose another output.");
             }
 
-            if (AtomicFile.WhyNotWritable(group.Key, overwrite, "add --overwrite to replace it") is { } why)
-            {
-                throw new ArgumentException($"cannot write '{group.Key}': {why}.");
-            }
-
-            if (!ImageExtensions.Contains(Path.GetExtension(group.Key)))
+            if (!ImageFiles.HasWritableExtension(group.Key))
             {
                 throw new ArgumentException($"cannot tell the image format of '{group.Key}'; end its name in .png, .jpg, .jpeg or .webp.");
+            }
+        }
+
+        // The output folder is made only now, and removed again if an output in it cannot be written,
+        // so that a refused run leaves nothing behind.
+        var createdFolder = toFolder && !Directory.Exists(output);
+        if (createdFolder)
+        {
+            try
+            {
+                Directory.CreateDirectory(output);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new ArgumentException($"cannot create the output folder '{output}': {ex.Message}");
+            }
+        }
+
+        foreach (var group in groups)
+        {
+            if (AtomicFile.WhyNotWritable(group.Key, overwrite, "add --overwrite to replace it") is { } why)
+            {
+                if (createdFolder)
+                {
+                    Directory.Delete(output);
+                }
+
+                throw new ArgumentException($"cannot write '{group.Key}': {why}.");
             }
         }
 

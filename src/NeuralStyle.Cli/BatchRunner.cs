@@ -17,9 +17,6 @@ internal static class BatchRunner
     /// <summary>Some inputs could not be stylised; the others were.</summary>
     public const int SomeFailed = 3;
 
-    private static readonly HashSet<string> ImageExtensions =
-        new([".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".ico", ".wbmp", ".tif", ".tiff", ".heic", ".heif", ".avif"], StringComparer.OrdinalIgnoreCase);
-
     /// <summary>Stylises <paramref name="work"/>, this shard's inputs as <see cref="Plan"/> listed them.</summary>
     public static async Task<int> RunAsync(BatchArguments batch, IReadOnlyList<BatchItem> work, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -64,10 +61,7 @@ internal static class BatchRunner
         }
 
         var extension = batch.Format switch { ImageFormat.Jpeg => ".jpg", ImageFormat.Webp => ".webp", _ => ".png" };
-        var inputs = Directory.EnumerateFiles(batch.InputFolder)
-            .Where(path => !Path.GetFileName(path).StartsWith('.') && ImageExtensions.Contains(Path.GetExtension(path)))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        var inputs = ImageFiles.InFolder(batch.InputFolder);
         var items = inputs.Select(input => new BatchItem(input, Path.Combine(batch.OutputFolder, Path.GetFileNameWithoutExtension(input) + extension))).ToArray();
 
         // Checked on the whole folder, not the shard, so that every shard refuses the same batch.

@@ -56,7 +56,7 @@ internal sealed class CliCommand
         to a crop), --precision and --seed apply here too; the style weight's default here is 5e-4.
 
         Example:
-          neural-style train starry_night.jpg --photos ~/photos -o starry.onnx --steps 2000 --checkpoint-dir starry.ckpt
+          neural-style train starry_night.jpg --photos ~/photos -o starry.onnx --steps 2000 --checkpoint-dir starry.ckpt --preview tubingen.jpg
 
         Exit codes: 0 trained, 1 bad arguments or input, 2 failure at run time, 130 cancelled (resume with --resume).
         """;
@@ -99,6 +99,7 @@ internal sealed class CliCommand
         Train = new Command("train", TrainDescription)
         {
             TrainStyle, TrainPhotos, TrainOutput, TrainOverwrite, TrainSteps, TrainCropSize, TrainBatchSize, TrainWidth, TrainCheckpointFolder, TrainCheckpointEvery, TrainResume,
+            TrainPreview, TrainPreviewEvery,
         };
         Root.Subcommands.Add(Train);
 
@@ -149,6 +150,14 @@ internal sealed class CliCommand
     public Option<int?> TrainCheckpointEvery { get; } = new("--checkpoint-every") { Description = "steps between checkpoints [default: 100]", HelpName = "N", CustomParser = r => ValueParsers.Int(r) };
 
     public Option<bool> TrainResume { get; } = new("--resume") { Description = "continue the training kept in --checkpoint-dir" };
+
+    public Option<string[]> TrainPreview { get; } = new("--preview")
+    {
+        Description = "a photo (not one trained on) to see stylised every --preview-every steps, written as NAME.previews/PHOTO-stepN.png beside the output; repeatable",
+        HelpName = "PHOTO",
+    };
+
+    public Option<int?> TrainPreviewEvery { get; } = new("--preview-every") { Description = "steps between previews [default: 250]", HelpName = "N", CustomParser = r => ValueParsers.Int(r) };
 
     /// <summary><c>neural-style apply MODEL.onnx PHOTO... -o OUT</c>.</summary>
     public Command Apply { get; }

@@ -14,6 +14,8 @@ internal static class TrainRunner
     /// <summary>The main command's options that mean the same in training; any other given with train is refused.</summary>
     private static readonly string[] SharedOptions = ["content-weight", "style-weight", "tv-weight", "style-scale", "precision", "seed"];
 
+    private const int DefaultPreviewInterval = 250;
+
     public static async Task<int> RunAsync(CliCommand command, ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var quiet = parse.GetValue(command.Quiet);
@@ -45,6 +47,17 @@ internal static class TrainRunner
                 {
                     stderr.WriteLine(FormattableString.Invariant(
                         $"step {p.Step}/{p.Steps}: loss {p.Losses.Total:G4} (content {p.Losses.Content:G3}, style {p.Losses.Style:G3}), {p.Elapsed.TotalMinutes:F1} min, about {p.EstimatedRemaining.TotalMinutes:F0} min left"));
+                }
+
+                for (var i = 0; i < p.Previews.Count; i++)
+                {
+                    var preview = PreviewPath(options, i, p.Step);
+                    Directory.CreateDirectory(Path.GetDirectoryName(preview)!);
+                    p.Previews[i].Save(preview, new ImageSaveOptions { Overwrite = true });
+                    if (!quiet)
+                    {
+                        stderr.WriteLine($"preview: {CliErrors.Printable(preview)}");
+                    }
                 }
             });
             var result = await styleEngine.TrainStyleAsync(options, progress, cancellationToken);
@@ -79,6 +92,17 @@ internal static class TrainRunner
         }
     }
 
+    /// <summary>
+    /// Where the preview of the <paramref name="index"/>th preview photo at <paramref name="step"/> goes:
+    /// NAME.previews/PHOTO-stepN.png beside the output NAME.onnx (a preview of the same step is replaced).
+    /// </summary>
+    private static string PreviewPath(StyleTrainingOptions options, int index, int step)
+    {
+        var output = Path.GetFullPath(options.OutputPath!);
+        var folder = Path.Combine(Path.GetDirectoryName(output)!, Path.GetFileNameWithoutExtension(output) + ".previews");
+        return Path.Combine(folder, FormattableString.Invariant($"{Path.GetFileNameWithoutExtension(options.PreviewPhotos[index])}-step{step:D5}.png"));
+    }
+
     private static (StyleTrainingOptions Options, StyleTransferEngineOptions Engine) Options(CliCommand command, ParseResult parse)
     {
         if (parse.Errors.Count > 0)
@@ -102,16 +126,14 @@ internal static class TrainRunner
             throw new ArgumentException($"--photos needs a folder of photos; '{photosFolder}' is not one.");
         }
 
-        var photos = Directory.EnumerateFiles(photosFolder)
-            .Where(path => !Path.GetFileName(path).StartsWith('.') && ImageExtensions.Contains(Path.GetExtension(path)))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+        var photos = ImageFiles.InFolder(photosFolder);
         if (photos.Length == 0)
         {
-            throw new ArgumentException($"the folder '{photosFolder}' holds no photos (.jpg, .jpeg, .png or .webp files).");
+            throw new ArgumentException($"the folder '{photosFolder}' holds no photos (image files such as .jpg, .png or .webp).");
         }
 
         // The shared options as the main command parses them, taken only where given: training has defaults of its own.
+        var previews = parse.GetValue(command.TrainPreview) ?? [];
         var given = CliErrors.UnderOptionNames(() => CliArguments.ExplicitRunOptions(command, parse, style));
         bool Given(string name) => parse.GetResult(command.OptionFor(name)) is { Implicit: false };
         var defaults = new StyleTrainingOptions { Style = style, Photos = photos };
@@ -136,15 +158,25 @@ internal static class TrainRunner
             CheckpointFolder = parse.GetValue(command.TrainCheckpointFolder),
             CheckpointInterval = parse.GetValue(command.TrainCheckpointEvery) ?? defaults.CheckpointInterval,
             ResumeFromCheckpoint = parse.GetValue(command.TrainResume),
+            PreviewPhotos = previews,
+            PreviewInterval = previews.Length == 0 ? 0 : parse.GetValue(command.TrainPreviewEvery) ?? DefaultPreviewInterval,
         });
         if (options.ResumeFromCheckpoint && options.CheckpointFolder is null)
         {
             throw new ArgumentException("--resume continues the training kept in --checkpoint-dir; give that folder too.");
         }
 
+        if (previews.GroupBy(Path.GetFileNameWithoutExtension, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } clash)
+        {
+            throw new ArgumentException($"--preview: '{clash.First()}' and '{clash.Skip(1).First()}' would write previews of the same name; rename one.");
+        }
+
+        if (previews.Length == 0 && parse.GetResult(command.TrainPreviewEvery) is { Implicit: false })
+        {
+            throw new ArgumentException("--preview-every needs the photos to preview; give them with --preview.");
+        }
+
         var engine = new StyleTransferEngineOptions { WeightsPath = parse.GetValue(command.Weights), Device = parse.GetValue(command.Device) ?? ComputeDevice.Cpu };
         return (options, engine);
     }
-
-    private static readonly HashSet<string> ImageExtensions = new([".jpg", ".jpeg", ".png", ".webp"], StringComparer.OrdinalIgnoreCase);
 }

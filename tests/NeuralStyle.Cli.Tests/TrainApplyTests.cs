@@ -20,7 +20,8 @@ public sealed class TrainApplyTests : IDisposable
         var (images, weights) = RealInputs();
         var model = Path.Combine(_folder, "style.onnx");
 
-        var trained = await Run("train", Path.Combine(images, "starry_night.jpg"), "--photos", Photos(), "-o", model, "--steps", "1", "--crop-size", "64", "--weights", weights);
+        var trained = await Run("train", Path.Combine(images, "starry_night.jpg"), "--photos", Photos(), "-o", model, "--steps", "1", "--crop-size", "64", "--weights", weights,
+            "--preview", Path.Combine(images, "chicago.jpg"), "--preview-every", "1");
         var single = await Run("apply", model, Path.Combine(images, "tubingen.jpg"), "-o", Path.Combine(_folder, "tubingen.png"));
         var several = await Run("apply", model, Path.Combine(images, "chicago.jpg"), Path.Combine(images, "stata.jpg"), "-o", Path.Combine(_folder, "many"));
 
@@ -31,6 +32,8 @@ public sealed class TrainApplyTests : IDisposable
         var result = RgbImage.Load(Path.Combine(_folder, "tubingen.png"));
         Assert.Equal((photo.Width, photo.Height), (result.Width, result.Height));
         Assert.Equal(["chicago.png", "stata.png"], Directory.GetFiles(Path.Combine(_folder, "many")).Select(Path.GetFileName).Order());
+        var preview = RgbImage.Load(Path.Combine(_folder, "style.previews", "chicago-step00001.png"));
+        Assert.Equal((512, 340), (preview.Width, preview.Height)); // chicago is 712 × 474: 512 × 341 at most 512 px, trimmed to multiples of 4
     }
 
     [SkippableFact]
@@ -64,9 +67,11 @@ public sealed class TrainApplyTests : IDisposable
     [InlineData("apply", "{model}", "{photo}", "-o", "{out}", "--size", "256")]
     [InlineData("apply", "{photo}", "{photo}", "-o", "{out}")]
     [InlineData("apply", "{model}", "{photo}", "-o", "{photo}")]
+    [InlineData("apply", "{model}", "{photo}", "{photo}", "-o", "{out}-folder")]
     [InlineData("train", "{photo}", "--photos", "{missing}", "-o", "{out}.onnx")]
     [InlineData("train", "{photo}", "--photos", "{folder}", "-o", "{out}")]
     [InlineData("train", "{photo}", "--photos", "{folder}", "-o", "{out}.onnx", "--iterations", "5")]
+    [InlineData("train", "{photo}", "--photos", "{folder}", "-o", "{out}.onnx", "--preview-every", "5")]
     public async Task Refusals_exit_1_with_one_line_and_write_nothing(params string[] template)
     {
         var photo = Path.Combine(_folder, "photo.png");

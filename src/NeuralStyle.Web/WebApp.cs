@@ -5,11 +5,12 @@ using NeuralStyle.Web.Api;
 using NeuralStyle.Web.Configuration;
 using NeuralStyle.Web.Jobs;
 using NeuralStyle.Web.Security;
+using NeuralStyle.Web.TrainedStyles;
 using NeuralStyle.Web.Uploads;
 
 namespace NeuralStyle.Web;
 
-/// <summary>Composes the web app: its services (one shared engine, the job scheduler), the page and the API.</summary>
+/// <summary>Composes the web app: its services (one shared engine, the job scheduler, the trained styles), the page and the API.</summary>
 internal static class WebApp
 {
     /// <summary>The host names served unless <c>AllowedHosts</c> is set: a page that rebinds its DNS name to this machine gets 400.</summary>
@@ -38,6 +39,7 @@ internal static class WebApp
         builder.Services.AddSingleton(new InputMemoryBudget(settings.MaxInputMemoryBytes));
         builder.Services.AddSingleton<JobUploadReader>();
         builder.Services.AddSingleton<JobScheduler>();
+        builder.Services.AddSingleton<TrainedStyleCatalogue>();
         builder.Services.AddSubmitRateLimit(settings);
         builder.Services.AddHostedService<JobSweeper>();
         builder.Services.AddProblemDetails();
@@ -94,6 +96,8 @@ internal static class WebApp
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapJobEndpoints();
+        app.MapTrainedStyleEndpoints();
+        _ = app.Services.GetRequiredService<TrainedStyleCatalogue>(); // the models load (and bad files are logged) at start-up, not at the first request
         app.MapGet("/api/limits", (IOptions<WebAppOptions> options) => TypedResults.Ok(LimitsView.Of(options.Value)))
             .WithName("GetLimits")
             .WithTags("Server")

@@ -1,4 +1,5 @@
 using NeuralStyle.Imaging;
+using NeuralStyle.Tests;
 
 namespace NeuralStyle.FastStyles.Tests;
 

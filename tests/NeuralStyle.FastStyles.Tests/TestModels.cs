@@ -1,8 +1,8 @@
 using Google.Protobuf;
 
-namespace NeuralStyle.FastStyles.Tests;
+namespace NeuralStyle.Tests;
 
-/// <summary>Small ONNX models whose result is known by hand, written with the exporter's graph builder.</summary>
+/// <summary>Small ONNX models whose result is known by hand, written with the exporter's graph builder (shared by the FastStyles and web tests).</summary>
 internal static class TestModels
 {
     /// <summary>A model that returns its input: the style network's signature with no network.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
@@ -104,18 +103,7 @@ internal static class JobEndpoints
         }
         catch (RequestRefusedException ex)
         {
-            if (ex.StatusCode is StatusCodes.Status408RequestTimeout or StatusCodes.Status413PayloadTooLarge)
-            {
-                // The rest of the body is not worth reading: close the connection after the answer.
-                context.Response.Headers.Connection = "close";
-            }
-
-            if (ex.RetryAfter is { } retryAfter)
-            {
-                context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            }
-
-            return Problem(ex);
+            return ex.ToResult(context);
         }
         catch (Exception ex) when (context.RequestAborted.IsCancellationRequested && ex is OperationCanceledException or IOException or BadHttpRequestException)
         {
@@ -244,13 +232,6 @@ internal static class JobEndpoints
 
     private static IResult NotFound() =>
         Problem(StatusCodes.Status404NotFound, "No such job", "There is no job with this id; finished jobs are deleted after a while.");
-
-    private static IResult Problem(RequestRefusedException ex) =>
-        TypedResults.Problem(
-            detail: ex.Message,
-            statusCode: ex.StatusCode,
-            title: ex.Title,
-            extensions: ex.Field is null ? null : new Dictionary<string, object?> { ["field"] = ex.Field });
 
     private static IResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NeuralStyle.Web.Api;
 
 /// <summary>
@@ -25,4 +27,27 @@ internal sealed class RequestRefusedException : Exception
 
     /// <summary>The form field at fault, when there is one.</summary>
     public string? Field { get; }
+
+    /// <summary>
+    /// The answer: a problem-details body, with <c>Retry-After</c> where the refusal passes, and the
+    /// connection closed after a refused upload (408, 413), whose rest is not worth reading.
+    /// </summary>
+    public IResult ToResult(HttpContext context)
+    {
+        if (StatusCode is StatusCodes.Status408RequestTimeout or StatusCodes.Status413PayloadTooLarge)
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
+        if (RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return TypedResults.Problem(
+            detail: Message,
+            statusCode: StatusCode,
+            title: Title,
+            extensions: Field is null ? null : new Dictionary<string, object?> { ["field"] = Field });
+    }
 }

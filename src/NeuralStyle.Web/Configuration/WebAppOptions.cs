@@ -83,6 +83,16 @@ internal sealed class WebAppOptions
     /// <summary>How often abandoned jobs and expired results are looked for. Default 5 seconds.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The folder of trained styles (<c>.onnx</c> files made by <c>neural-style train</c>) that the page offers
+    /// beside "any painting". Default: the <c>styles</c> folder beside the app, which holds the styles shipped
+    /// with NeuralStyle. A folder that does not exist offers none.
+    /// </summary>
+    public string? TrainedStylesFolder { get; set; }
+
+    /// <summary>The trained styles' folder, with the default filled in.</summary>
+    public string ResolvedTrainedStylesFolder => Path.GetFullPath(TrainedStylesFolder ?? Path.Combine(AppContext.BaseDirectory, "styles"));
+
     /// <summary>The data folder, with the default filled in.</summary>
     public string ResolvedDataFolder => Path.GetFullPath(DataFolder ?? Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),

@@ -33,6 +33,11 @@ internal sealed class JobSettings
     /// <exception cref="RequestRefusedException">A setting is unknown, malformed, out of the library's range or over the server's limit.</exception>
     public StyleTransferOptions ToOptions(JobUpload upload, WebAppOptions limits)
     {
+        if (upload.Styles.Count == 0)
+        {
+            throw new RequestRefusedException(StatusCodes.Status400BadRequest, "No style image", "Choose at least one style image (file field 'styles').", JobUploadReader.StylesField);
+        }
+
         foreach (var name in upload.Settings.Keys)
         {
             if (!_fields.ContainsKey(name))

@@ -11,8 +11,9 @@ using NeuralStyle.Web.Jobs;
 namespace NeuralStyle.Web.Uploads;
 
 /// <summary>
-/// Reads a job request (multipart/form-data: a file field <c>content</c>, one or more file fields
-/// <c>styles</c>, and settings as plain fields) within the app's limits. Everything is read into
+/// Reads a request of images (multipart/form-data: a file field <c>content</c>, any number of file fields
+/// <c>styles</c> up to <see cref="WebAppOptions.MaxStyles"/>, and settings as plain fields) within the
+/// app's limits; what a request needs of them is its endpoint's to check. Everything is read into
 /// memory, section by section, so nothing is written to disk (ASP.NET's form reader buffers large
 /// files in a temporary folder); file names are ignored. At most <see cref="WebAppOptions.MaxConcurrentUploads"/>
 /// uploads are read at once, each within <see cref="WebAppOptions.UploadTimeout"/>, and the decoded
@@ -40,7 +41,7 @@ internal sealed class JobUploadReader : IDisposable
         _uploads = new SemaphoreSlim(_options.MaxConcurrentUploads, _options.MaxConcurrentUploads);
     }
 
-    /// <summary>Reads and decodes a job request; the upload's memory reservation goes with it (dispose it if no job takes it).</summary>
+    /// <summary>Reads and decodes a request of images; the upload's memory reservation goes with it (dispose it if no job takes it).</summary>
     /// <exception cref="RequestRefusedException">
     /// The request breaks a limit or lacks an image (4xx), takes longer than the upload timeout (408), or
     /// finds the server at its limit of concurrent uploads or of waiting images' memory (503).
@@ -164,11 +165,6 @@ internal sealed class JobUploadReader : IDisposable
         if (content is null)
         {
             throw Refused("No content image", "Choose a content photo (file field 'content').", ContentField);
-        }
-
-        if (styles.Count == 0)
-        {
-            throw Refused("No style image", "Choose at least one style image (file field 'styles').", StylesField);
         }
 
         string StyleName(int i) => styles.Count == 1 ? "the style image" : $"style image {i + 1}";

@@ -1,5 +1,7 @@
 // NeuralStyle web app: picks the images, starts a job through the HTTP API, follows its
-// server-sent events (progress, previews, loss), and shows and keeps the result.
+// server-sent events (progress, previews, loss), and shows and keeps the result. A trained style
+// is applied in one pass instead: by the server (POST /api/styles/{id}/apply), or in this browser
+// with onnxruntime-web (served by the app from lib/onnxruntime-web), the server computing nothing.
 "use strict";
 
 (() => {
@@ -10,6 +12,8 @@
 
   let contentFile = null;
   let styleFiles = [];
+  let trainedStyles = [];
+  let trainedStyle = null;
   let job = null;
   let events = null;
   let losses = [];
@@ -51,8 +55,145 @@
 
   function addStyles(files) {
     styleFiles = styleFiles.concat(images(files));
+    if (styleFiles.length > 0) chooseTrained(null);
     hideError();
     showInputs();
+  }
+
+  // --- Trained styles: one pass, on the server or in this browser ---------------------------
+
+  function showTrained() {
+    $("trained").hidden = trainedStyles.length === 0;
+    $("trained-list").replaceChildren(...trainedStyles.map((style) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "trained-style";
+      button.dataset.id = style.id;
+      button.textContent = style.name;
+      button.setAttribute("aria-pressed", String(trainedStyle === style));
+      button.addEventListener("click", () => chooseTrained(trainedStyle === style ? null : style));
+      return button;
+    }));
+    for (const element of document.querySelectorAll(".optimisation-only")) element.hidden = trainedStyle !== null;
+    for (const element of document.querySelectorAll(".trained-only")) element.hidden = trainedStyle === null;
+  }
+
+  function chooseTrained(style) {
+    trainedStyle = style;
+    if (style) styleFiles = [];
+    hideError();
+    showInputs();
+    showTrained();
+  }
+
+  let ortLoading = null;
+  const sessions = new Map();
+
+  function loadOnnxRuntime() {
+    ortLoading ??= new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = "lib/onnxruntime-web/ort.wasm.min.js";
+      script.addEventListener("load", () => {
+        window.ort.env.wasm.wasmPaths = new URL("lib/onnxruntime-web/", location.href).href;
+        window.ort.env.wasm.numThreads = 1; // threads need a cross-origin-isolated page
+        resolve(window.ort);
+      });
+      script.addEventListener("error", () => { ortLoading = null; reject(new Error("onnxruntime-web could not be loaded from this server.")); });
+      document.head.append(script);
+    });
+    return ortLoading;
+  }
+
+  function sessionFor(ort, style) {
+    if (!sessions.has(style.id)) {
+      const session = ort.InferenceSession.create(style.modelUrl, { executionProviders: ["wasm"] });
+      session.catch(() => sessions.delete(style.id));
+      sessions.set(style.id, session);
+    }
+    return sessions.get(style.id);
+  }
+
+  // As the server does: the photo fitted to the size (never enlarged), padded to sides the network
+  // takes (multiples of 4, at least 16) by repeating its edges, stylised, and the padding cut off.
+  async function stylizeInBrowser(style, file, maxSide) {
+    const ort = await loadOnnxRuntime();
+    const session = await sessionFor(ort, style);
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+    const width = Math.max(1, Math.round(bitmap.width * scale));
+    const height = Math.max(1, Math.round(bitmap.height * scale));
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    context.imageSmoothingQuality = "high";
+    context.drawImage(bitmap, 0, 0, width, height);
+    bitmap.close();
+    const pixels = context.getImageData(0, 0, width, height).data;
+    const paddedWidth = Math.max(16, Math.ceil(width / 4) * 4);
+    const paddedHeight = Math.max(16, Math.ceil(height / 4) * 4);
+    const plane = paddedWidth * paddedHeight;
+    const input = new Float32Array(3 * plane);
+    for (let y = 0; y < paddedHeight; y++) {
+      const row = Math.min(y, height - 1) * width;
+      for (let x = 0; x < paddedWidth; x++) {
+        const i = (row + Math.min(x, width - 1)) * 4;
+        const o = y * paddedWidth + x;
+        input[o] = pixels[i] / 255;
+        input[plane + o] = pixels[i + 1] / 255;
+        input[2 * plane + o] = pixels[i + 2] / 255;
+      }
+    }
+    const outputs = await session.run({ image: new ort.Tensor("float32", input, [1, 3, paddedHeight, paddedWidth]) });
+    const output = outputs.stylised.data;
+    const image = context.createImageData(width, height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const o = y * paddedWidth + x;
+        const i = (y * width + x) * 4;
+        for (let c = 0; c < 3; c++) image.data[i + c] = Math.round(Math.min(1, Math.max(0, output[c * plane + o])) * 255);
+        image.data[i + 3] = 255;
+      }
+    }
+    context.putImageData(image, 0, 0);
+    return new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+  }
+
+  async function stylizeOnServer(style, file, size) {
+    const data = new FormData();
+    data.append("content", file, file.name);
+    data.append("size", size);
+    const response = await fetch(style.applyUrl, { method: "POST", body: data });
+    if (!response.ok) throw new Error(await problemOf(response));
+    return response.blob();
+  }
+
+  async function runTrained() {
+    const where = $("run-where").value;
+    const started = performance.now();
+    const label = $("start").textContent;
+    $("start").textContent = where === "browser" ? "Stylising in this browser…" : "Stylising on the server…";
+    try {
+      const blob = where === "browser"
+        ? await stylizeInBrowser(trainedStyle, contentFile, Number($("size").value))
+        : await stylizeOnServer(trainedStyle, contentFile, $("size").value);
+      const seconds = (performance.now() - started) / 1000;
+      const url = URL.createObjectURL(blob);
+      $("done-title").textContent = `Done in ${seconds.toFixed(1)} s ${where === "browser" ? "in this browser" : "on the server"}`;
+      const name = document.createElement("p");
+      name.className = "trained-name";
+      name.textContent = trainedStyle.name;
+      $("done-inputs").replaceChildren(thumbnail(contentFile), name);
+      $("result").dataset.where = where;
+      $("result").src = url;
+      $("download").href = url;
+      $("job-form").hidden = true;
+      $("done").hidden = false;
+    } catch (error) {
+      showError(error.message || "The style could not be applied.");
+    } finally {
+      $("start").textContent = label;
+    }
   }
 
   function dropZone(zone, onFiles) {
@@ -111,8 +252,13 @@
     e.preventDefault();
     hideError();
     if (!contentFile) { showError("Choose a photo first."); return; }
-    if (styleFiles.length === 0) { showError("Choose at least one style image."); return; }
+    if (styleFiles.length === 0 && !trainedStyle) { showError("Choose at least one style image, or a trained style."); return; }
     $("start").disabled = true;
+    if (trainedStyle) {
+      await runTrained();
+      $("start").disabled = false;
+      return;
+    }
     try {
       const response = await fetch("/api/jobs", { method: "POST", body: formData() });
       if (!response.ok) { showError(await problemOf(response)); return; }
@@ -267,6 +413,11 @@
       option.textContent = "bfloat16 (not on this server: its CPU emulates it, about 30× slower)";
       $("precision").value = "float32";
     }
+  }).catch(() => {});
+
+  fetch("/api/styles").then((r) => (r.ok ? r.json() : [])).then((styles) => {
+    trainedStyles = styles;
+    showTrained();
   }).catch(() => {});
 
   showRecent();

@@ -11,6 +11,9 @@ using static TorchSharp.torch;
 //                               (a large picture in tiles: time, peak memory, seams; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --train --style PATH [--photos DIR] [--out DIR] [--steps 2000] [--crop 256] [--batch 1] [--width 32] [--style-weight 0.01]
 //                               (a fast-style training experiment that resumes from its folder; needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --fast-styles [--styles styles] [--photos tubingen,chicago,stata] [--repeats 5] [--out bench/results]
+//                               (trained styles: apply time at 512 and 1024 px, peak memory, against the default optimisation's time
+//                               and the tutorial's objective at 512 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --training-speed [--widths 16,32] [--crops 128,256] [--batches 1,4] [--steps 6]
 //                               (seconds per training step of a fast-style network; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
@@ -87,6 +90,18 @@ if (Array.IndexOf(args, "--train") >= 0)
             CheckpointInterval = int.Parse(Arg("--checkpoint-every", "100")),
             Losses = new StyleOptimizerSettings { StyleWeight = double.Parse(Arg("--style-weight", "0.01"), System.Globalization.CultureInfo.InvariantCulture) },
         });
+    return;
+}
+
+if (Array.IndexOf(args, "--fast-styles") >= 0)
+{
+    await FastStyleBench.RunAsync(
+        weights,
+        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES: its photos are the held-out test set."),
+        Arg("--styles", "styles"),
+        Arg("--photos", "tubingen,chicago,stata").Split(','),
+        int.Parse(Arg("--repeats", "5")),
+        outFolder);
     return;
 }
 

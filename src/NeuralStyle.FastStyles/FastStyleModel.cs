@@ -105,7 +105,11 @@ public sealed class FastStyleModel : IDisposable
         }
     }
 
-    /// <summary>Releases the ONNX Runtime session. Calls still computing finish first only if they hold a slot; do not dispose a model in use.</summary>
+    /// <summary>
+    /// Releases the ONNX Runtime session. Dispose a model only when no call to <see cref="ApplyAsync"/>
+    /// is computing or waiting (for example when the app stops); a call made afterwards throws
+    /// <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
         if (_disposed)

@@ -7,7 +7,10 @@
 #  3. publish the same app for win-x64 and osx-arm64 and check, by listing the folders, that the
 #     natives each platform loads are there and nothing of another platform;
 #  4. install the linux-x64 tool from the folder with `dotnet tool install --tool-path` and run it
-#     on a real image.
+#     on a real image;
+#  5. build an app that references NeuralStyle.FastStyles alone, apply a shipped trained style with it,
+#     and publish it for linux-x64, win-x64 and osx-arm64: ONNX Runtime's native library for that
+#     platform and nothing of libtorch, in tens of MB.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 
@@ -94,3 +97,22 @@ dotnet tool install NeuralStyle.Cli --version "$version" --tool-path "$work/tool
   -o "$work/tool-out.png" --size 64 --iterations 3 --weights "$NEURALSTYLE_VGG19_WEIGHTS" --quiet 2> >(grep -v NNPACK >&2)
 head -c 8 "$work/tool-out.png" | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" || { echo "consumer: the tool's output is not a PNG"; exit 1; }
 echo "consumer: the linux-x64 tool installed from the local folder and wrote $(stat -c %s "$work/tool-out.png") bytes of PNG"
+
+# 5. Applying trained styles needs ONNX Runtime only.
+mkdir "$work/apply-only"
+cp "$repo/tests/Consumer/ApplyOnly/ApplyOnly.csproj" "$repo/tests/Consumer/ApplyOnly/Program.cs" "$work/app/nuget.config" "$work/apply-only/"
+cd "$work/apply-only"
+dotnet build -c Release -p:NeuralStyleVersion="$version" --nologo -v q
+dotnet bin/Release/net10.0/ApplyOnly.dll "$repo/styles/starry-night.onnx" "$NEURALSTYLE_TEST_IMAGES/tubingen.jpg" "$work/apply-out.png"
+for target in linux-x64:libonnxruntime.so win-x64:onnxruntime.dll osx-arm64:libonnxruntime.dylib; do
+  rid=${target%%:*} native=${target#*:} folder="$work/apply-only-$rid"
+  dotnet publish -c Release -r "$rid" --self-contained false -p:NeuralStyleVersion="$version" -o "$folder" --nologo -v q
+  [ -e "$folder/$native" ] || { echo "consumer: the apply-only $rid publish lacks $native"; exit 1; }
+  if ls "$folder" | grep -qi torch; then echo "consumer: the apply-only $rid publish has libtorch: $(ls "$folder" | grep -i torch | head -3 | tr '\n' ' ')"; exit 1; fi
+  # What the app loads; debugging files that upstream packages bring along (SkiaSharp's 84 MB
+  # libSkiaSharp.pdb and ONNX Runtime's onnxruntime_providers_azure.lib on Windows) are counted apart.
+  bytes=$(find "$folder" -type f ! -name '*.pdb' ! -name '*.lib' -printf '%s\n' | awk '{ s += $1 } END { print s }')
+  extra=$(find "$folder" -type f \( -name '*.pdb' -o -name '*.lib' \) -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+  [ "$bytes" -lt 100000000 ] || { echo "consumer: the apply-only $rid publish is $((bytes / 1000000)) MB"; exit 1; }
+  echo "consumer: apply-only $rid publish: $((bytes / 1000000)) MB with $native and no libtorch (plus $((extra / 1000000)) MB of .pdb and .lib files)"
+done

@@ -44,7 +44,7 @@ public sealed class TrainedStyleTests : IDisposable
     {
         using var factory = Factory();
         using var client = factory.CreateClient();
-        var photo = RgbImage.Load(TestImages.ContentPng); // 96 × 64: not a multiple of 4 on either side after fitting into 30
+        var photo = RgbImage.Load(TestImages.ContentPng); // 96 × 64
 
         var whole = await client.PostAsync("/api/styles/same-picture/apply", Form(TestImages.ContentPng));
         var smaller = await client.PostAsync("/api/styles/same-picture/apply", Form(TestImages.ContentPng, ("size", "30")));
@@ -52,25 +52,34 @@ public sealed class TrainedStyleTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
         Assert.Equal("image/png", whole.Content.Headers.ContentType?.MediaType);
         var result = RgbImage.Load(await whole.Content.ReadAsByteArrayAsync());
-        Assert.Equal(photo.Pixels.ToArray(), result.Pixels.ToArray()); // the model returns its input: padding and its removal lose nothing
+        Assert.Equal(photo.Pixels.ToArray(), result.Pixels.ToArray()); // the model returns its input
+        Assert.Equal(HttpStatusCode.OK, smaller.StatusCode);
         var small = RgbImage.Load(await smaller.Content.ReadAsByteArrayAsync());
-        Assert.Equal((30, 20), (small.Width, small.Height)); // 96 × 64 fitted into 30 px
+        var fitted = photo.ResizeToFit(30); // 30 × 20: 30 is not a multiple of 4, so the model sees a padded picture
+        Assert.Equal((fitted.Width, fitted.Height), (small.Width, small.Height));
+        Assert.Equal(fitted.Pixels.ToArray(), small.Pixels.ToArray()); // padding and its removal lose nothing
     }
 
     [SkippableTheory]
     [InlineData("/api/styles/no-such-style/apply", "content", "", "", 404)]
-    [InlineData("/api/styles/same-picture/apply", "styles", "", "", 400)]
+    [InlineData("/api/styles/same-picture/apply", "styles", "", "", 400)] // no photo
+    [InlineData("/api/styles/same-picture/apply", "content,styles", "", "", 400)] // an artwork as well
+
     [InlineData("/api/styles/same-picture/apply", "content", "size", "5000", 400)]
     [InlineData("/api/styles/same-picture/apply", "content", "size", "abc", 400)]
     [InlineData("/api/styles/same-picture/apply", "content", "iterations", "5", 400)]
-    public async Task Refusals_say_what_to_do(string url, string fileField, string setting, string value, int status)
+    public async Task Refusals_say_what_to_do(string url, string fileFields, string setting, string value, int status)
     {
         using var factory = Factory();
         using var client = factory.CreateClient();
         using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(TestImages.ContentPng);
-        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        form.Add(file, fileField, "photo.png");
+        foreach (var field in fileFields.Split(','))
+        {
+            var file = new ByteArrayContent(TestImages.ContentPng);
+            file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+            form.Add(file, field, "photo.png");
+        }
+
         if (setting.Length > 0)
         {
             form.Add(new StringContent(value), setting);

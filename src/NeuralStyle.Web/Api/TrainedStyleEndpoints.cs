@@ -65,7 +65,7 @@ internal static class TrainedStyleEndpoints
         {
             var upload = await uploads.ReadAsync(context.Request, context.RequestAborted);
             using var memory = upload.Memory;
-            var size = Size(upload, options.Value.MaxSize);
+            var size = CheckedOutputSize(upload, options.Value.MaxSize);
             var photo = upload.Content.ResizeToFit(size);
             var stylised = await style.Model.ApplyAsync(photo, context.RequestAborted);
             return TypedResults.Bytes(stylised.Encode(ImageFormat.Png), "image/png");
@@ -80,8 +80,11 @@ internal static class TrainedStyleEndpoints
         }
     }
 
-    /// <summary>The output's longest side: the form's <c>size</c>, or the server's maximum.</summary>
-    private static int Size(JobUpload upload, int maxSize)
+    /// <summary>
+    /// Checks that the form holds a photo and no setting but <c>size</c>, and returns the output's
+    /// longest side: the form's <c>size</c>, or the server's maximum.
+    /// </summary>
+    private static int CheckedOutputSize(JobUpload upload, int maxSize)
     {
         if (upload.Styles.Count > 0)
         {

@@ -75,13 +75,15 @@ internal static class FastStyleBench
 
             var optimisedSeconds = double.Parse(File.ReadAllText(secondsPath), CultureInfo.InvariantCulture);
             var optimised = RgbImage.Load(optimisedPath);
-            using var ruler = new ObjectiveRuler(weights, contentPath, stylePath, TutorialObjective(contentPath, stylePath));
-            var fastObjective = ruler.Measure(output512);
-            var optimisedObjective = ruler.Measure(optimised);
+            var objective = TutorialObjective(contentPath, stylePath);
+            using var ruler = new ObjectiveRuler(weights, contentPath, stylePath, objective);
+            var fastTerms = ruler.MeasureTerms(output512);
+            var optimisedTerms = ruler.MeasureTerms(optimised);
+            var (fastObjective, optimisedObjective) = (fastTerms.Total, optimisedTerms.Total);
             output512.Save(Path.Combine(gallery, $"fast-{label}.jpg"), new ImageSaveOptions { Overwrite = true, Quality = 88 });
             optimised.Save(Path.Combine(gallery, $"optimised-{label}.jpg"), new ImageSaveOptions { Overwrite = true, Quality = 88 });
             Console.WriteLine(FormattableString.Invariant(
-                $"{label}: apply {seconds512:F3} s vs optimise {optimisedSeconds:F0} s ({optimisedSeconds / seconds512:F0}×); objective {fastObjective:E3} vs {optimisedObjective:E3} ({fastObjective / optimisedObjective:F2}×)"));
+                $"{label}: apply {seconds512:F3} s vs optimise {optimisedSeconds:F0} s ({optimisedSeconds / seconds512:F0}×); objective {fastObjective:E3} vs {optimisedObjective:E3} ({fastObjective / optimisedObjective:F2}×); weighted content {fastTerms.Content * objective.ContentWeight:E3} vs {optimisedTerms.Content * objective.ContentWeight:E3}, style {fastTerms.Style * objective.StyleWeight:E3} vs {optimisedTerms.Style * objective.StyleWeight:E3}"));
             rows.Add(new
             {
                 model,
@@ -94,6 +96,10 @@ internal static class FastStyleBench
                 objective_fast = fastObjective,
                 objective_optimised = optimisedObjective,
                 objective_ratio = fastObjective / optimisedObjective,
+                weighted_content_fast = fastTerms.Content * objective.ContentWeight,
+                weighted_content_optimised = optimisedTerms.Content * objective.ContentWeight,
+                weighted_style_fast = fastTerms.Style * objective.StyleWeight,
+                weighted_style_optimised = optimisedTerms.Style * objective.StyleWeight,
             });
         }
 

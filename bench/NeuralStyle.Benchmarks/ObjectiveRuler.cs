@@ -24,11 +24,14 @@ internal sealed class ObjectiveRuler : IDisposable
     }
 
     /// <summary>The objective of <paramref name="image"/> (which must have the output size).</summary>
-    public double Measure(RgbImage image)
+    public double Measure(RgbImage image) => MeasureTerms(image).Total;
+
+    /// <summary>The objective of <paramref name="image"/> and its terms (unweighted; which must have the output size).</summary>
+    public LossTerms MeasureTerms(RgbImage image)
     {
         using var scope = NewDisposeScope();
         using var optimizer = new StyleOptimizer(_extractor, _content, _style, ImageTensors.ToTensor(image), _options.Optimization);
-        return optimizer.Step().Total; // The loss of the image before the step.
+        return optimizer.Step(); // The loss of the image before the step.
     }
 
     public void Dispose()

@@ -21,6 +21,7 @@ internal static class TrainingRun
             Style = style,
             Photos = photos,
             CheckpointFolder = Path.Combine(outFolder, "checkpoint"),
+            ResumeFromCheckpoint = true, // the folder is this experiment's own: a rerun goes on
         };
         using var extractor = Vgg19FeatureExtractor.FromFile(weights, deepestLayer: options.Losses.DeepestLayer);
         var held = new[] { "tubingen.jpg", "chicago.jpg", "stata.jpg" }.Select(n => (n, RgbImage.Load(Path.Combine(images, n)).ResizeToFit(512))).ToArray();

@@ -51,7 +51,7 @@ internal static class TrainingSpeed
     private static double Measure(Vgg19FeatureExtractor extractor, RgbImage style, StyleOptimizerSettings settings, int width, int crop, int batch, int steps)
     {
         using var network = new TransformerNetwork(width);
-        using var adam = optim.Adam(network.parameters(), 1e-3);
+        using var adam = new NetworkAdam(network.parameters(), 1e-3);
         using var scope = NewDisposeScope();
         var targets = FastStyleTraining.StyleTargets(extractor, new StyleTrainingOptions { Style = style, Photos = [], CropSize = crop, Losses = settings }, style);
         var times = new List<double>();

@@ -54,7 +54,7 @@ internal static class FastStyleTraining
         }
         try
         {
-            using var adam = optim.Adam(network.parameters(), options.LearningRate);
+            using var adam = new NetworkAdam(network.parameters(), options.LearningRate);
             var first = Resume(options, network, adam);
             using var targets = new DisposableTensors(StyleTargets(extractor, options, style));
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -95,7 +95,7 @@ internal static class FastStyleTraining
     /// features without gradients) and the style's Gram matrices, plus total variation, with the
     /// layers and weights of <paramref name="losses"/>; the step's loss terms.
     /// </summary>
-    internal static LossTerms Step(IFeatureExtractor extractor, TransformerNetwork network, TorchSharp.Modules.Adam adam, Tensor input, IReadOnlyList<Tensor> styleTargets, StyleOptimizerSettings losses)
+    internal static LossTerms Step(IFeatureExtractor extractor, TransformerNetwork network, NetworkAdam adam, Tensor input, IReadOnlyList<Tensor> styleTargets, StyleOptimizerSettings losses)
     {
         LossTerms terms;
         using (var scope = NewDisposeScope())
@@ -103,13 +103,12 @@ internal static class FastStyleTraining
             terms = Gradients(extractor, network, adam, input, styleTargets, losses);
         }
 
-        // Outside every dispose scope: Adam makes its moments on its first step, and a scope would free them with the step's temporaries.
-        adam.step();
+        adam.Step();
         return terms;
     }
 
     /// <summary>The batch's loss terms, with their gradients in the network's parameters.</summary>
-    private static LossTerms Gradients(IFeatureExtractor extractor, TransformerNetwork network, TorchSharp.Modules.Adam adam, Tensor input, IReadOnlyList<Tensor> styleTargets, StyleOptimizerSettings losses)
+    private static LossTerms Gradients(IFeatureExtractor extractor, TransformerNetwork network, NetworkAdam adam, Tensor input, IReadOnlyList<Tensor> styleTargets, StyleOptimizerSettings losses)
     {
         var styleLayers = losses.StyleLayers.Select(l => l.Layer).ToArray();
         var contentLayers = losses.ContentLayers.Select(l => l.Layer).ToArray();
@@ -128,7 +127,7 @@ internal static class FastStyleTraining
         var style = LossFunctions.StyleLoss(grams, styleTargets.Select(t => t.expand(batch, -1, -1)).ToArray(), losses.StyleLayers.Select(l => l.Weight).ToArray());
         var tv = LossFunctions.TotalVariationLoss(output, losses.TotalVariationNorm);
         var total = LossFunctions.TotalLoss(content, style, tv, losses.ContentWeight, losses.StyleWeight, losses.TotalVariationWeight);
-        adam.zero_grad();
+        adam.ZeroGradients();
         total.backward();
         return new LossTerms(content.item<float>(), style.item<float>(), tv.item<float>(), total.item<float>());
     }
@@ -205,7 +204,7 @@ internal static class FastStyleTraining
     }
 
     /// <summary>Continues from the checkpoint in the folder, if there is one; the first step to take.</summary>
-    private static int Resume(StyleTrainingOptions options, TransformerNetwork network, TorchSharp.Modules.Adam adam)
+    private static int Resume(StyleTrainingOptions options, TransformerNetwork network, NetworkAdam adam)
     {
         if (options.CheckpointFolder is not { } folder || !File.Exists(Path.Combine(folder, StateFile)))
         {
@@ -224,25 +223,30 @@ internal static class FastStyleTraining
             throw new CheckpointException($"The training checkpoint in '{folder}' is of a network of width {state.Width}, not {options.Width}; resume with the same options, or start afresh.");
         }
 
+        if (!File.Exists(Path.Combine(folder, OptimizerFile)))
+        {
+            throw new CheckpointException($"The training checkpoint in '{folder}' was written by an older version (it has no {OptimizerFile}); delete the folder to start afresh.");
+        }
+
         network.load(Path.Combine(folder, NetworkFile));
-        adam.load_state_dict(Path.Combine(folder, OptimizerFile));
+        adam.Load(Path.Combine(folder, OptimizerFile));
         return state.Step + 1;
     }
 
     /// <summary>The network, Adam's state, then the step: the step file is written last, so it names a complete pair.</summary>
-    private static void SaveCheckpoint(string folder, TransformerNetwork network, TorchSharp.Modules.Adam adam, int step)
+    private static void SaveCheckpoint(string folder, TransformerNetwork network, NetworkAdam adam, int step)
     {
         Directory.CreateDirectory(folder);
         string Temporary(string name) => Path.Combine(folder, $".{name}.{Environment.ProcessId}.tmp");
         network.save(Temporary(NetworkFile));
-        adam.save_state_dict(Temporary(OptimizerFile));
+        adam.Save(Temporary(OptimizerFile));
         File.Move(Temporary(NetworkFile), Path.Combine(folder, NetworkFile), overwrite: true);
         File.Move(Temporary(OptimizerFile), Path.Combine(folder, OptimizerFile), overwrite: true);
         File.WriteAllText(Temporary(StateFile), JsonSerializer.Serialize(new CheckpointState(step, network.Width)));
         File.Move(Temporary(StateFile), Path.Combine(folder, StateFile), overwrite: true);
     }
 
-    private const string NetworkFile = "network.bin", OptimizerFile = "adam.bin", StateFile = "state.json";
+    private const string NetworkFile = "network.bin", OptimizerFile = "adam-moments.bin", StateFile = "state.json";
 
     private sealed record CheckpointState(int Step, int Width);
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -9,7 +10,11 @@ namespace NeuralStyle;
 /// (<see cref="ContinueFrom"/>), as crowsonkb/style-transfer-pytorch does, and gathered while
 /// another rule moves the image (<see cref="Observe"/>).
 /// </summary>
-/// <remarks>State tensors are owned here, outside any dispose scope.</remarks>
+/// <remarks>
+/// State tensors are owned here, outside any dispose scope. Every constant is an explicit
+/// <see cref="Scalar"/> disposed after the calls that use it, never an implicit
+/// conversion (see <see cref="NetworkAdam"/> for why).
+/// </remarks>
 internal sealed class AdamRule : IUpdateRule
 {
     private readonly AdamSettings _settings;
@@ -44,8 +49,12 @@ internal sealed class AdamRule : IUpdateRule
         using var noGrad = no_grad();
         var firstCorrection = 1 - Math.Pow(_settings.Beta1, _steps);
         var secondCorrection = 1 - Math.Pow(_settings.Beta2, _steps);
-        var denominator = (_secondMoment / secondCorrection).sqrt_().add_(_settings.Epsilon);
-        image.addcdiv_(_firstMoment, denominator, -_settings.LearningRate / firstCorrection);
+        using var correction = secondCorrection.ToScalar();
+        using var epsilon = _settings.Epsilon.ToScalar();
+        using var one = 1.ToScalar();
+        using var stepSize = (-_settings.LearningRate / firstCorrection).ToScalar();
+        var denominator = _secondMoment.div(correction).sqrt_().add_(epsilon, one);
+        image.addcdiv_(_firstMoment, denominator, stepSize);
     }
 
     /// <summary>
@@ -59,8 +68,12 @@ internal sealed class AdamRule : IUpdateRule
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         _steps++;
-        _firstMoment.mul_(_settings.Beta1).add_(gradient, 1 - _settings.Beta1);
-        _secondMoment.mul_(_settings.Beta2).addcmul_(gradient, gradient, 1 - _settings.Beta2);
+        using var beta1 = _settings.Beta1.ToScalar();
+        using var beta2 = _settings.Beta2.ToScalar();
+        using var gradientShare = (1 - _settings.Beta1).ToScalar();
+        using var squareShare = (1 - _settings.Beta2).ToScalar();
+        _firstMoment.mul_(beta1).add_(gradient, gradientShare);
+        _secondMoment.mul_(beta2).addcmul_(gradient, gradient, squareShare);
     }
 
     /// <summary>Nothing: the moments describe the gradients seen, not one image.</summary>

@@ -36,15 +36,17 @@ internal sealed class RunPipeline : IDisposable
     /// <param name="progress">Receives a report after every iteration.</param>
     /// <param name="observe">Called after every iteration on the run's thread, with the report and the optimiser (previews).</param>
     /// <param name="cancellationToken">Stops the run within one iteration, or its wait for a slot.</param>
+    /// <param name="additionalTerms">Terms each scale adds to the objective; null for none.</param>
     public async Task<StyleTransferResult> RunAsync(
         StyleTransferOptions options,
         IProgress<StyleTransferProgress>? progress,
         Action<StyleTransferProgress, ScaleOptimizer>? observe,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IAdditionalTerms? additionalTerms = null)
     {
         var preparation = Stopwatch.StartNew();
         using var prepared = await PrepareAsync(options, cancellationToken).ConfigureAwait(false);
-        var outcome = await OptimizeAsync(options, prepared, progress, observe, cancellationToken).ConfigureAwait(false);
+        var outcome = await OptimizeAsync(options, prepared, progress, observe, additionalTerms, cancellationToken).ConfigureAwait(false);
         return await FinishAsync(options, prepared.Inputs, outcome, preparation, cancellationToken).ConfigureAwait(false);
     }
 
@@ -68,6 +70,7 @@ internal sealed class RunPipeline : IDisposable
         PreparedRun prepared,
         IProgress<StyleTransferProgress>? progress,
         Action<StyleTransferProgress, ScaleOptimizer>? observe,
+        IAdditionalTerms? additionalTerms,
         CancellationToken cancellationToken)
     {
         if (_slots.CurrentCount == 0)
@@ -86,7 +89,7 @@ internal sealed class RunPipeline : IDisposable
             IFeatureExtractor Float32Network() => _networks.GetAsync(ComputePrecision.Float32, options.Pooling, cancellationToken).GetAwaiter().GetResult();
             EngineLog.RunStarted(_logger, options.Content!.Description, options.Styles.Count, options.OutputSize, prepared.Inputs.Seed);
             var run = new CoarseToFineRun(
-                options, prepared.Inputs, prepared.Plan.Scales, progress, Observer(observe), prepared.Resume, prepared.Fingerprint, Float32Network, _logger, cancellationToken);
+                options, prepared.Inputs, prepared.Plan.Scales, progress, Observer(observe), prepared.Resume, prepared.Fingerprint, Float32Network, additionalTerms, _logger, cancellationToken);
             return await Task.Factory.StartNew(() => run.Run(network), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
         }
         finally

@@ -84,6 +84,24 @@ public sealed class StyleTransferEngine : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs style transfer with terms beyond content, style and total variation in every scale's
+    /// objective (a video frame's temporal term). Not for checkpointed runs: the terms are not part
+    /// of a checkpoint's fingerprint.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is missing or invalid, or the options ask for checkpoints.</exception>
+    internal Task<StyleTransferResult> RunWithTermsAsync(StyleTransferOptions options, IAdditionalTerms additionalTerms, IProgress<StyleTransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        CheckRun(options);
+        Guard.NotNull(additionalTerms);
+        if (options.CheckpointPath is not null || options.ResumeFrom is not null)
+        {
+            Guard.ThrowArgument("A run with additional loss terms cannot be checkpointed or resumed: its fingerprint would not record them.", nameof(options));
+        }
+
+        return _runs.Start(() => _pipeline.RunAsync(options, progress, null, cancellationToken, additionalTerms));
+    }
+
+    /// <summary>
     /// Runs style transfer and streams its progress: one update per iteration, with a preview image
     /// every <paramref name="previewInterval"/> iterations, and a final update that carries the result.
     /// A slow consumer never holds the run up: while it has not read them, only the latest few

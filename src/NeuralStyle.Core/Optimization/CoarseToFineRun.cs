@@ -27,6 +27,7 @@ internal sealed class CoarseToFineRun
     private readonly RunCheckpoint? _resume;
     private readonly string? _fingerprint;
     private readonly Func<IFeatureExtractor>? _float32Network;
+    private readonly IAdditionalTerms? _additionalTerms;
     private readonly ILogger _logger;
     private readonly CancellationToken _cancellationToken;
 
@@ -38,6 +39,7 @@ internal sealed class CoarseToFineRun
     /// <param name="resume">A checkpoint (already checked against this run) to continue from; null to start afresh.</param>
     /// <param name="fingerprint">The run's fingerprint, recorded in the checkpoints it writes (when <see cref="StyleTransferOptions.CheckpointPath"/> is set).</param>
     /// <param name="float32Network">Gives the float32 network (loaded on first use, not owned) for bfloat16 scales that finish in float32; null for none.</param>
+    /// <param name="additionalTerms">Terms each scale's objective adds to content, style and total variation; null for none.</param>
     /// <param name="logger">Told when a scale finishes in float32 or changes update rule.</param>
     /// <param name="cancellationToken">Checked before every iteration.</param>
     public CoarseToFineRun(
@@ -49,6 +51,7 @@ internal sealed class CoarseToFineRun
         RunCheckpoint? resume,
         string? fingerprint,
         Func<IFeatureExtractor>? float32Network,
+        IAdditionalTerms? additionalTerms,
         ILogger logger,
         CancellationToken cancellationToken)
     {
@@ -60,6 +63,7 @@ internal sealed class CoarseToFineRun
         _resume = resume;
         _fingerprint = fingerprint;
         _float32Network = float32Network;
+        _additionalTerms = additionalTerms;
         _logger = logger;
         _cancellationToken = cancellationToken;
     }
@@ -212,9 +216,17 @@ internal sealed class CoarseToFineRun
             : Upscale(previousImage, content);
         _cancellationToken.ThrowIfCancellationRequested();
         var settings = _options.Optimization with { Optimizer = scale.Optimizer };
-        return scale.TileSize is { } tile
-            ? ScaleOptimizers.Tiled(extractor, content, styles, start, settings, tile)
-            : ScaleOptimizers.Whole(extractor, content, styles, start, settings);
+        if (scale.TileSize is { } tile)
+        {
+            if (_additionalTerms is not null)
+            {
+                throw new NotSupportedException($"A scale of {scale.Width} × {scale.Height} px is optimised in tiles, and tiles cannot take this run's additional loss terms; choose a smaller size.");
+            }
+
+            return ScaleOptimizers.Tiled(extractor, content, styles, start, settings, tile);
+        }
+
+        return ScaleOptimizers.Whole(extractor, content, styles, start, settings, _additionalTerms?.At(scale.Width, scale.Height, device));
     }
 
     /// <summary>The previous scale's result resized (bicubic) to the next scale's size, clamped to [0, 1].</summary>

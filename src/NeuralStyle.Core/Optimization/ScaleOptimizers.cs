@@ -11,8 +11,9 @@ internal static class ScaleOptimizers
     /// <param name="styles">The style images at this scale, with blend weights and masks.</param>
     /// <param name="start">Where to start, the content's size; copied.</param>
     /// <param name="settings">The loss and the optimiser.</param>
-    public static ScaleOptimizer Whole(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, Tensor start, StyleOptimizerSettings settings) =>
-        Create(new WholeImageObjective(new StyleObjective(extractor, content, styles, settings)), start, settings);
+    /// <param name="moreTerms">Terms beyond content, style and total variation (owned), if any.</param>
+    public static ScaleOptimizer Whole(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, Tensor start, StyleOptimizerSettings settings, IReadOnlyList<ILossTerm>? moreTerms = null) =>
+        Create(new WholeImageObjective(new StyleObjective(extractor, content, styles, settings, moreTerms)), start, settings);
 
     /// <summary>An optimiser whose objective is measured in overlapping tiles of <paramref name="tileSize"/> (see <see cref="TiledObjective"/>).</summary>
     /// <param name="extractor">The feature network (not owned).</param>

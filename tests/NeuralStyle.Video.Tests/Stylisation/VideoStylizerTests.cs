@@ -1,0 +1,123 @@
+using NeuralStyle.Imaging;
+using NeuralStyle.Video.Stylisation;
+
+namespace NeuralStyle.Video.Tests.Stylisation;
+
+/// <summary>
+/// The video loop on a clip whose motion is known: a 64 × 48 window sliding over tubingen 2 px a
+/// frame, so each frame is the one before moved 2 px to the left. With a heavy temporal term each
+/// result is the one before moved the same way (checked on the pixels, not through the flow).
+/// </summary>
+public sealed class VideoStylizerTests
+{
+    private const int Width = 64, Height = 48, Step = 2, Margin = 8;
+
+    [SkippableFact]
+    public async Task With_a_heavy_temporal_term_each_result_is_the_previous_one_moved_with_the_picture()
+    {
+        var (weights, photo, still) = Still();
+        await using var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = weights });
+        var settings = new VideoStyleSettings(still, FirstFrameIterations: 20, LaterFrameIterations: 10, TemporalWeight: 1e12);
+
+        var results = new List<StylisedFrame>();
+        await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, CancellationToken.None))
+        {
+            results.Add(frame);
+        }
+
+        Assert.Equal([0, 1, 2], results.Select(r => r.Index));
+        Assert.All(results, r => Assert.Equal((Width, Height), (r.Result.Image.Width, r.Result.Image.Height)));
+        for (var t = 1; t < results.Count; t++)
+        {
+            var moved = MeanDifferenceMoved(results[t - 1].Result.Image, results[t].Result.Image);
+            Assert.True(moved < 3.0, $"frame {t} differs from frame {t - 1} moved {Step} px by {moved:F2} levels on average");
+        }
+    }
+
+    [SkippableFact]
+    public async Task Without_the_temporal_term_later_frames_still_start_from_the_warped_result_and_move_away_from_it()
+    {
+        var (weights, photo, still) = Still();
+        await using var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = weights });
+        var held = new VideoStyleSettings(still, 20, 10, TemporalWeight: 1e12);
+        var free = held with { TemporalWeight = 0 };
+
+        var heldFrames = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), held, CancellationToken.None));
+        var freeFrames = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), free, CancellationToken.None));
+
+        Assert.Equal(heldFrames[0].Result.Image.Pixels.ToArray(), freeFrames[0].Result.Image.Pixels.ToArray()); // the first frame has no temporal term
+        Assert.True(
+            MeanDifferenceMoved(freeFrames[0].Result.Image, freeFrames[1].Result.Image) > MeanDifferenceMoved(heldFrames[0].Result.Image, heldFrames[1].Result.Image),
+            "the temporal term holds a frame closer to the previous result than the warm start alone");
+    }
+
+    /// <summary>Mean 8-bit difference between <paramref name="later"/> and <paramref name="earlier"/> moved <see cref="Step"/> px left, away from the edges.</summary>
+    private static double MeanDifferenceMoved(RgbImage earlier, RgbImage later)
+    {
+        var (a, b) = (earlier.Pixels.ToArray(), later.Pixels.ToArray());
+        double sum = 0;
+        var count = 0;
+        for (var y = Margin; y < Height - Margin; y++)
+        {
+            for (var x = Margin; x < Width - Margin; x++)
+            {
+                for (var c = 0; c < 3; c++)
+                {
+                    sum += Math.Abs(b[(((y * Width) + x) * 3) + c] - a[(((y * Width) + x + Step) * 3) + c]);
+                    count++;
+                }
+            }
+        }
+
+        return sum / count;
+    }
+
+    /// <summary>Three frames: a window over tubingen (at 256 px) sliding right by <see cref="Step"/> px a frame.</summary>
+    private static async IAsyncEnumerable<RgbImage> Clip(string photoPath)
+    {
+        var photo = RgbImage.Load(photoPath).ResizeToFit(256);
+        for (var t = 0; t < 3; t++)
+        {
+            await Task.Yield();
+            yield return Window(photo, 96 + (Step * t), 72);
+        }
+    }
+
+    private static RgbImage Window(RgbImage photo, int left, int top)
+    {
+        var source = photo.Pixels;
+        var pixels = new byte[Width * Height * 3];
+        for (var y = 0; y < Height; y++)
+        {
+            source.Slice((((top + y) * photo.Width) + left) * 3, Width * 3).CopyTo(pixels.AsSpan(y * Width * 3));
+        }
+
+        return new RgbImage(Width, Height, pixels);
+    }
+
+    private static (string Weights, string Photo, StyleTransferOptions Still) Still()
+    {
+        var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS");
+        var images = Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES");
+        Skip.If(weights is null || images is null, "NEURALSTYLE_VGG19_WEIGHTS and NEURALSTYLE_TEST_IMAGES are not set (.ci/run sets them).");
+        var photo = Path.Combine(images!, "tubingen.jpg");
+        return (weights!, photo, new StyleTransferOptions
+        {
+            Content = photo, // each frame replaces it
+            Styles = [Path.Combine(images!, "starry_night.jpg")],
+            StartSize = 32,
+            Seed = 1,
+        });
+    }
+
+    private static async Task<List<StylisedFrame>> ToListAsync(IAsyncEnumerable<StylisedFrame> frames)
+    {
+        var list = new List<StylisedFrame>();
+        await foreach (var frame in frames)
+        {
+            list.Add(frame);
+        }
+
+        return list;
+    }
+}

@@ -14,17 +14,32 @@ namespace NeuralStyle.Video.Stylisation;
 /// </summary>
 internal sealed class VideoStylizer(StyleTransferEngine engine)
 {
-    /// <summary>The stylised frames, in order, as each is finished.</summary>
+    /// <summary>
+    /// The stylised frames, in order, as each is finished. With a <paramref name="store"/>, each is
+    /// kept there as it is finished, and the frames it already holds are not computed again: the
+    /// run goes on from the first missing one, warm from the last kept result, as an uninterrupted
+    /// run would have (kept frames are reported with a null result).
+    /// </summary>
     /// <param name="frames">The clip's frames, all of one size.</param>
     /// <param name="settings">The still's options and the video's.</param>
-    /// <param name="cancellationToken">Stops within one iteration.</param>
-    public async IAsyncEnumerable<StylisedFrame> StyliseAsync(IAsyncEnumerable<RgbImage> frames, VideoStyleSettings settings, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <param name="store">Where finished frames are kept; null to keep none.</param>
+    /// <param name="cancellationToken">Stops within one iteration; the frames finished so far stay kept.</param>
+    public async IAsyncEnumerable<StylisedFrame> StyliseAsync(IAsyncEnumerable<RgbImage> frames, VideoStyleSettings settings, FrameStore? store, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         RgbImage? previousFrame = null;
         RgbImage? previousResult = null;
+        var done = store?.CountDone() ?? 0;
         var index = 0;
         await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
+            if (index < done)
+            {
+                previousResult = store!.Load(index);
+                yield return new StylisedFrame(index++, previousResult, null);
+                previousFrame = frame;
+                continue;
+            }
+
             var still = settings.Still with { Content = frame, OutputSize = Math.Max(frame.Width, frame.Height), OutputPath = null };
             StyleTransferResult result;
             if (previousFrame is null || previousResult is null)
@@ -41,7 +56,12 @@ internal sealed class VideoStylizer(StyleTransferEngine engine)
                 }
             }
 
-            yield return new StylisedFrame(index++, result);
+            if (store is not null)
+            {
+                await store.SaveAsync(index, result.Image, cancellationToken).ConfigureAwait(false);
+            }
+
+            yield return new StylisedFrame(index++, result.Image, result);
             (previousFrame, previousResult) = (frame, result.Image);
         }
     }

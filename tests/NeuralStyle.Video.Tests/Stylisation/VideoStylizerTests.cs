@@ -20,16 +20,16 @@ public sealed class VideoStylizerTests
         var settings = new VideoStyleSettings(still, FirstFrameIterations: 20, LaterFrameIterations: 10, TemporalWeight: 1e12);
 
         var results = new List<StylisedFrame>();
-        await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, CancellationToken.None))
+        await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, null, CancellationToken.None))
         {
             results.Add(frame);
         }
 
         Assert.Equal([0, 1, 2], results.Select(r => r.Index));
-        Assert.All(results, r => Assert.Equal((Width, Height), (r.Result.Image.Width, r.Result.Image.Height)));
+        Assert.All(results, r => Assert.Equal((Width, Height), (r.Image.Width, r.Image.Height)));
         for (var t = 1; t < results.Count; t++)
         {
-            var moved = MeanDifferenceMoved(results[t - 1].Result.Image, results[t].Result.Image);
+            var moved = MeanDifferenceMoved(results[t - 1].Image, results[t].Image);
             Assert.True(moved < 3.0, $"frame {t} differs from frame {t - 1} moved {Step} px by {moved:F2} levels on average");
         }
     }
@@ -42,13 +42,47 @@ public sealed class VideoStylizerTests
         var held = new VideoStyleSettings(still, 20, 10, TemporalWeight: 1e12);
         var free = held with { TemporalWeight = 0 };
 
-        var heldFrames = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), held, CancellationToken.None));
-        var freeFrames = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), free, CancellationToken.None));
+        var heldFrames = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), held, null, CancellationToken.None));
+        var freeFrames = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), free, null, CancellationToken.None));
 
-        Assert.Equal(heldFrames[0].Result.Image.Pixels.ToArray(), freeFrames[0].Result.Image.Pixels.ToArray()); // the first frame has no temporal term
+        Assert.Equal(heldFrames[0].Image.Pixels.ToArray(), freeFrames[0].Image.Pixels.ToArray()); // the first frame has no temporal term
         Assert.True(
-            MeanDifferenceMoved(freeFrames[0].Result.Image, freeFrames[1].Result.Image) > MeanDifferenceMoved(heldFrames[0].Result.Image, heldFrames[1].Result.Image),
+            MeanDifferenceMoved(freeFrames[0].Image, freeFrames[1].Image) > MeanDifferenceMoved(heldFrames[0].Image, heldFrames[1].Image),
             "the temporal term holds a frame closer to the previous result than the warm start alone");
+    }
+
+    [SkippableFact]
+    public async Task A_run_stopped_after_two_frames_goes_on_from_its_kept_frames_and_ends_as_an_uninterrupted_one()
+    {
+        var (weights, photo, still) = Still();
+        await using var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = weights });
+        var settings = new VideoStyleSettings(still, 20, 10, TemporalWeight: 1e9);
+        var folder = Directory.CreateTempSubdirectory("neuralstyle-frames-").FullName;
+        try
+        {
+            var straight = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, null, CancellationToken.None));
+            var store = new FrameStore(folder);
+            await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, store, CancellationToken.None))
+            {
+                if (frame.Index == 1)
+                {
+                    break; // stopped: frames 0 and 1 are kept
+                }
+            }
+
+            Assert.Equal(2, store.CountDone());
+            var resumed = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, new FrameStore(folder), CancellationToken.None));
+
+            Assert.Equal([true, true, false], resumed.Select(f => f.Result is null)); // only the last frame was computed again
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(straight[i].Image.Pixels.ToArray(), resumed[i].Image.Pixels.ToArray());
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     /// <summary>Mean 8-bit difference between <paramref name="later"/> and <paramref name="earlier"/> moved <see cref="Step"/> px left, away from the edges.</summary>

@@ -27,7 +27,7 @@ public sealed class VideoFilesTests : IDisposable
     {
         var clip = _clips.WithSound("clip.mp4", "96x64", 12, 3);
 
-        var frames = await ToListAsync(FrameReader.ReadAsync(_ffmpeg, clip, new FrameFormat(48, 32, 6), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5), CancellationToken.None));
+        var frames = await TestEnvironment.ToListAsync(FrameReader.ReadAsync(_ffmpeg, clip, new FrameFormat(48, 32, 6), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1.5), CancellationToken.None));
 
         Assert.Equal(9, frames.Count); // 1.5 s at 6 frames a second
         Assert.All(frames, f => Assert.Equal((48, 32), (f.Width, f.Height)));
@@ -52,7 +52,7 @@ public sealed class VideoFilesTests : IDisposable
         Assert.InRange(info.Duration.TotalSeconds, 1.45, 1.55);
         var soundSeconds = double.Parse(Clips.Probe(output, "a:0", "duration"), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(soundSeconds, 1.4, 1.6); // the clip's sound from 0.5 s runs 2.5 s: cut to the frames
-        var read = await ToListAsync(FrameReader.ReadAsync(_ffmpeg, output, format, TimeSpan.Zero, null, CancellationToken.None));
+        var read = await TestEnvironment.ToListAsync(FrameReader.ReadAsync(_ffmpeg, output, format, TimeSpan.Zero, null, CancellationToken.None));
         Assert.Equal(written.Count, read.Count);
         for (var i = 0; i < read.Count; i++)
         {
@@ -154,16 +154,5 @@ public sealed class VideoFilesTests : IDisposable
             await Task.Yield();
             yield return frame;
         }
-    }
-
-    private static async Task<List<RgbImage>> ToListAsync(IAsyncEnumerable<RgbImage> frames)
-    {
-        var list = new List<RgbImage>();
-        await foreach (var frame in frames)
-        {
-            list.Add(frame);
-        }
-
-        return list;
     }
 }

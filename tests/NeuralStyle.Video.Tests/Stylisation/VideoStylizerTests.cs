@@ -42,8 +42,8 @@ public sealed class VideoStylizerTests
         var held = new VideoStyleSettings(still, 20, 10, TemporalWeight: 1e12);
         var free = held with { TemporalWeight = 0 };
 
-        var heldFrames = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), held, null, CancellationToken.None));
-        var freeFrames = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), free, null, CancellationToken.None));
+        var heldFrames = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), held, null, CancellationToken.None));
+        var freeFrames = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), free, null, CancellationToken.None));
 
         Assert.Equal(heldFrames[0].Image.Pixels.ToArray(), freeFrames[0].Image.Pixels.ToArray()); // the first frame has no temporal term
         Assert.True(
@@ -60,7 +60,7 @@ public sealed class VideoStylizerTests
         var folder = Directory.CreateTempSubdirectory("neuralstyle-frames-").FullName;
         try
         {
-            var straight = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, null, CancellationToken.None));
+            var straight = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, null, CancellationToken.None));
             var store = new FrameStore(folder);
             await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, store, CancellationToken.None))
             {
@@ -71,7 +71,7 @@ public sealed class VideoStylizerTests
             }
 
             Assert.Equal(2, store.CountDone());
-            var resumed = await ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, new FrameStore(folder), CancellationToken.None));
+            var resumed = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, new FrameStore(folder), CancellationToken.None));
 
             Assert.Equal([true, true, false], resumed.Select(f => f.Result is null)); // only the last frame was computed again
             for (var i = 0; i < 3; i++)
@@ -131,27 +131,14 @@ public sealed class VideoStylizerTests
 
     private static (string Weights, string Photo, StyleTransferOptions Still) Still()
     {
-        var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS");
-        var images = Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES");
-        Skip.If(weights is null || images is null, "NEURALSTYLE_VGG19_WEIGHTS and NEURALSTYLE_TEST_IMAGES are not set (.ci/run sets them).");
-        var photo = Path.Combine(images!, "tubingen.jpg");
-        return (weights!, photo, new StyleTransferOptions
+        var (weights, images) = TestEnvironment.RequireWeightsAndImages();
+        var photo = Path.Combine(images, "tubingen.jpg");
+        return (weights, photo, new StyleTransferOptions
         {
             Content = photo, // each frame replaces it
-            Styles = [Path.Combine(images!, "starry_night.jpg")],
+            Styles = [Path.Combine(images, "starry_night.jpg")],
             StartSize = 32,
             Seed = 1,
         });
-    }
-
-    private static async Task<List<StylisedFrame>> ToListAsync(IAsyncEnumerable<StylisedFrame> frames)
-    {
-        var list = new List<StylisedFrame>();
-        await foreach (var frame in frames)
-        {
-            list.Add(frame);
-        }
-
-        return list;
     }
 }

@@ -56,13 +56,11 @@ public sealed class TemporalRunTests
 
     private static (string Weights, StyleTransferOptions Options) Run()
     {
-        var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS");
-        var images = Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES");
-        Skip.If(weights is null || images is null, "NEURALSTYLE_VGG19_WEIGHTS and NEURALSTYLE_TEST_IMAGES are not set (.ci/run sets them).");
-        return (weights!, new StyleTransferOptions
+        var (weights, images) = TestEnvironment.RequireWeightsAndImages();
+        return (weights, new StyleTransferOptions
         {
-            Content = Path.Combine(images!, "tubingen.jpg"),
-            Styles = [Path.Combine(images!, "starry_night.jpg")],
+            Content = Path.Combine(images, "tubingen.jpg"),
+            Styles = [Path.Combine(images, "starry_night.jpg")],
             OutputSize = Width,
             StartSize = Width,
             Iterations = 30,

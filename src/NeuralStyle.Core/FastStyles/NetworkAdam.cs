@@ -6,7 +6,7 @@ namespace NeuralStyle;
 
 /// <summary>
 /// Adam (Kingma and Ba) over a network's parameters: the same arithmetic, in the same order, as
-/// TorchSharp's <c>optim.Adam</c> (so a step gives the same bits), written here because that one
+/// TorchSharp's <c>optim.Adam</c> (run alone, a step gave the same bits), written here because that one
 /// passes every constant as an implicitly converted <see cref="Scalar"/> it never keeps alive. A
 /// Scalar owns native memory and has a finalizer; once its handle is read, nothing holds it, so a
 /// garbage collection during the native call may free it while libtorch still reads it. That

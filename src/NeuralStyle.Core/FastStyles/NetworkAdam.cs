@@ -73,8 +73,8 @@ internal sealed class NetworkAdam : IDisposable
 
             _firstMoments[i].mul_(beta1).add_(gradient, gradientShare);
             _secondMoments[i].mul_(beta2).addcmul_(gradient, gradient, squareShare);
-            using var root = _secondMoments[i].sqrt();
-            using var denominator = root.div_(correction).add_(epsilon, one);
+            using var denominator = _secondMoments[i].sqrt();
+            denominator.div_(correction).add_(epsilon, one);
             _parameters[i].addcdiv_(_firstMoments[i], denominator, stepSize);
         }
     }

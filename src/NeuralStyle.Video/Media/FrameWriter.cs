@@ -34,43 +34,36 @@ internal static class FrameWriter
             throw new VideoException($"Could not write the video to '{path}': {reason}.");
         }
 
-        var fullPath = Path.GetFullPath(path);
-        var temporary = TemporaryFiles.NameFor(fullPath);
+        var arguments = FFMpegArguments.FromPipeInput(new RawFramePipeSource(frames, format));
+        if (audio is not null)
+        {
+            arguments = arguments.AddFileInput(audio.Path, verifyExists: true, input =>
+            {
+                if (audio.From > TimeSpan.Zero)
+                {
+                    input.WithStartTime(audio.From);
+                }
+            });
+        }
+
         try
         {
-            var arguments = FFMpegArguments.FromPipeInput(new RawFramePipeSource(frames, format));
-            if (audio is not null)
-            {
-                arguments = arguments.AddFileInput(audio.Path, verifyExists: true, input =>
-                {
-                    if (audio.From > TimeSpan.Zero)
+            await AtomicFile.WriteThroughPathAsync(
+                path,
+                (temporary, token) => arguments
+                    .OutputToFile(temporary, overwrite: false, output =>
                     {
-                        input.WithStartTime(audio.From);
-                    }
-                });
-            }
-
-            await arguments
-                .OutputToFile(temporary, overwrite: false, output =>
-                {
-                    output.WithCustomArgument(Encoding(container));
-                    output.WithCustomArgument(audio is null ? "-map 0:v:0" : "-map 0:v:0 -map 1:a:0? -c:a copy -shortest");
-                    output.ForceFormat(container == VideoContainer.Mp4 ? "mp4" : "webm");
-                })
-                .CancellableThrough(cancellationToken)
-                .ProcessAsynchronously(throwOnError: true, ffmpeg.Options)
-                .ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            File.Move(temporary, fullPath, overwrite);
+                        output.WithCustomArgument(Encoding(container));
+                        output.WithCustomArgument(audio is null ? "-map 0:v:0" : "-map 0:v:0 -map 1:a:0? -c:a copy -shortest");
+                        output.ForceFormat(container == VideoContainer.Mp4 ? "mp4" : "webm");
+                    })
+                    .CancellableThrough(token)
+                    .ProcessAsynchronously(throwOnError: true, ffmpeg.Options),
+                overwrite,
+                cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentException or VideoException))
         {
-            TryDelete(temporary);
-            if (ex is OperationCanceledException or ArgumentException or VideoException)
-            {
-                throw;
-            }
-
             throw new VideoException($"Could not write the video to '{path}': {FfmpegFailure.Describe(ex)}.", ex);
         }
     }
@@ -82,16 +75,4 @@ internal static class FrameWriter
         VideoContainer.WebM => "-c:v libvpx-vp9 -crf 32 -b:v 0 -pix_fmt yuv420p",
         _ => throw new ArgumentOutOfRangeException(nameof(container)),
     };
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original failure is the one worth reporting.
-        }
-    }
 }

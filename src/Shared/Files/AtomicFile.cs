@@ -88,20 +88,10 @@ internal static class AtomicFile
         var temporary = TemporaryFiles.NameFor(fullPath);
         try
         {
-            var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-            await using (stream.ConfigureAwait(false))
-            {
-                await write(stream, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            await ReplaceAsync(temporary, fullPath, overwrite, cancellationToken).ConfigureAwait(false);
+            await WriteThenReplaceAsync(temporary, fullPath, (path, token) => WriteStreamAsync(path, write, token), overwrite, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            TryDelete(temporary);
             if (ex is IOException and not ImageException || ex is UnauthorizedAccessException)
             {
                 var reason = !overwrite && File.Exists(fullPath)
@@ -115,6 +105,46 @@ internal static class AtomicFile
             }
 
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="path"/> through <paramref name="writeTo"/>, which creates the temporary
+    /// file whose path it is given (for a program that writes files itself, such as ffmpeg); the
+    /// file then replaces the target, or is removed on any failure or cancellation. Failures pass
+    /// through untranslated: the caller says what was being written.
+    /// </summary>
+    public static Task WriteThroughPathAsync(string path, Func<string, CancellationToken, Task> writeTo, bool overwrite, CancellationToken cancellationToken)
+    {
+        var fullPath = Path.GetFullPath(path);
+        return WriteThenReplaceAsync(TemporaryFiles.NameFor(fullPath), fullPath, writeTo, overwrite, cancellationToken);
+    }
+
+    /// <summary>Writes the temporary file, then renames it over the target; removes it on any failure.</summary>
+    private static async Task WriteThenReplaceAsync(string temporary, string target, Func<string, CancellationToken, Task> writeTo, bool overwrite, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await writeTo(temporary, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            await ReplaceAsync(temporary, target, overwrite, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>A new file at <paramref name="path"/> written through <paramref name="write"/> and flushed to disk.</summary>
+    private static async Task WriteStreamAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        await using (stream.ConfigureAwait(false))
+        {
+            await write(stream, cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
         }
     }
 

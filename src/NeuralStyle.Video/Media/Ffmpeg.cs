@@ -12,10 +12,17 @@ internal sealed class Ffmpeg
     public const string InstallHint =
         "install it (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg; Windows: winget install Gyan.FFmpeg) and make sure ffmpeg and ffprobe are on PATH";
 
-    private Ffmpeg(string folder) => Options = new FFOptions { BinaryFolder = folder };
+    private Ffmpeg(string folder)
+    {
+        Options = new FFOptions { BinaryFolder = folder };
+        Program = Path.Combine(folder, OperatingSystem.IsWindows() ? "ffmpeg.exe" : "ffmpeg");
+    }
 
     /// <summary>The options FFMpegCore runs the programs with.</summary>
     public FFOptions Options { get; }
+
+    /// <summary>The ffmpeg program itself, for the decoder that runs it directly.</summary>
+    public string Program { get; }
 
     /// <summary>Finds ffmpeg and ffprobe in <paramref name="folder"/>, or on PATH when it is null.</summary>
     /// <exception cref="VideoException">Either program is missing.</exception>

@@ -35,6 +35,24 @@ public sealed class VideoFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_slow_reader_still_gets_every_frame_after_ffmpeg_has_finished()
+    {
+        var clip = _clips.WithSound("clip.mp4", "96x64", 10, 1);
+
+        var count = 0;
+        await foreach (var frame in FrameReader.ReadAsync(_ffmpeg, clip, new FrameFormat(48, 32, 10), TimeSpan.Zero, null, CancellationToken.None))
+        {
+            count++;
+            if (count == 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2)); // ffmpeg decodes the rest and exits meanwhile
+            }
+        }
+
+        Assert.Equal(10, count);
+    }
+
+    [Fact]
     public async Task Written_frames_come_back_alike_with_the_clips_sound_copied_and_cut_to_length()
     {
         var clip = _clips.WithSound("clip.mp4", "96x64", 10, 3);

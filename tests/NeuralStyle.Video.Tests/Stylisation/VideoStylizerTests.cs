@@ -17,10 +17,10 @@ public sealed class VideoStylizerTests
     {
         var (weights, photo, still) = Still();
         await using var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = weights });
-        var settings = new VideoStyleSettings(still, FirstFrameIterations: 20, LaterFrameIterations: 10, TemporalWeight: 1e12);
+        var settings = new VideoStyleOptions { Frame = still, LaterFrameIterations = 10, TemporalWeight = 1e12 };
 
         var results = new List<StylisedFrame>();
-        await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, null, CancellationToken.None))
+        await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, null, FrameSpan.All, null, CancellationToken.None))
         {
             results.Add(frame);
         }
@@ -39,11 +39,11 @@ public sealed class VideoStylizerTests
     {
         var (weights, photo, still) = Still();
         await using var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = weights });
-        var held = new VideoStyleSettings(still, 20, 10, TemporalWeight: 1e12);
+        var held = new VideoStyleOptions { Frame = still, LaterFrameIterations = 10, TemporalWeight = 1e12 };
         var free = held with { TemporalWeight = 0 };
 
-        var heldFrames = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), held, null, CancellationToken.None));
-        var freeFrames = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), free, null, CancellationToken.None));
+        var heldFrames = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), held, null, FrameSpan.All, null, CancellationToken.None));
+        var freeFrames = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), free, null, FrameSpan.All, null, CancellationToken.None));
 
         Assert.Equal(heldFrames[0].Image.Pixels.ToArray(), freeFrames[0].Image.Pixels.ToArray()); // the first frame has no temporal term
         Assert.True(
@@ -56,13 +56,13 @@ public sealed class VideoStylizerTests
     {
         var (weights, photo, still) = Still();
         await using var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = weights });
-        var settings = new VideoStyleSettings(still, 20, 10, TemporalWeight: 1e9);
+        var settings = new VideoStyleOptions { Frame = still, LaterFrameIterations = 10, TemporalWeight = 1e9 };
         var folder = Directory.CreateTempSubdirectory("neuralstyle-frames-").FullName;
         try
         {
-            var straight = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, null, CancellationToken.None));
+            var straight = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, null, FrameSpan.All, null, CancellationToken.None));
             var store = new FrameStore(folder);
-            await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, store, CancellationToken.None))
+            await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, store, FrameSpan.All, null, CancellationToken.None))
             {
                 if (frame.Index == 1)
                 {
@@ -71,7 +71,7 @@ public sealed class VideoStylizerTests
             }
 
             Assert.Equal(2, store.CountDone());
-            var resumed = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, new FrameStore(folder), CancellationToken.None));
+            var resumed = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, new FrameStore(folder), FrameSpan.All, null, CancellationToken.None));
 
             Assert.Equal([true, true, false], resumed.Select(f => f.Result is null)); // only the last frame was computed again
             for (var i = 0; i < 3; i++)
@@ -135,9 +135,9 @@ public sealed class VideoStylizerTests
         var photo = Path.Combine(images, "tubingen.jpg");
         return (weights, photo, new StyleTransferOptions
         {
-            Content = photo, // each frame replaces it
             Styles = [Path.Combine(images, "starry_night.jpg")],
             StartSize = 32,
+            Iterations = 20,
             Seed = 1,
         });
     }

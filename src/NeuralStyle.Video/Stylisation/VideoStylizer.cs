@@ -104,8 +104,8 @@ internal sealed class VideoStylizer(StyleTransferEngine engine)
     /// <summary>
     /// The nearest earlier result warped onto <paramref name="frame"/> along the input's backward flow
     /// (the frame's start), and the temporal terms that hold the frame to each earlier result warped
-    /// onto it, where both flows agree and, for all but the nearest, where no nearer one is reliable
-    /// (Ruder et al., equation 8).
+    /// onto it, where both flows agree and, for all but the nearest, only as far as no nearer one is
+    /// reliable (Ruder et al., equation 8, for masks that may be fractional at the frame's edges).
     /// </summary>
     /// <param name="frame">The frame to stylise.</param>
     /// <param name="earlier">Earlier input frames and their results, nearest first; at least one.</param>
@@ -130,8 +130,8 @@ internal sealed class VideoStylizer(StyleTransferEngine engine)
             var backward = OpticalFlow.Between(frame, previousFrame);
             var warped = FlowWarp.Warp(ImageTensors.ToTensor(previousResult), backward).clamp_(0, 1);
             var reliable = FlowReliability.Mask(forward, backward);
-            var mask = covered is null ? reliable : (reliable - covered).clamp_(0, 1);
-            covered = covered is null ? reliable : (covered + reliable).clamp_(0, 1);
+            var mask = covered is null ? reliable : reliable * (1 - covered);
+            covered = covered is null ? mask : covered + mask; // the masks add up to at most 1
             targets.Add((warped, mask));
         }
 

@@ -36,6 +36,9 @@ internal sealed class TemporalTerms : IAdditionalTerms, IDisposable
     {
     }
 
+    /// <summary>The warped results and their masks, nearest first (owned by this object).</summary>
+    internal IReadOnlyList<(Tensor Warped, Tensor Mask)> Targets => _targets;
+
     public IReadOnlyList<ILossTerm> At(int width, int height, Device device)
     {
         using var scope = NewDisposeScope();

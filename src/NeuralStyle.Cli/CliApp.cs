@@ -35,6 +35,11 @@ internal static class CliApp
             return await TrainRunner.RunAsync(command, parse, stdout, stderr, cancellationToken);
         }
 
+        if (parse.CommandResult.Command == command.Video)
+        {
+            return await VideoRunner.RunAsync(command, parse, stdout, stderr, cancellationToken);
+        }
+
         if (parse.CommandResult.Command == command.Apply)
         {
             return await ApplyRunner.RunAsync(command, parse, stderr, cancellationToken);

@@ -56,6 +56,9 @@ internal sealed record CliArguments(StyleTransferOptions Options, CliSettings Se
     /// <summary>The catalogue options the command line gives, applied to options for <paramref name="style"/> alone (for commands that take some of them).</summary>
     public static StyleTransferOptions ExplicitRunOptions(CliCommand command, ParseResult parse, string style) => RunOptions(command, parse, null, [style]);
 
+    /// <summary>The catalogue options the command line gives, applied to options for <paramref name="styles"/> and no content (for a command whose content comes otherwise).</summary>
+    public static StyleTransferOptions ExplicitRunOptions(CliCommand command, ParseResult parse, string[] styles) => RunOptions(command, parse, null, styles);
+
     private static void ThrowIfErrors(ParseResult parse)
     {
         if (parse.Errors.Count > 0)

@@ -61,6 +61,25 @@ internal sealed class CliCommand
         Exit codes: 0 trained, 1 bad arguments or input, 2 failure at run time, 130 cancelled (resume with --resume).
         """;
 
+    private const string VideoDescription = """
+        Stylise a video clip without flicker (Ruder et al.): the first frame as a still, each later frame started from
+        the previous result moved along the optical flow and held to it where the flow is reliable. The frame size,
+        weights, precision, colours and style options of the main command apply; --iterations counts each later
+        frame's iterations, --iterations-first the first frame's. Sound is copied, not re-encoded.
+
+        Finished frames are kept in OUTPUT.frames (or --frames-dir) as they are done, so the same command after an
+        interruption goes on where it stopped; the folder is removed once the video is written. --shard I/N
+        stylises one of N contiguous segments on one machine (into a shared --frames-dir) and writes no video;
+        the same command with --join N then writes it (docs/scaling.md).
+
+        Examples:
+          neural-style video clip.mp4 starry_night.jpg -o styled.mp4 --size 256 --duration 5
+          neural-style video clip.mp4 scream.jpg -o part.mp4 --from 1:30 --duration 10 --fps 12
+
+        Exit codes: 0 written (or, with --shard, the segment's frames kept), 1 bad arguments, input or missing ffmpeg,
+        2 failure at run time, 130 cancelled (the frames finished so far are kept).
+        """;
+
     /// <param name="catalogue">The run options to offer; the library's when null.</param>
     public CliCommand(RunOptionCatalogue? catalogue = null)
     {
@@ -103,6 +122,14 @@ internal sealed class CliCommand
         };
         Root.Subcommands.Add(Train);
 
+        Video = new Command("video", VideoDescription)
+        {
+            VideoInput, VideoStyles, VideoOutput, VideoOverwrite, VideoFrameRate, VideoFrom, VideoDuration, VideoIterationsFirst, VideoTemporalWeight, VideoLongTerm,
+            VideoFramesFolder, VideoKeepFrames, VideoShard, VideoJoin,
+        };
+        VideoStyles.Validators.Add(RejectUnknownOptions);
+        Root.Subcommands.Add(Video);
+
         Batch = new Command("batch", BatchDescription) { BatchStyles, Inputs, OutputDirectory, Format, Shard };
         BatchStyles.Validators.Add(RejectUnknownOptions);
         Root.Subcommands.Add(Batch);
@@ -113,6 +140,7 @@ internal sealed class CliCommand
         Batch.SetAction(_ => CliApp.Success);
         Apply.SetAction(_ => CliApp.Success);
         Train.SetAction(_ => CliApp.Success);
+        Video.SetAction(_ => CliApp.Success);
     }
 
     public RootCommand Root { get; }
@@ -158,6 +186,47 @@ internal sealed class CliCommand
     };
 
     public Option<int?> TrainPreviewEvery { get; } = new("--preview-every") { Description = "steps between previews [default: 250]", HelpName = "N", CustomParser = r => ValueParsers.Int(r) };
+
+    /// <summary><c>neural-style video INPUT STYLE... -o OUT.mp4</c>.</summary>
+    public Command Video { get; }
+
+    public Argument<string> VideoInput { get; } = new("INPUT") { Description = "the clip to stylise (any file ffmpeg reads)" };
+
+    public Argument<string[]> VideoStyles { get; } = new("STYLE") { Description = "one or more artworks whose style is taken", Arity = ArgumentArity.OneOrMore };
+
+    public Option<string> VideoOutput { get; } = new("--output", "-o") { Description = "the video to write (.mp4: H.264, plays everywhere; .webm: VP9)", HelpName = "PATH", Required = true };
+
+    public Option<bool> VideoOverwrite { get; } = new("--overwrite") { Description = "replace the output if it exists" };
+
+    public Option<double?> VideoFrameRate { get; } = new("--fps") { Description = "frames per second of the output (the clip is resampled) [default: the clip's]", HelpName = "RATE", CustomParser = r => ValueParsers.Double(r) };
+
+    public Option<TimeSpan?> VideoFrom { get; } = new("--from") { Description = "where in the clip to start, in seconds or M:SS [default: 0]", HelpName = "TIME", CustomParser = r => ValueParsers.Time(r) };
+
+    public Option<TimeSpan?> VideoDuration { get; } = new("--duration") { Description = "how much of the clip to stylise, in seconds or M:SS [default: to the end]", HelpName = "TIME", CustomParser = r => ValueParsers.Time(r) };
+
+    public Option<int?> VideoIterationsFirst { get; } = new("--iterations-first") { Description = "iterations of the first frame at the output size (coarse to fine, as a still) [default: 50]", HelpName = "N", CustomParser = r => ValueParsers.Int(r) };
+
+    public Option<double?> VideoTemporalWeight { get; } = new("--temporal-weight")
+    {
+        Description = "weight of the term that holds each frame to the previous result where the flow is reliable (0: off) [default: 1e9]",
+        HelpName = "W",
+        CustomParser = r => ValueParsers.Double(r),
+    };
+
+    public Option<bool> VideoLongTerm { get; } = new("--long-term") { Description = "also hold each frame to the results 2 and 4 frames back where the previous one does not see it (3x the flow work)" };
+
+    public Option<string?> VideoFramesFolder { get; } = new("--frames-dir") { Description = "where finished frames are kept, for resume and shards [default: OUTPUT.frames]", HelpName = "DIR" };
+
+    public Option<bool> VideoKeepFrames { get; } = new("--keep-frames") { Description = "keep the finished frames after the video is written" };
+
+    public Option<BatchShard?> VideoShard { get; } = new("--shard")
+    {
+        Description = "stylise only segment I of N (0-based; frames kept in --frames-dir, no video written)",
+        HelpName = "I/N",
+        CustomParser = ValueParsers.Shard,
+    };
+
+    public Option<int?> VideoJoin { get; } = new("--join") { Description = "write the video from the frames of N shards once all are done", HelpName = "N", CustomParser = r => ValueParsers.Int(r) };
 
     /// <summary><c>neural-style apply MODEL.onnx PHOTO... -o OUT</c>.</summary>
     public Command Apply { get; }

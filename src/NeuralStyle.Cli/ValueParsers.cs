@@ -55,5 +55,40 @@ internal static class ValueParsers
         return null;
     }
 
+    public static double? Double(ArgumentResult result)
+    {
+        var value = result.Tokens[0].Value;
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x))
+        {
+            return x;
+        }
+
+        result.AddError($"{OptionName(result)} must be a number; it was '{OptionValues.Shown(value)}'.");
+        return null;
+    }
+
+    /// <summary>A time in a clip: seconds ("90", "12.5") or minutes and seconds ("1:30", "0:01:30.5").</summary>
+    public static TimeSpan? Time(ArgumentResult result)
+    {
+        var value = result.Tokens[0].Value;
+        var parts = value.Split(':');
+        double seconds = 0;
+        var valid = parts.Length <= 3;
+        for (var i = 0; valid && i < parts.Length; i++)
+        {
+            var last = i == parts.Length - 1;
+            valid = double.TryParse(parts[i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var part) && (last || part == Math.Floor(part)) && (i == 0 || part < 60);
+            seconds = (seconds * 60) + part;
+        }
+
+        if (valid && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        result.AddError($"{OptionName(result)} takes seconds (12.5) or minutes and seconds (1:30), not '{OptionValues.Shown(value)}'.");
+        return null;
+    }
+
     private static string OptionName(ArgumentResult result) => result.Parent is OptionResult option ? option.Option.Name : result.Argument.Name;
 }

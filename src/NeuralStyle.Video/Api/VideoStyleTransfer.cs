@@ -36,6 +36,7 @@ public static class VideoStyleTransfer
     /// <param name="cancellationToken">Stops within one iteration.</param>
     /// <returns>The stylised frames, in order.</returns>
     /// <exception cref="ArgumentException">An option is invalid (thrown before any work), or a frame's size differs from the first's.</exception>
+    /// <exception cref="VideoException">OpenCV's native library, which computes the optical flow, does not load (thrown before any work).</exception>
     public static IAsyncEnumerable<StylisedFrame> StyliseAsync(
         StyleTransferEngine engine,
         IAsyncEnumerable<RgbImage> frames,
@@ -48,6 +49,7 @@ public static class VideoStyleTransfer
         Guard.NotNull(frames);
         Guard.NotNull(options);
         options.Validate();
+        Flow.OpticalFlow.EnsureAvailable();
         var tracker = new VideoProgressTracker(progress, frameCount, options.LaterFrameIterations);
         return new VideoStylizer(engine).StyliseAsync(FittedFrames(frames, options.Frame.OutputSize, cancellationToken), options, null, FrameSpan.All, tracker, cancellationToken);
     }
@@ -66,7 +68,7 @@ public static class VideoStyleTransfer
     /// <param name="cancellationToken">Stops within one iteration; finished frames stay kept, and no video is written.</param>
     /// <returns>What was done.</returns>
     /// <exception cref="ArgumentException">An option is invalid (thrown before any work).</exception>
-    /// <exception cref="VideoException">ffmpeg is missing, the clip cannot be read or has no frames, or the video cannot be written (checked before any work where it can be).</exception>
+    /// <exception cref="VideoException">ffmpeg or OpenCV's native library is missing, the clip cannot be read or has no frames, or the video cannot be written (checked before any work where it can be).</exception>
     public static async Task<VideoResult> RunAsync(
         StyleTransferEngine engine,
         VideoFileOptions file,
@@ -80,6 +82,7 @@ public static class VideoStyleTransfer
         options.Validate();
         var clock = Stopwatch.StartNew();
         var ffmpeg = Ffmpeg.Locate(file.FfmpegFolder);
+        Flow.OpticalFlow.EnsureAvailable();
         var whole = file.Shard.Count == 1;
         if (whole && AtomicFile.WhyNotWritable(file.OutputPath, file.OverwriteOutput, "allow overwriting to replace it") is { } reason)
         {

@@ -13,6 +13,22 @@ namespace NeuralStyle.Video.Flow;
 /// </summary>
 internal static class OpticalFlow
 {
+    /// <summary>Checks, before any work, that OpenCV's native library loads.</summary>
+    /// <exception cref="VideoException">It does not; the message says what to reference.</exception>
+    public static void EnsureAvailable()
+    {
+        try
+        {
+            using var probe = new Mat(1, 1, MatType.CV_8UC1);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            throw new VideoException(
+                $"Video needs OpenCV's native library (OpenCvSharpExtern) for the optical flow, and it does not load on {RuntimeInformation.RuntimeIdentifier}: reference OpenCvSharp's runtime package for this platform (see docs/platforms.md).",
+                ex);
+        }
+    }
+
     /// <summary>The flow from <paramref name="from"/> to <paramref name="to"/>; the caller owns the tensor.</summary>
     public static Tensor Between(RgbImage from, RgbImage to)
     {

@@ -9,7 +9,7 @@ namespace NeuralStyle.Video.Media;
 internal sealed record VideoInfo(int Width, int Height, double FrameRate, TimeSpan Duration, bool HasAudio)
 {
     /// <summary>Reads a clip's description.</summary>
-    /// <exception cref="VideoException">The file is missing, is not a video, or ffprobe failed.</exception>
+    /// <exception cref="VideoException">The file is missing, is not a video (a still picture included), or ffprobe failed.</exception>
     public static async Task<VideoInfo> ProbeAsync(Ffmpeg ffmpeg, string path, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
@@ -25,6 +25,13 @@ internal sealed record VideoInfo(int Width, int Height, double FrameRate, TimeSp
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new VideoException($"Could not read the video '{path}': ffprobe does not recognise it as a media file.", ex);
+        }
+
+        // ffmpeg reads a picture as a one-frame video (formats image2 and *_pipe); a picture is the main command's work.
+        var format = analysis.Format.FormatName ?? string.Empty;
+        if (format == "image2" || format.EndsWith("_pipe", StringComparison.Ordinal))
+        {
+            throw new VideoException($"Could not read the video '{path}': it is a still picture, not a clip; stylise a picture as a still (neural-style CONTENT STYLE -o OUT, or StyleTransfer.RunAsync).");
         }
 
         var video = analysis.PrimaryVideoStream

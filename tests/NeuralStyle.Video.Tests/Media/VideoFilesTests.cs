@@ -131,6 +131,17 @@ public sealed class VideoFilesTests : IDisposable
         Assert.Contains("notes.mp4", ex.Message);
     }
 
+    [Fact]
+    public async Task A_still_picture_is_refused_as_a_clip()
+    {
+        var picture = Path.Combine(_clips.Folder, "picture.png");
+        new RgbImage(8, 8, new byte[8 * 8 * 3]).Save(picture);
+
+        var ex = await Assert.ThrowsAsync<VideoException>(() => VideoInfo.ProbeAsync(_ffmpeg, picture, CancellationToken.None));
+
+        Assert.Contains("still picture", ex.Message);
+    }
+
     public void Dispose() => _clips.Dispose();
 
     /// <summary>A smooth picture that moves one pixel a frame: smooth so that the lossy codec keeps it closely.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using NeuralStyle.FastStyles;
 using NeuralStyle.Imaging;
 using NeuralStyle.Video;
 
@@ -16,21 +17,36 @@ internal static class VideoRunner
     /// <summary>The main command's options that have no meaning for a video; any other applies to every frame.</summary>
     private static readonly string[] StillOnlyOptions = ["init", "tile", "tile-size", "quality"];
 
+    /// <summary>The main command's one option that means something with a trained style: the frames' size.</summary>
+    private const string TrainedStyleOption = "size";
+
     public static async Task<int> RunAsync(CliCommand command, ParseResult parse, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var (quiet, json, verbose) = (parse.GetValue(command.Quiet), parse.GetValue(command.Json), parse.GetValue(command.Verbose));
-        VideoFileOptions file;
-        VideoStyleOptions style;
-        StyleTransferEngineOptions engine;
-        int? join;
+        VideoArguments video;
         try
         {
-            (file, style, engine, join) = Options(command, parse);
+            video = Options(command, parse);
         }
         catch (ArgumentException ex)
         {
             await stderr.WriteLineAsync($"neural-style: {CliErrors.Message(ex)}");
             return CliApp.BadInput;
+        }
+
+        var (file, join) = (video.File, video.Join);
+        FastStyleModel? model = null;
+        if (video.ModelPath is { } modelPath && join is null)
+        {
+            try
+            {
+                model = FastStyleModel.Load(modelPath);
+            }
+            catch (FastStyleModelException ex)
+            {
+                await stderr.WriteLineAsync($"neural-style: {CliErrors.Message(ex)}");
+                return CliApp.BadInput;
+            }
         }
 
         try
@@ -46,10 +62,14 @@ internal static class VideoRunner
             {
                 result = await VideoStyleTransfer.JoinAsync(file, shards, cancellationToken);
             }
+            else if (model is not null)
+            {
+                result = await VideoStyleTransfer.RunAsync(model, file, video.TrainedStyle, Progress(quiet, json, stdout, stderr), cancellationToken);
+            }
             else
             {
-                await using var styleEngine = new StyleTransferEngine(engine);
-                result = await VideoStyleTransfer.RunAsync(styleEngine, file, style, Progress(quiet, json, stdout, stderr), cancellationToken);
+                await using var styleEngine = new StyleTransferEngine(video.Engine);
+                result = await VideoStyleTransfer.RunAsync(styleEngine, file, video.Style!, Progress(quiet, json, stdout, stderr), cancellationToken);
             }
 
             await Report(result, file, quiet, json, stdout, stderr);
@@ -72,7 +92,14 @@ internal static class VideoRunner
             await CliApp.Report(stderr, ex, verbose);
             return CliApp.RuntimeFailure;
         }
+        finally
+        {
+            model?.Dispose();
+        }
     }
+
+    /// <summary>The parsed command: the files, then either the optimisation's options (and its engine) or the trained style's, or the join.</summary>
+    private sealed record VideoArguments(VideoFileOptions File, VideoStyleOptions? Style, StyleTransferEngineOptions Engine, string? ModelPath, TrainedStyleVideoOptions TrainedStyle, int? Join);
 
     private static IProgress<VideoProgress>? Progress(bool quiet, bool json, TextWriter stdout, TextWriter stderr)
     {
@@ -134,7 +161,7 @@ internal static class VideoRunner
         }
     }
 
-    private static (VideoFileOptions File, VideoStyleOptions Style, StyleTransferEngineOptions Engine, int? Join) Options(CliCommand command, ParseResult parse)
+    private static VideoArguments Options(CliCommand command, ParseResult parse)
     {
         if (parse.Errors.Count > 0)
         {
@@ -177,16 +204,50 @@ internal static class VideoRunner
         }
 
         var styles = parse.GetValue(command.VideoStyles) ?? [];
-        var frame = CliErrors.UnderOptionNames(() => CliArguments.ExplicitRunOptions(command, parse, styles));
+        var modelPath = parse.GetValue(command.VideoModel);
         bool Given(Option option) => parse.GetResult(option) is { Implicit: false };
+        if (modelPath is not null)
+        {
+            if (styles.Length > 0)
+            {
+                throw new ArgumentException("--model paints with a trained style: give no STYLE images with it.");
+            }
+
+            var optimisationOnly = command.RunOptions.Select(o => o.Option).Where(o => o.Name != "--" + TrainedStyleOption)
+                .Concat([command.VideoIterationsFirst, command.VideoTemporalWeight, command.VideoLongTerm]);
+            if (optimisationOnly.FirstOrDefault(Given) is { } refused)
+            {
+                throw new ArgumentException($"{refused.Name} does not apply to a trained style (--model); of the frame options only --size does.");
+            }
+        }
+        else if (styles.Length == 0 && join is null)
+        {
+            throw new ArgumentException("Give the clip and at least one style image (neural-style video INPUT STYLE... -o OUTPUT), or a trained style with --model.");
+        }
+        else if (Given(command.VideoBlend))
+        {
+            throw new ArgumentException("--blend steadies a trained style's frames: it needs --model.");
+        }
+
+        if (parse.GetValue(command.VideoBlend) is < 0 or > 1)
+        {
+            throw new ArgumentException("--blend must be between 0 and 1.");
+        }
+
+        var frame = CliErrors.UnderOptionNames(() => CliArguments.ExplicitRunOptions(command, parse, styles));
         var defaults = new VideoStyleOptions { Frame = new StyleTransferOptions() };
-        var style = CliErrors.UnderOptionNames(() => new VideoStyleOptions
+        var style = modelPath is not null ? null : CliErrors.UnderOptionNames(() => new VideoStyleOptions
         {
             Frame = frame with { Iterations = parse.GetValue(command.VideoIterationsFirst) ?? defaults.Frame.Iterations },
             LaterFrameIterations = Given(command.OptionFor("iterations")) ? frame.Iterations : defaults.LaterFrameIterations,
             TemporalWeight = parse.GetValue(command.VideoTemporalWeight) ?? defaults.TemporalWeight,
             LongTermConsistency = parse.GetValue(command.VideoLongTerm),
         });
+        var trained = new TrainedStyleVideoOptions
+        {
+            OutputSize = Given(command.OptionFor(TrainedStyleOption)) ? frame.OutputSize : null,
+            Blend = parse.GetValue(command.VideoBlend) ?? TrainedStyleVideoOptions.DefaultBlend,
+        };
         var file = CliErrors.UnderOptionNames(() => new VideoFileOptions
         {
             Input = parse.GetValue(command.VideoInput)!,
@@ -200,6 +261,6 @@ internal static class VideoRunner
             Shard = shard is { } s ? new VideoShard(s.Index, s.Count) : NeuralStyle.Video.VideoShard.Whole,
         });
         var engine = new StyleTransferEngineOptions { WeightsPath = parse.GetValue(command.Weights), Device = parse.GetValue(command.Device) ?? ComputeDevice.Cpu };
-        return (file, style, engine, join);
+        return new VideoArguments(file, style, engine, modelPath, trained, join);
     }
 }

@@ -24,7 +24,7 @@ trap 'rm -rf "$work"' EXIT
 version="0.0.0-consumer.$(date +%s)"
 packages="$work/packages"
 
-for project in NeuralStyle.Imaging NeuralStyle.Core NeuralStyle.FastStyles NeuralStyle.Runtime.Cpu NeuralStyle.Extensions.DependencyInjection NeuralStyle.Cli; do
+for project in NeuralStyle.Imaging NeuralStyle.Core NeuralStyle.FastStyles NeuralStyle.Video NeuralStyle.Runtime.Cpu NeuralStyle.Extensions.DependencyInjection NeuralStyle.Cli; do
   dotnet pack "$repo/src/$project" -c Release -o "$packages" -p:Version="$version" --nologo -v q
 done
 

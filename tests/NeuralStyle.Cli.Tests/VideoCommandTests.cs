@@ -68,7 +68,28 @@ public sealed class VideoCommandTests : IDisposable
         Assert.False(Directory.Exists(frames), "the kept frames go once the video is written");
     }
 
+    [Fact]
+    public async Task A_trained_style_paints_each_frame_in_one_pass_with_the_sound_and_needs_no_vgg_weights()
+    {
+        var clip = Clip();
+        var output = Path.Combine(_folder, "fast.mp4");
+
+        var code = await Run("video", clip, "--model", ShippedStyle(), "-o", output, "--size", "64");
+
+        Assert.True(code == 0, _stderr.ToString());
+        Assert.Contains("frame 5/5 done", _stderr.ToString());
+        Assert.Equal("5", Probe(output, "v:0", "nb_frames"));
+        Assert.Equal("64x48", Probe(output, "v:0", "width") + "x" + Probe(output, "v:0", "height"));
+        Assert.Equal("aac", Probe(output, "a:0", "codec_name"));
+    }
+
     [Theory]
+    [InlineData("video", "{clip}", "{style}", "--model", "{model}", "-o", "{out}.mp4")]
+    [InlineData("video", "{clip}", "--model", "{model}", "-o", "{out}.mp4", "--style-weight", "1")]
+    [InlineData("video", "{clip}", "--model", "{model}", "-o", "{out}.mp4", "--blend", "1.5")]
+    [InlineData("video", "{clip}", "{style}", "-o", "{out}.mp4", "--blend", "0.5")]
+    [InlineData("video", "{clip}", "--model", "{style}", "-o", "{out}.mp4")]
+    [InlineData("video", "{clip}", "-o", "{out}.mp4")]
     [InlineData("video", "{clip}", "{style}", "-o", "{out}.avi")]
     [InlineData("video", "{clip}", "{style}", "-o", "{out}.mp4", "--shard", "0/2", "--join", "2")]
     [InlineData("video", "{clip}", "{style}", "-o", "{out}.mp4", "--tile")]
@@ -83,7 +104,7 @@ public sealed class VideoCommandTests : IDisposable
         var clip = Clip();
         var before = Directory.GetFileSystemEntries(_folder).Order().ToArray();
         var args = template.Select(a => a
-            .Replace("{clip}", clip).Replace("{style}", style).Replace("{out}", Path.Combine(_folder, "out"))
+            .Replace("{clip}", clip).Replace("{style}", style).Replace("{out}", Path.Combine(_folder, "out")).Replace("{model}", ShippedStyle())
             .Replace("{missing}", Path.Combine(_folder, "missing.mp4"))).Append("--weights").Append(weights).ToArray();
 
         Assert.Equal(1, await Run(args));
@@ -108,6 +129,20 @@ public sealed class VideoCommandTests : IDisposable
         }
 
         return path;
+    }
+
+    /// <summary>A trained style shipped in the repository (styles/).</summary>
+    private static string ShippedStyle()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "NeuralStyle.sln")))
+            {
+                return Path.Combine(folder.FullName, "styles", "starry-night.onnx");
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (NeuralStyle.sln) is not above the test's folder.");
     }
 
     private static string Probe(string path, string stream, string entry) =>

@@ -3,13 +3,18 @@ namespace NeuralStyle.Video;
 /// <summary>
 /// One of <see cref="Count"/> contiguous segments of a clip, for stylising a clip on several
 /// machines at once: shard <see cref="Index"/> keeps frames [Index · n / Count, (Index + 1) · n / Count)
-/// of the clip's n frames. It starts a few frames earlier and drops them, so that its first frame
-/// is warm like any other and the segments join without a jump.
+/// of the clip's n frames. It starts <see cref="LeadInFrames"/> frames earlier and drops them, so
+/// that its first frame is warm like any other; and it goes on <see cref="SeamFrames"/> frames past
+/// its end, kept apart, so that the join fades from its texture into the next shard's instead of
+/// cutting (each shard's texture comes from its own first frame).
 /// </summary>
 public sealed record VideoShard
 {
     /// <summary>The frames a shard stylises before its own and drops: enough for the texture to settle into the previous segment's.</summary>
     public const int LeadInFrames = 4;
+
+    /// <summary>The frames over which the join fades from one shard into the next; each shard but the last stylises them past its end.</summary>
+    public const int SeamFrames = 4;
 
     /// <param name="index">The shard, from 0.</param>
     /// <param name="count">The shards in all, 1–10 000.</param>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using NeuralStyle.FastStyles;
 using NeuralStyle.Imaging;
 using NeuralStyle.Video.Media;
 using NeuralStyle.Video.Stylisation;
@@ -10,8 +11,10 @@ namespace NeuralStyle.Video;
 /// Video style transfer (Ruder, Dosovitskiy and Brox, "Artistic Style Transfer for Videos"): the
 /// first frame is stylised as a still, each later frame starts from the previous result warped along
 /// the optical flow and is held to it where the flow is reliable, so the texture does not flicker.
-/// Frames in and out as async streams (<see cref="StyliseAsync"/>), or a clip to a video file with
-/// ffmpeg (<see cref="RunAsync"/>), resumable and shardable over machines (<see cref="JoinAsync"/>).
+/// Frames in and out as async streams (<c>StyliseAsync</c>), or a clip to a video file with ffmpeg
+/// (<c>RunAsync</c>), resumable and shardable over machines (<see cref="JoinAsync"/>); each by
+/// optimisation on a <see cref="StyleTransferEngine"/>, or in one pass per frame with a trained
+/// style (<see cref="FastStyleModel"/>) steadied along the flow.
 /// </summary>
 /// <example>
 /// <code>
@@ -46,12 +49,35 @@ public static class VideoStyleTransfer
         CancellationToken cancellationToken = default)
     {
         Guard.NotNull(engine);
-        Guard.NotNull(frames);
         Guard.NotNull(options);
         options.Validate();
-        Flow.OpticalFlow.EnsureAvailable();
-        var tracker = new VideoProgressTracker(progress, frameCount, options.LaterFrameIterations);
-        return new VideoStylizer(engine).StyliseAsync(FittedFrames(frames, options.Frame.OutputSize, cancellationToken), options, null, FrameSpan.All, tracker, cancellationToken);
+        return StyliseFrames(new OptimisingPainter(engine, options), frames, options.Frame.OutputSize, progress, frameCount, cancellationToken);
+    }
+
+    /// <summary>
+    /// Paints a stream of frames with a trained style, one pass each, steadied along the optical
+    /// flow (<see cref="TrainedStyleVideoOptions.Blend"/>), yielding each frame as it is finished.
+    /// </summary>
+    /// <param name="model">The trained style (made by <c>neural-style train</c>).</param>
+    /// <param name="frames">The frames, in order, all of one size.</param>
+    /// <param name="options">The frames' size and the blend; the defaults when null.</param>
+    /// <param name="progress">Receives each finished frame; null for none.</param>
+    /// <param name="frameCount">How many frames the stream has, for the ETA; null when unknown.</param>
+    /// <param name="cancellationToken">Stops before the next frame.</param>
+    /// <returns>The stylised frames, in order (their <see cref="StylisedFrame.Result"/> is null: nothing is optimised).</returns>
+    /// <exception cref="ArgumentException">A frame's size differs from the first's.</exception>
+    /// <exception cref="VideoException">OpenCV's native library, which computes the optical flow, does not load (thrown before any work).</exception>
+    public static IAsyncEnumerable<StylisedFrame> StyliseAsync(
+        FastStyleModel model,
+        IAsyncEnumerable<RgbImage> frames,
+        TrainedStyleVideoOptions? options = null,
+        IProgress<VideoProgress>? progress = null,
+        int? frameCount = null,
+        CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(model);
+        options ??= new TrainedStyleVideoOptions();
+        return StyliseFrames(new TrainedStylePainter(model, options.Blend), frames, options.OutputSize, progress, frameCount, cancellationToken);
     }
 
     /// <summary>
@@ -69,7 +95,7 @@ public static class VideoStyleTransfer
     /// <returns>What was done.</returns>
     /// <exception cref="ArgumentException">An option is invalid (thrown before any work).</exception>
     /// <exception cref="VideoException">ffmpeg or OpenCV's native library is missing, the clip cannot be read or has no frames, or the video cannot be written (checked before any work where it can be).</exception>
-    public static async Task<VideoResult> RunAsync(
+    public static Task<VideoResult> RunAsync(
         StyleTransferEngine engine,
         VideoFileOptions file,
         VideoStyleOptions options,
@@ -80,37 +106,32 @@ public static class VideoStyleTransfer
         Guard.NotNull(file);
         Guard.NotNull(options);
         options.Validate();
-        var clock = Stopwatch.StartNew();
-        var ffmpeg = Ffmpeg.Locate(file.FfmpegFolder);
-        Flow.OpticalFlow.EnsureAvailable();
-        var whole = file.Shard.Count == 1;
-        if (whole && AtomicFile.WhyNotWritable(file.OutputPath, file.OverwriteOutput, "allow overwriting to replace it") is { } reason)
-        {
-            throw new VideoException($"Could not write the video to '{file.OutputPath}': {reason}.");
-        }
+        return RunFileAsync(new OptimisingPainter(engine, options), file, options.Frame.OutputSize, progress, cancellationToken);
+    }
 
-        var clip = await ClipOf(ffmpeg, file, options.Frame.OutputSize, cancellationToken).ConfigureAwait(false);
-        var store = new FrameStore(file.FramesFolderOrDefault);
-        var (first, end) = (file.Shard.FirstFrame(clip.Frames), file.Shard.EndFrame(clip.Frames));
-        var span = new FrameSpan(first, end, Math.Min(VideoShard.LeadInFrames, first));
-        var tracker = new VideoProgressTracker(progress, Math.Min(end, clip.Frames), options.LaterFrameIterations);
-        var frames = FrameReader.ReadAsync(ffmpeg, file.Input, clip.Format, file.From, file.Duration, cancellationToken);
-        var (kept, computed, seen) = (0, 0, 0);
-        await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Counted(frames, () => seen++), options, store, span, tracker, cancellationToken).ConfigureAwait(false))
-        {
-            kept++;
-            computed += frame.Result is null ? 0 : 1;
-        }
-
-        // A stream shorter than its estimate ends every later shard where it ended.
-        await store.MarkDoneAsync(file.Shard, Math.Min(first, seen), Math.Min(end, seen), cancellationToken).ConfigureAwait(false);
-        if (!whole)
-        {
-            return new VideoResult(null, kept, computed, clip.Format.FrameRate, clip.Format.Width, clip.Format.Height, clock.Elapsed);
-        }
-
-        var written = await EncodeKeptFramesAsync(ffmpeg, file, clip, store, shards: 1, cancellationToken).ConfigureAwait(false);
-        return new VideoResult(file.OutputPath, written.Frames, computed, clip.Format.FrameRate, clip.Format.Width, clip.Format.Height, clock.Elapsed);
+    /// <summary>
+    /// Paints a clip into a video file with a trained style, one pass per frame, steadied along the
+    /// optical flow; otherwise as <see cref="RunAsync(StyleTransferEngine, VideoFileOptions, VideoStyleOptions, IProgress{VideoProgress}?, CancellationToken)"/>:
+    /// frames kept as they are finished, resumable, one shard or the whole clip.
+    /// </summary>
+    /// <param name="model">The trained style (made by <c>neural-style train</c>).</param>
+    /// <param name="file">The clip, the output and the part of the clip.</param>
+    /// <param name="options">The frames' size (the clip's when null) and the blend; the defaults when null.</param>
+    /// <param name="progress">Receives each finished frame, with an ETA.</param>
+    /// <param name="cancellationToken">Stops before the next frame; finished frames stay kept, and no video is written.</param>
+    /// <returns>What was done.</returns>
+    /// <exception cref="VideoException">ffmpeg or OpenCV's native library is missing, the clip cannot be read or has no frames, or the video cannot be written (checked before any work where it can be).</exception>
+    public static Task<VideoResult> RunAsync(
+        FastStyleModel model,
+        VideoFileOptions file,
+        TrainedStyleVideoOptions? options = null,
+        IProgress<VideoProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        Guard.NotNull(model);
+        Guard.NotNull(file);
+        options ??= new TrainedStyleVideoOptions();
+        return RunFileAsync(new TrainedStylePainter(model, options.Blend), file, options.OutputSize, progress, cancellationToken);
     }
 
     /// <summary>
@@ -139,6 +160,50 @@ public static class VideoStyleTransfer
         var clip = new Clip(new FrameFormat(2, 2, file.FrameRate ?? info.FrameRate), 0, info.HasAudio);
         var written = await EncodeKeptFramesAsync(ffmpeg, file, clip, store, shards, cancellationToken).ConfigureAwait(false);
         return new VideoResult(file.OutputPath, written.Frames, 0, written.Format.FrameRate, written.Format.Width, written.Format.Height, clock.Elapsed);
+    }
+
+    private static IAsyncEnumerable<StylisedFrame> StyliseFrames(IFramePainter painter, IAsyncEnumerable<RgbImage> frames, int? outputSize, IProgress<VideoProgress>? progress, int? frameCount, CancellationToken cancellationToken)
+    {
+        Guard.NotNull(frames);
+        Flow.OpticalFlow.EnsureAvailable();
+        var tracker = new VideoProgressTracker(progress, frameCount, painter.LaterFrameIterations);
+        return new VideoStylizer(painter).StyliseAsync(FittedFrames(frames, outputSize, cancellationToken), null, FrameSpan.All, tracker, cancellationToken);
+    }
+
+    private static async Task<VideoResult> RunFileAsync(IFramePainter painter, VideoFileOptions file, int? outputSize, IProgress<VideoProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var ffmpeg = Ffmpeg.Locate(file.FfmpegFolder);
+        Flow.OpticalFlow.EnsureAvailable();
+        var whole = file.Shard.Count == 1;
+        if (whole && AtomicFile.WhyNotWritable(file.OutputPath, file.OverwriteOutput, "allow overwriting to replace it") is { } reason)
+        {
+            throw new VideoException($"Could not write the video to '{file.OutputPath}': {reason}.");
+        }
+
+        var clip = await ClipOf(ffmpeg, file, outputSize, cancellationToken).ConfigureAwait(false);
+        var store = new FrameStore(file.FramesFolderOrDefault);
+        var (first, end) = (file.Shard.FirstFrame(clip.Frames), file.Shard.EndFrame(clip.Frames));
+        var last = file.Shard.Index == file.Shard.Count - 1;
+        var span = new FrameSpan(first, end, Math.Min(VideoShard.LeadInFrames, first), last ? 0 : VideoShard.SeamFrames);
+        var tracker = new VideoProgressTracker(progress, Math.Min(end, clip.Frames), painter.LaterFrameIterations);
+        var frames = FrameReader.ReadAsync(ffmpeg, file.Input, clip.Format, file.From, file.Duration, cancellationToken);
+        var (kept, computed, seen) = (0, 0, 0);
+        await foreach (var frame in new VideoStylizer(painter).StyliseAsync(Counted(frames, () => seen++), store, span, tracker, cancellationToken).ConfigureAwait(false))
+        {
+            kept++;
+            computed += frame.FromEarlierRun ? 0 : 1;
+        }
+
+        // A stream shorter than its estimate ends every later shard where it ended.
+        await store.MarkDoneAsync(file.Shard, Math.Min(first, seen), Math.Min(end, seen), cancellationToken).ConfigureAwait(false);
+        if (!whole)
+        {
+            return new VideoResult(null, kept, computed, clip.Format.FrameRate, clip.Format.Width, clip.Format.Height, clock.Elapsed);
+        }
+
+        var written = await EncodeKeptFramesAsync(ffmpeg, file, clip, store, shards: 1, cancellationToken).ConfigureAwait(false);
+        return new VideoResult(file.OutputPath, written.Frames, computed, clip.Format.FrameRate, clip.Format.Width, clip.Format.Height, clock.Elapsed);
     }
 
     /// <summary>Encodes the frames the shards kept, once all are done and they meet, with the clip's sound; then removes them unless asked to keep them.</summary>
@@ -173,7 +238,8 @@ public static class VideoStyleTransfer
         var size = store.Load(0);
         var format = new FrameFormat(size.Width, size.Height, clip.Format.FrameRate);
         var audio = clip.HasAudio ? new AudioTrack(file.Input, file.From) : null;
-        await FrameWriter.WriteAsync(ffmpeg, KeptFrames(store, end), format, file.OutputPath, VideoFileOptions.ContainerOf(file.OutputPath), audio, file.OverwriteOutput, cancellationToken).ConfigureAwait(false);
+        var seams = done.Skip(1).Select(d => d!.Value.First).Where(start => start < end).ToArray();
+        await FrameWriter.WriteAsync(ffmpeg, JoinedFrames(store, seams, end), format, file.OutputPath, VideoFileOptions.ContainerOf(file.OutputPath), audio, file.OverwriteOutput, cancellationToken).ConfigureAwait(false);
         if (!file.KeepFrames)
         {
             store.Delete();
@@ -185,7 +251,7 @@ public static class VideoStyleTransfer
     /// <summary>What a run needs to know of the clip: the frames' format, how many frames it should give (estimated from its length), and whether it has sound.</summary>
     private sealed record Clip(FrameFormat Format, int Frames, bool HasAudio);
 
-    private static async Task<Clip> ClipOf(Ffmpeg ffmpeg, VideoFileOptions file, int outputSize, CancellationToken cancellationToken)
+    private static async Task<Clip> ClipOf(Ffmpeg ffmpeg, VideoFileOptions file, int? outputSize, CancellationToken cancellationToken)
     {
         var info = await VideoInfo.ProbeAsync(ffmpeg, file.Input, cancellationToken).ConfigureAwait(false);
         var rate = file.FrameRate ?? info.FrameRate;
@@ -203,17 +269,15 @@ public static class VideoStyleTransfer
                 : $"The video '{file.Input}' has no frames.");
         }
 
-        var scale = (double)outputSize / Math.Max(info.Width, info.Height);
-        static int Even(double side) => Math.Max(2, (int)Math.Round(side / 2) * 2);
-        return new Clip(new FrameFormat(Even(info.Width * scale), Even(info.Height * scale), rate), frames, info.HasAudio);
+        return new Clip(FrameFormat.Fitted(info.Width, info.Height, outputSize ?? Math.Max(info.Width, info.Height), rate), frames, info.HasAudio);
     }
 
-    private static async IAsyncEnumerable<RgbImage> KeptFrames(FrameStore store, int count)
+    private static async IAsyncEnumerable<RgbImage> JoinedFrames(FrameStore store, int[] seams, int count)
     {
         for (var i = 0; i < count; i++)
         {
             await Task.Yield();
-            yield return store.Load(i);
+            yield return SeamFade.Frame(store, seams, i);
         }
     }
 
@@ -226,19 +290,19 @@ public static class VideoStyleTransfer
         }
     }
 
-    private static async IAsyncEnumerable<RgbImage> FittedFrames(IAsyncEnumerable<RgbImage> frames, int outputSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<RgbImage> FittedFrames(IAsyncEnumerable<RgbImage> frames, int? outputSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        (int Width, int Height)? size = null;
+        (int Width, int Height)? first = null;
         await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             Guard.NotNull(frame);
-            size ??= (frame.Width, frame.Height);
-            if ((frame.Width, frame.Height) != size)
+            first ??= (frame.Width, frame.Height);
+            if ((frame.Width, frame.Height) != first)
             {
-                Guard.ThrowArgument($"Every frame must have the first one's size, {size.Value.Width} × {size.Value.Height}; one is {frame.Width} × {frame.Height}.", nameof(frames));
+                Guard.ThrowArgument($"Every frame must have the first one's size, {first.Value.Width} × {first.Value.Height}; one is {frame.Width} × {frame.Height}.", nameof(frames));
             }
 
-            yield return Math.Max(frame.Width, frame.Height) == outputSize ? frame : frame.ResizeToFit(outputSize);
+            yield return outputSize is not { } longest || Math.Max(frame.Width, frame.Height) == longest ? frame : frame.ResizeToFit(longest, allowUpscale: true);
         }
     }
 }

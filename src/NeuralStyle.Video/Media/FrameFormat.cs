@@ -11,6 +11,14 @@ internal sealed record FrameFormat
         (Width, Height, FrameRate) = (width, height, frameRate);
     }
 
+    /// <summary>Frames of a clip of <paramref name="width"/> × <paramref name="height"/> scaled so that the longest side is about <paramref name="longestSide"/>, both sides even (yuv420p stores colours at half size).</summary>
+    public static FrameFormat Fitted(int width, int height, int longestSide, double frameRate)
+    {
+        var scale = (double)longestSide / Math.Max(width, height);
+        static int Even(double side) => Math.Max(2, (int)Math.Round(side / 2) * 2);
+        return new FrameFormat(Even(width * scale), Even(height * scale), frameRate);
+    }
+
     public int Width { get; }
 
     public int Height { get; }

@@ -6,12 +6,12 @@ namespace NeuralStyle.Video.Stylisation;
 /// The last few input frames and their results, newest first, as the temporal terms look back:
 /// one frame for the short-term term, frames t−1, t−2 and t−4 for the long-term one.
 /// </summary>
-internal sealed class FrameHistory(bool longTerm)
+internal sealed class FrameHistory(int depth)
 {
     private readonly LinkedList<(RgbImage Frame, RgbImage Result)> _entries = new();
 
-    /// <summary>How far back the temporal terms look, in frames.</summary>
-    public int Depth { get; } = longTerm ? 4 : 1;
+    /// <summary>How far back the temporal terms look, in frames (1, or 4 for the long-term terms).</summary>
+    public int Depth { get; } = depth;
 
     /// <summary>Whether there is a previous frame to start from.</summary>
     public bool IsEmpty => _entries.Count == 0;

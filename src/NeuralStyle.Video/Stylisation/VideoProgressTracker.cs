@@ -25,12 +25,12 @@ internal sealed class VideoProgressTracker(IProgress<VideoProgress>? sink, int? 
             sink.Report(new VideoProgress(index, frameCount, p.Iteration, p.TotalIterations, p.Losses, _clock.Elapsed, remaining, null));
         });
 
-    /// <summary>Reports a finished frame; <paramref name="result"/> is null for one an earlier run had kept.</summary>
-    public void FrameDone(int index, RgbImage image, StyleTransferResult? result, bool warm)
+    /// <summary>Reports a finished frame with its optimisation, if any; <paramref name="laterFrameTime"/> is what a warm (later) frame took, null for a first frame or one an earlier run had kept.</summary>
+    public void FrameDone(int index, RgbImage image, StyleTransferResult? result, TimeSpan? laterFrameTime)
     {
-        if (result is not null && warm)
+        if (laterFrameTime is { } took)
         {
-            _laterFramesTime += result.OptimizationTime;
+            _laterFramesTime += took;
             _laterFrames++;
         }
 

@@ -1,18 +1,15 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using NeuralStyle.Imaging;
-using NeuralStyle.Video.Flow;
-using NeuralStyle.Video.Temporal;
-using static TorchSharp.torch;
 
 namespace NeuralStyle.Video.Stylisation;
 
 /// <summary>
-/// Video style transfer after Ruder, Dosovitskiy and Brox: the first frame is stylised as a still;
-/// each later frame starts from the previous result warped onto it along the optical flow of the
-/// input, and temporal terms hold it to the earlier results warped onto it wherever the flow is
-/// reliable, so that the texture stays put instead of boiling from frame to frame.
+/// The loop of a video run: reads the frames, has the painter make each from the frame and the
+/// history of earlier frames and results, keeps each finished frame (and goes on after the kept
+/// ones on a rerun), stylises a shard's lead-in and tail, and reports progress.
 /// </summary>
-internal sealed class VideoStylizer(StyleTransferEngine engine)
+internal sealed class VideoStylizer(IFramePainter painter)
 {
     /// <summary>
     /// The stylised frames of <paramref name="span"/>, in order, as each is finished. With a
@@ -21,20 +18,18 @@ internal sealed class VideoStylizer(StyleTransferEngine engine)
     /// results, as an uninterrupted run would have (kept frames are reported with a null result).
     /// </summary>
     /// <param name="frames">The clip's frames from frame 0, all of one size.</param>
-    /// <param name="options">How each frame is stylised.</param>
     /// <param name="store">Where finished frames are kept; null to keep none.</param>
-    /// <param name="span">Which frames are kept, and how many before them are stylised to start warm.</param>
+    /// <param name="span">Which frames are kept, how many before them are stylised to start warm, and how many after them are kept apart for the join.</param>
     /// <param name="progress">Where the run's progress goes; null for none.</param>
     /// <param name="cancellationToken">Stops within one iteration; the frames finished so far stay kept.</param>
     public async IAsyncEnumerable<StylisedFrame> StyliseAsync(
         IAsyncEnumerable<RgbImage> frames,
-        VideoStyleOptions options,
         FrameStore? store,
         FrameSpan span,
         VideoProgressTracker? progress,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var history = new FrameHistory(options.LongTermConsistency);
+        var history = new FrameHistory(painter.HistoryDepth);
         var done = store is null ? 0 : Math.Min(store.CountDone(span.Start), span.End - span.Start);
 
         // Kept frames give the history back, unless too few of them to fill it: then the lead-in is stylised again.
@@ -43,7 +38,7 @@ internal sealed class VideoStylizer(StyleTransferEngine engine)
         await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             index++;
-            if (index >= span.End)
+            if (index >= span.EndStylised)
             {
                 yield break;
             }
@@ -53,21 +48,40 @@ internal sealed class VideoStylizer(StyleTransferEngine engine)
                 continue;
             }
 
+            var tail = index >= span.End;
             if (index >= span.Start && index < span.Start + done)
             {
                 var kept = store!.Load(index);
                 history.Add(frame, kept);
-                progress?.FrameDone(index, kept, null, warm: false);
-                yield return new StylisedFrame(index, kept, null);
+                progress?.FrameDone(index, kept, null, null);
+                yield return new StylisedFrame(index, kept, null, FromEarlierRun: true);
+                continue;
+            }
+
+            if (tail && store is not null && File.Exists(store.TailPathOf(index)))
+            {
+                history.Add(frame, store.LoadTail(index)); // kept by an earlier run
                 continue;
             }
 
             var warm = !history.IsEmpty;
-            var result = await StyliseAsync(frame, history, options, progress?.ForFrame(index), cancellationToken).ConfigureAwait(false);
+            var clock = Stopwatch.StartNew();
+            var result = await painter.PaintAsync(frame, history, progress?.ForFrame(index), cancellationToken).ConfigureAwait(false);
+            var took = clock.Elapsed;
             history.Add(frame, result.Image);
             if (index < span.Start)
             {
                 continue; // lead-in: only to start warm
+            }
+
+            if (tail)
+            {
+                if (store is not null)
+                {
+                    await store.SaveTailAsync(index, result.Image, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue; // for the join to fade from, not this segment's
             }
 
             if (store is not null)
@@ -75,66 +89,8 @@ internal sealed class VideoStylizer(StyleTransferEngine engine)
                 await store.SaveAsync(index, result.Image, cancellationToken).ConfigureAwait(false);
             }
 
-            progress?.FrameDone(index, result.Image, result, warm);
-            yield return new StylisedFrame(index, result.Image, result);
+            progress?.FrameDone(index, result.Image, result.Result, warm ? took : null);
+            yield return new StylisedFrame(index, result.Image, result.Result, FromEarlierRun: false);
         }
-    }
-
-    private Task<StyleTransferResult> StyliseAsync(RgbImage frame, FrameHistory history, VideoStyleOptions options, IProgress<StyleTransferProgress>? progress, CancellationToken cancellationToken)
-    {
-        var still = options.Frame with { Content = frame, OutputSize = Math.Max(frame.Width, frame.Height), OutputPath = null };
-        if (history.IsEmpty)
-        {
-            return engine.RunAsync(still, progress, cancellationToken);
-        }
-
-        return RunWarmAsync();
-
-        async Task<StyleTransferResult> RunWarmAsync()
-        {
-            var (start, temporal) = WarmStart(frame, history.LookBack().Select(h => (h.Frame, h.Result)).ToArray(), options.TemporalWeight);
-            using (temporal)
-            {
-                var warm = still with { Iterations = options.LaterFrameIterations, StartSize = still.OutputSize, Initialization = InitialImage.From(start) };
-                return await engine.RunWithTermsAsync(warm, temporal, progress, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The nearest earlier result warped onto <paramref name="frame"/> along the input's backward flow
-    /// (the frame's start), and the temporal terms that hold the frame to each earlier result warped
-    /// onto it, where both flows agree and, for all but the nearest, only as far as no nearer one is
-    /// reliable (Ruder et al., equation 8, for masks that may be fractional at the frame's edges).
-    /// </summary>
-    /// <param name="frame">The frame to stylise.</param>
-    /// <param name="earlier">Earlier input frames and their results, nearest first; at least one.</param>
-    /// <param name="weight">The temporal terms' weight.</param>
-    internal static (RgbImage Start, TemporalTerms Temporal) WarmStart(RgbImage frame, IReadOnlyList<(RgbImage Frame, RgbImage Result)> earlier, double weight)
-    {
-        Guard.MustBePositive(earlier.Count, nameof(earlier));
-        foreach (var (_, result) in earlier)
-        {
-            if (result.Width != frame.Width || result.Height != frame.Height)
-            {
-                Guard.ThrowArgument($"An earlier result is {result.Width} × {result.Height} and the frame {frame.Width} × {frame.Height}; they must match.", nameof(earlier));
-            }
-        }
-
-        using var scope = NewDisposeScope();
-        var targets = new List<(Tensor Warped, Tensor Mask)>();
-        Tensor? covered = null;
-        foreach (var (previousFrame, previousResult) in earlier)
-        {
-            var forward = OpticalFlow.Between(previousFrame, frame);
-            var backward = OpticalFlow.Between(frame, previousFrame);
-            var warped = FlowWarp.Warp(ImageTensors.ToTensor(previousResult), backward).clamp_(0, 1);
-            var reliable = FlowReliability.Mask(forward, backward);
-            var mask = covered is null ? reliable : reliable * (1 - covered);
-            covered = covered is null ? mask : covered + mask; // the masks add up to at most 1
-            targets.Add((warped, mask));
-        }
-
-        return (ImageTensors.ToRgbImage(targets[0].Warped), new TemporalTerms(targets, weight));
     }
 }

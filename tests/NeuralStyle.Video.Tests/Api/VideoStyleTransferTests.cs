@@ -49,6 +49,7 @@ public sealed class VideoStyleTransferTests : IDisposable
         var early = await Assert.ThrowsAsync<VideoException>(() => VideoStyleTransfer.JoinAsync(file, 2));
         Assert.False(File.Exists(file.OutputPath), "no video before every shard is done");
         var first = await VideoStyleTransfer.RunAsync(engine, file with { Shard = new VideoShard(0, 2) }, options);
+        var tails = Enumerable.Range(0, 5).Where(i => File.Exists(Path.Combine(file.OutputPath + ".frames", $"tail-{i:D6}.png"))).ToArray();
         var joined = await VideoStyleTransfer.JoinAsync(file, 2);
 
         Assert.Equal((null, 2), (second.OutputPath, second.FramesKept));
@@ -56,6 +57,7 @@ public sealed class VideoStyleTransferTests : IDisposable
         Assert.Equal(LaterIterations, reports.First(r => r.Frame == 2).Iterations); // so its first frame starts warm
         Assert.Contains("0/2", early.Message);
         Assert.Equal(2, first.FramesKept);
+        Assert.Equal([2, 3], tails); // shard 0 goes on past its end for the join to fade from (the clip ends at frame 3)
         Assert.Equal(4, joined.FramesKept);
         Assert.Equal("4", Clips.Probe(file.OutputPath, "v:0", "nb_frames"));
         Assert.Equal("aac", Clips.Probe(file.OutputPath, "a:0", "codec_name"));

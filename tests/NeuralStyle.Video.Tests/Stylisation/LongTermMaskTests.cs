@@ -21,7 +21,7 @@ public sealed class LongTermMaskTests
         var hidden = WithGreySquare(clear, left: 36, top: 20, side: 24);
         using var scope = NewDisposeScope();
 
-        var (_, temporal) = VideoStylizer.WarmStart(clear, [(hidden, hidden), (clear, clear)], weight: 1);
+        var (_, temporal) = OptimisingPainter.WarmStart(clear, [(hidden, hidden), (clear, clear)], weight: 1);
         using (temporal)
         {
             var (nearest, before) = (temporal.Targets[0].Mask, temporal.Targets[1].Mask);

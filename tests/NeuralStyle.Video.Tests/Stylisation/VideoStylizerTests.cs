@@ -20,7 +20,7 @@ public sealed class VideoStylizerTests
         var settings = new VideoStyleOptions { Frame = still, LaterFrameIterations = 10, TemporalWeight = 1e12 };
 
         var results = new List<StylisedFrame>();
-        await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, null, FrameSpan.All, null, CancellationToken.None))
+        await foreach (var frame in new VideoStylizer(new OptimisingPainter(engine, settings)).StyliseAsync(Clip(photo), null, FrameSpan.All, null, CancellationToken.None))
         {
             results.Add(frame);
         }
@@ -42,8 +42,8 @@ public sealed class VideoStylizerTests
         var held = new VideoStyleOptions { Frame = still, LaterFrameIterations = 10, TemporalWeight = 1e12 };
         var free = held with { TemporalWeight = 0 };
 
-        var heldFrames = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), held, null, FrameSpan.All, null, CancellationToken.None));
-        var freeFrames = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), free, null, FrameSpan.All, null, CancellationToken.None));
+        var heldFrames = await TestEnvironment.ToListAsync(new VideoStylizer(new OptimisingPainter(engine, held)).StyliseAsync(Clip(photo), null, FrameSpan.All, null, CancellationToken.None));
+        var freeFrames = await TestEnvironment.ToListAsync(new VideoStylizer(new OptimisingPainter(engine, free)).StyliseAsync(Clip(photo), null, FrameSpan.All, null, CancellationToken.None));
 
         Assert.Equal(heldFrames[0].Image.Pixels.ToArray(), freeFrames[0].Image.Pixels.ToArray()); // the first frame has no temporal term
         Assert.True(
@@ -60,9 +60,9 @@ public sealed class VideoStylizerTests
         var folder = Directory.CreateTempSubdirectory("neuralstyle-frames-").FullName;
         try
         {
-            var straight = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, null, FrameSpan.All, null, CancellationToken.None));
+            var straight = await TestEnvironment.ToListAsync(new VideoStylizer(new OptimisingPainter(engine, settings)).StyliseAsync(Clip(photo), null, FrameSpan.All, null, CancellationToken.None));
             var store = new FrameStore(folder);
-            await foreach (var frame in new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, store, FrameSpan.All, null, CancellationToken.None))
+            await foreach (var frame in new VideoStylizer(new OptimisingPainter(engine, settings)).StyliseAsync(Clip(photo), store, FrameSpan.All, null, CancellationToken.None))
             {
                 if (frame.Index == 1)
                 {
@@ -71,9 +71,9 @@ public sealed class VideoStylizerTests
             }
 
             Assert.Equal(2, store.CountDone());
-            var resumed = await TestEnvironment.ToListAsync(new VideoStylizer(engine).StyliseAsync(Clip(photo), settings, new FrameStore(folder), FrameSpan.All, null, CancellationToken.None));
+            var resumed = await TestEnvironment.ToListAsync(new VideoStylizer(new OptimisingPainter(engine, settings)).StyliseAsync(Clip(photo), new FrameStore(folder), FrameSpan.All, null, CancellationToken.None));
 
-            Assert.Equal([true, true, false], resumed.Select(f => f.Result is null)); // only the last frame was computed again
+            Assert.Equal([true, true, false], resumed.Select(f => f.FromEarlierRun)); // only the last frame was computed again
             for (var i = 0; i < 3; i++)
             {
                 Assert.Equal(straight[i].Image.Pixels.ToArray(), resumed[i].Image.Pixels.ToArray());

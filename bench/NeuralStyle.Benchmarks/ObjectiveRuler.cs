@@ -26,11 +26,12 @@ internal sealed class ObjectiveRuler : IDisposable
     /// <summary>The objective of <paramref name="image"/> (which must have the output size).</summary>
     public double Measure(RgbImage image) => MeasureTerms(image).Total;
 
-    /// <summary>The objective of <paramref name="image"/> and its terms (unweighted; which must have the output size).</summary>
-    public LossTerms MeasureTerms(RgbImage image)
+    /// <summary>The objective of <paramref name="image"/> and its terms (unweighted; which must have the output size), against the ruler's content or <paramref name="content"/> (a video's frame, of the image's size).</summary>
+    public LossTerms MeasureTerms(RgbImage image, RgbImage? content = null)
     {
         using var scope = NewDisposeScope();
-        using var optimizer = new StyleOptimizer(_extractor, _content, _style, ImageTensors.ToTensor(image), _options.Optimization);
+        var contentTensor = content is null ? _content : ImageTensors.ToTensor(content);
+        using var optimizer = new StyleOptimizer(_extractor, contentTensor, _style, ImageTensors.ToTensor(image), _options.Optimization);
         return optimizer.Step(); // The loss of the image before the step.
     }
 

@@ -16,6 +16,9 @@ using static TorchSharp.torch;
 //                               and the tutorial's objective at 512 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --training-speed [--widths 16,32] [--crops 128,256] [--batches 1,4] [--steps 6]
 //                               (seconds per training step of a fast-style network; needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --video [--clip /usr/share/doc/opencv-doc/examples/data/vtest.avi] [--style starry_night.jpg] [--configurations 256x10,512x4]
+//                               [--temporal-weights 1e9] [--later-iterations 25] [--work ~/.cache/neuralstyle/bench-video] [--out bench/results]
+//                               (video mode against independent frames: temporal error, losses, seconds per frame; resumes from --work; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality [--sizes 256,512] [--pairs tubingen+starry_night,...] [--tutorial-iterations 1000] [--cap 1000]
 //                               [--evaluate-every 5] [--contenders adam-float32,lbfgs-float32,lbfgs-bfloat16,lbfgs-adam-float32,coarse-lbfgs-float32,default-float32,...]
@@ -101,6 +104,23 @@ if (Array.IndexOf(args, "--fast-styles") >= 0)
         Arg("--styles", "styles"),
         Arg("--photos", "tubingen,chicago,stata").Split(','),
         int.Parse(Arg("--repeats", "5")),
+        outFolder);
+    return;
+}
+
+if (Array.IndexOf(args, "--video") >= 0)
+{
+    static double[] Doubles(string text) => text.Split(',').Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await VideoBench.RunAsync(
+        weights,
+        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with the styles."),
+        Arg("--clip", "/usr/share/doc/opencv-doc/examples/data/vtest.avi"),
+        Arg("--style", "starry_night.jpg"),
+        Arg("--configurations", "256x10,512x4").Split(',').Select(c => c.Split('x')).Select(c => (int.Parse(c[0]), int.Parse(c[1]))).ToArray(),
+        precisions,
+        Doubles(Arg("--temporal-weights", "1e9")),
+        int.Parse(Arg("--later-iterations", "25")),
+        Arg("--work", Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "neuralstyle", "bench-video")),
         outFolder);
     return;
 }

@@ -18,6 +18,7 @@ using static TorchSharp.torch;
 //                               (seconds per training step of a fast-style network; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --video [--clip /usr/share/doc/opencv-doc/examples/data/vtest.avi] [--style starry_night.jpg] [--configurations 256x10,512x4]
 //                               [--temporal-weights 1e9] [--later-iterations 25] [--work ~/.cache/neuralstyle/bench-video] [--out bench/results]
+//                               [--model styles/starry-night.onnx [--blends 0.5,0.8,0.95]]   (a trained style instead: each frame alone against steadied)
 //                               (video mode against independent frames: temporal error, losses, seconds per frame; resumes from --work; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality [--sizes 256,512] [--pairs tubingen+starry_night,...] [--tutorial-iterations 1000] [--cap 1000]
@@ -120,6 +121,8 @@ if (Array.IndexOf(args, "--video") >= 0)
         precisions,
         Doubles(Arg("--temporal-weights", "1e9")),
         int.Parse(Arg("--later-iterations", "25")),
+        Array.IndexOf(args, "--model") >= 0 ? Arg("--model", string.Empty) : null,
+        Doubles(Arg("--blends", "0.5,0.8,0.95")),
         Arg("--work", Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "neuralstyle", "bench-video")),
         outFolder);
     return;

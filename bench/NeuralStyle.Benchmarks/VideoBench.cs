@@ -39,6 +39,8 @@ internal static class VideoBench
         ComputePrecision[] precisions,
         double[] temporalWeights,
         int laterIterations,
+        string? model,
+        double[] blends,
         string work,
         string outFolder)
     {
@@ -52,6 +54,12 @@ internal static class VideoBench
             var format = FrameFormat.Fitted(info.Width, info.Height, size, info.FrameRate);
             var frames = await ReadFramesAsync(ffmpeg, clip, format, frameCount);
             var inputError = TemporalErrors(frames, frames);
+            if (model is not null)
+            {
+                rows.AddRange(await TrainedStyleAsync(model, frames, inputError, blends));
+                continue;
+            }
+
             foreach (var precision in precisions)
             {
                 var still = new StyleTransferOptions { Styles = [Path.Combine(images, style)], OutputSize = size, Precision = precision, Seed = 1 };
@@ -100,6 +108,42 @@ internal static class VideoBench
     }
 
     private sealed record TimedFrame(RgbImage Image, double Seconds);
+
+    /// <summary>A trained style's frames, each alone (blend 0) and steadied along the flow (each blend): temporal error and seconds per frame (the flow included).</summary>
+    private static async Task<List<object>> TrainedStyleAsync(string modelPath, RgbImage[] frames, double[] inputError, double[] blends)
+    {
+        using var model = NeuralStyle.FastStyles.FastStyleModel.Load(modelPath);
+        await model.ApplyAsync(frames[0]); // warm-up
+        var rows = new List<object>();
+        double[]? aloneError = null;
+        foreach (var blend in blends.Prepend(0).Distinct())
+        {
+            var clock = Stopwatch.StartNew();
+            var painted = new List<RgbImage>();
+            await foreach (var frame in VideoStyleTransfer.StyliseAsync(model, Stream(frames), new TrainedStyleVideoOptions { Blend = blend }))
+            {
+                painted.Add(frame.Image);
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds / frames.Length;
+            var error = TemporalErrors(frames, painted.ToArray());
+            aloneError ??= error;
+            Console.WriteLine(FormattableString.Invariant(
+                $"{frames[0].Width}×{frames[0].Height} trained style {Path.GetFileName(modelPath)} blend {blend}: temporal error input {inputError.Average():E2}, video {error.Average():E2} ({error.Average() / aloneError.Average():P0} of the frames alone); {seconds:F2} s/frame"));
+            rows.Add(new
+            {
+                width = frames[0].Width,
+                height = frames[0].Height,
+                frames = frames.Length,
+                model = Path.GetFileName(modelPath),
+                blend,
+                temporal_error = new { input = inputError.Average(), alone = aloneError.Average(), video = error.Average(), video_over_alone = error.Average() / aloneError.Average() },
+                seconds_per_frame = seconds,
+            });
+        }
+
+        return rows;
+    }
 
     private static async Task<RgbImage[]> ReadFramesAsync(Ffmpeg ffmpeg, string clip, FrameFormat format, int count)
     {

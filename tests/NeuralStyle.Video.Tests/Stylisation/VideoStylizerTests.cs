@@ -85,6 +85,28 @@ public sealed class VideoStylizerTests
         }
     }
 
+    [SkippableFact]
+    public async Task Video_mode_changes_less_along_the_motion_from_frame_to_frame_than_frames_stylised_alone()
+    {
+        var (weights, photo, still) = Still();
+        await using var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = weights });
+        var options = new VideoStyleOptions { Frame = still, LaterFrameIterations = 10 }; // the default temporal weight
+
+        var video = await TestEnvironment.ToListAsync(new VideoStylizer(new OptimisingPainter(engine, options)).StyliseAsync(Clip(photo), null, FrameSpan.All, null, CancellationToken.None));
+        var alone = new List<RgbImage>();
+        await foreach (var frame in Clip(photo))
+        {
+            alone.Add((await engine.RunAsync(still with { Content = frame, OutputSize = Width })).Image);
+        }
+
+        // The motion is known (2 px to the left a frame), so the change along it is measured without any flow.
+        for (var t = 1; t < 3; t++)
+        {
+            var (ours, theirs) = (MeanDifferenceMoved(video[t - 1].Image, video[t].Image), MeanDifferenceMoved(alone[t - 1], alone[t]));
+            Assert.True(ours < theirs / 2, $"frame {t}: video mode changed by {ours:F2} levels along the motion, frames alone by {theirs:F2}");
+        }
+    }
+
     /// <summary>Mean 8-bit difference between <paramref name="later"/> and <paramref name="earlier"/> moved <see cref="Step"/> px left, away from the edges.</summary>
     private static double MeanDifferenceMoved(RgbImage earlier, RgbImage later)
     {

@@ -125,17 +125,4 @@ public sealed class TrainApplyTests : IDisposable
         Skip.If(string.IsNullOrEmpty(images) || string.IsNullOrEmpty(weights), "NEURALSTYLE_TEST_IMAGES and NEURALSTYLE_VGG19_WEIGHTS must be set (.ci/run sets them).");
         return (images!, weights!);
     }
-
-    /// <summary>Stands for stderr, and presses Ctrl+C when a line holding <paramref name="text"/> is written.</summary>
-    private sealed class CancelOnLine(string text, CancellationTokenSource cancellation) : StringWriter
-    {
-        public override void WriteLine(string? value)
-        {
-            base.WriteLine(value);
-            if (value?.Contains(text, StringComparison.Ordinal) == true)
-            {
-                cancellation.Cancel();
-            }
-        }
-    }
 }

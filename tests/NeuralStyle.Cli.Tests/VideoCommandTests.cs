@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using NeuralStyle.Video.Tests.Media;
 
 namespace NeuralStyle.Cli.Tests;
 
@@ -10,6 +10,7 @@ namespace NeuralStyle.Cli.Tests;
 /// </summary>
 public sealed class VideoCommandTests : IDisposable
 {
+    private readonly Clips _clips = new();
     private readonly string _folder = Directory.CreateTempSubdirectory("neuralstyle-video-cli-").FullName;
     private readonly StringWriter _stdout = new();
     private readonly StringWriter _stderr = new();
@@ -114,22 +115,16 @@ public sealed class VideoCommandTests : IDisposable
         Assert.Equal(before, Directory.GetFileSystemEntries(_folder).Order().ToArray());
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_folder, recursive: true);
+        _clips.Dispose();
+    }
 
     private Task<int> Run(params string[] args) => CliApp.RunAsync(args, _stdout, _stderr, CancellationToken.None);
 
-    /// <summary>ffmpeg's moving test pattern with a tone, made by the ffmpeg program itself.</summary>
-    private string Clip()
-    {
-        var path = Path.Combine(_folder, "clip.mp4");
-        if (!File.Exists(path))
-        {
-            Program("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=128x96:rate=10", "-f", "lavfi", "-i", "sine=frequency=440", "-t", "0.5",
-                "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", path);
-        }
-
-        return path;
-    }
+    /// <summary>ffmpeg's moving test pattern with a tone (made by the ffmpeg program itself), 5 frames.</summary>
+    private string Clip() => File.Exists(Path.Combine(_clips.Folder, "clip.mp4")) ? Path.Combine(_clips.Folder, "clip.mp4") : _clips.WithSound("clip.mp4", "128x96", 10, 0.5);
 
     /// <summary>A trained style shipped in the repository (styles/).</summary>
     private static string ShippedStyle()
@@ -145,24 +140,7 @@ public sealed class VideoCommandTests : IDisposable
         throw new InvalidOperationException("The repository root (NeuralStyle.sln) is not above the test's folder.");
     }
 
-    private static string Probe(string path, string stream, string entry) =>
-        Program("ffprobe", "-v", "error", "-select_streams", stream, "-show_entries", $"stream={entry}", "-of", "default=noprint_wrappers=1:nokey=1", path).Trim();
-
-    private static string Program(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program} failed: {error}");
-        return output;
-    }
+    private static string Probe(string path, string stream, string entry) => Clips.Probe(path, stream, entry);
 
     private static (string Style, string Weights) RealInputs()
     {
@@ -170,18 +148,5 @@ public sealed class VideoCommandTests : IDisposable
         var weights = Environment.GetEnvironmentVariable("NEURALSTYLE_VGG19_WEIGHTS");
         Skip.If(string.IsNullOrEmpty(images) || string.IsNullOrEmpty(weights), "NEURALSTYLE_TEST_IMAGES and NEURALSTYLE_VGG19_WEIGHTS must be set (.ci/run sets them).");
         return (Path.Combine(images!, "starry_night.jpg"), weights!);
-    }
-
-    /// <summary>Stands for stderr, and presses Ctrl+C when a line holding <paramref name="text"/> is written.</summary>
-    private sealed class CancelOnLine(string text, CancellationTokenSource cancellation) : StringWriter
-    {
-        public override void WriteLine(string? value)
-        {
-            base.WriteLine(value);
-            if (value?.Contains(text, StringComparison.Ordinal) == true)
-            {
-                cancellation.Cancel();
-            }
-        }
     }
 }

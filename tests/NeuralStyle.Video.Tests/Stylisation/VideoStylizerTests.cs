@@ -107,6 +107,38 @@ public sealed class VideoStylizerTests
         }
     }
 
+    [SkippableFact]
+    public async Task With_long_term_terms_a_run_stopped_after_three_frames_resumes_to_the_frames_of_an_uninterrupted_one()
+    {
+        var (weights, photo, still) = Still();
+        await using var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = weights });
+        var options = new VideoStyleOptions { Frame = still, LaterFrameIterations = 5, LongTermConsistency = true };
+        var folder = Directory.CreateTempSubdirectory("neuralstyle-frames-").FullName;
+        try
+        {
+            var straight = await TestEnvironment.ToListAsync(new VideoStylizer(new OptimisingPainter(engine, options)).StyliseAsync(Clip(photo, 6), null, FrameSpan.All, null, CancellationToken.None));
+            await foreach (var frame in new VideoStylizer(new OptimisingPainter(engine, options)).StyliseAsync(Clip(photo, 6), new FrameStore(folder), FrameSpan.All, null, CancellationToken.None))
+            {
+                if (frame.Index == 2)
+                {
+                    break; // frames 0, 1 and 2 are kept: frame 5 needs frames 4, 3 and 1 back
+                }
+            }
+
+            var resumed = await TestEnvironment.ToListAsync(new VideoStylizer(new OptimisingPainter(engine, options)).StyliseAsync(Clip(photo, 6), new FrameStore(folder), FrameSpan.All, null, CancellationToken.None));
+
+            Assert.Equal([true, true, true, false, false, false], resumed.Select(f => f.FromEarlierRun));
+            for (var i = 0; i < 6; i++)
+            {
+                Assert.Equal(straight[i].Image.Pixels.ToArray(), resumed[i].Image.Pixels.ToArray());
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>Mean 8-bit difference between <paramref name="later"/> and <paramref name="earlier"/> moved <see cref="Step"/> px left, away from the edges.</summary>
     private static double MeanDifferenceMoved(RgbImage earlier, RgbImage later)
     {
@@ -129,10 +161,10 @@ public sealed class VideoStylizerTests
     }
 
     /// <summary>Three frames: a window over tubingen (at 256 px) sliding right by <see cref="Step"/> px a frame.</summary>
-    private static async IAsyncEnumerable<RgbImage> Clip(string photoPath)
+    private static async IAsyncEnumerable<RgbImage> Clip(string photoPath, int frames = 3)
     {
         var photo = RgbImage.Load(photoPath).ResizeToFit(256);
-        for (var t = 0; t < 3; t++)
+        for (var t = 0; t < frames; t++)
         {
             await Task.Yield();
             yield return Window(photo, 96 + (Step * t), 72);

@@ -157,7 +157,7 @@ public static class VideoStyleTransfer
 
         var store = new FrameStore(file.FramesFolderOrDefault);
         var info = await VideoInfo.ProbeAsync(ffmpeg, file.Input, cancellationToken).ConfigureAwait(false);
-        var clip = new Clip(new FrameFormat(2, 2, file.FrameRate ?? info.FrameRate), 0, info.HasAudio);
+        var clip = new Clip(new FrameFormat(2, 2, file.FrameRate ?? info.FrameRate), 0, info.AudioCodec);
         var written = await EncodeKeptFramesAsync(ffmpeg, file, clip, store, shards, cancellationToken).ConfigureAwait(false);
         return new VideoResult(file.OutputPath, written.Frames, 0, written.Format.FrameRate, written.Format.Width, written.Format.Height, clock.Elapsed);
     }
@@ -237,7 +237,7 @@ public static class VideoStyleTransfer
 
         var size = store.Load(0);
         var format = new FrameFormat(size.Width, size.Height, clip.Format.FrameRate);
-        var audio = clip.HasAudio ? new AudioTrack(file.Input, file.From) : null;
+        var audio = clip.AudioCodec is { } codec ? new AudioTrack(file.Input, file.From, codec) : null;
         var seams = done.Skip(1).Select(d => d!.Value.First).Where(start => start < end).ToArray();
         await FrameWriter.WriteAsync(ffmpeg, JoinedFrames(store, seams, end), format, file.OutputPath, VideoFileOptions.ContainerOf(file.OutputPath), audio, file.OverwriteOutput, cancellationToken).ConfigureAwait(false);
         if (!file.KeepFrames)
@@ -248,8 +248,8 @@ public static class VideoStyleTransfer
         return (end, format);
     }
 
-    /// <summary>What a run needs to know of the clip: the frames' format, how many frames it should give (estimated from its length), and whether it has sound.</summary>
-    private sealed record Clip(FrameFormat Format, int Frames, bool HasAudio);
+    /// <summary>What a run needs to know of the clip: the frames' format, how many frames it should give (estimated from its length), and its sound's codec (null: none).</summary>
+    private sealed record Clip(FrameFormat Format, int Frames, string? AudioCodec);
 
     private static async Task<Clip> ClipOf(Ffmpeg ffmpeg, VideoFileOptions file, int? outputSize, CancellationToken cancellationToken)
     {
@@ -269,7 +269,7 @@ public static class VideoStyleTransfer
                 : $"The video '{file.Input}' has no frames.");
         }
 
-        return new Clip(FrameFormat.Fitted(info.Width, info.Height, outputSize ?? Math.Max(info.Width, info.Height), rate), frames, info.HasAudio);
+        return new Clip(FrameFormat.Fitted(info.Width, info.Height, outputSize ?? Math.Max(info.Width, info.Height), rate), frames, info.AudioCodec);
     }
 
     private static async IAsyncEnumerable<RgbImage> JoinedFrames(FrameStore store, int[] seams, int count)

@@ -6,12 +6,15 @@ namespace NeuralStyle.Video.Media;
 
 /// <summary>
 /// Encodes frames with ffmpeg into a video file, piped as raw RGB as they come (no files in
-/// between), with the sound of another clip copied in. The file appears only when complete: ffmpeg
+/// between), with the sound of another clip copied in (re-encoded only where the container cannot hold its codec). The file appears only when complete: ffmpeg
 /// writes a temporary file beside it, which replaces the target at the end and is removed on any
 /// failure or cancellation.
 /// </summary>
 internal static class FrameWriter
 {
+    /// <summary>The audio codecs ffmpeg's MP4 muxer takes as they are.</summary>
+    private static readonly HashSet<string> Mp4Audio = ["aac", "mp3", "alac", "ac3", "eac3", "opus", "flac"];
+
     /// <exception cref="ArgumentException">A side is odd (yuv420p halves both) or a frame has another size.</exception>
     /// <exception cref="VideoException">The file cannot be written or ffmpeg failed.</exception>
     public static async Task WriteAsync(
@@ -54,7 +57,7 @@ internal static class FrameWriter
                     .OutputToFile(temporary, overwrite: false, output =>
                     {
                         output.WithCustomArgument(Encoding(container));
-                        output.WithCustomArgument(audio is null ? "-map 0:v:0" : "-map 0:v:0 -map 1:a:0? -c:a copy -shortest");
+                        output.WithCustomArgument(audio is null ? "-map 0:v:0" : $"-map 0:v:0 -map 1:a:0? {AudioEncoding(container, audio.Codec)} -shortest");
                         output.ForceFormat(container == VideoContainer.Mp4 ? "mp4" : "webm");
                     })
                     .CancellableThrough(token)
@@ -67,6 +70,19 @@ internal static class FrameWriter
             throw new VideoException($"Could not write the video to '{path}': {FfmpegFailure.Describe(ex)}.", ex);
         }
     }
+
+    /// <summary>
+    /// The sound: copied as it is when the container holds its codec; otherwise re-encoded, to AAC in
+    /// MP4 and to Opus in WebM (WebM holds only Opus and Vorbis, so a clip's AAC cannot be copied into it).
+    /// </summary>
+    private static string AudioEncoding(VideoContainer container, string codec) => container switch
+    {
+        VideoContainer.Mp4 when Mp4Audio.Contains(codec) => "-c:a copy",
+        VideoContainer.Mp4 => "-c:a aac -b:a 192k",
+        VideoContainer.WebM when codec is "opus" or "vorbis" => "-c:a copy",
+        VideoContainer.WebM => "-c:a libopus -b:a 128k",
+        _ => throw new ArgumentOutOfRangeException(nameof(container)),
+    };
 
     /// <summary>The codec settings: visually lossless H.264, or VP9 at constant quality; yuv420p either way so that every player plays it.</summary>
     private static string Encoding(VideoContainer container) => container switch

@@ -5,9 +5,12 @@ namespace NeuralStyle.Video.Media;
 /// <param name="Height">The frames' height in pixels.</param>
 /// <param name="FrameRate">Frames per second (the stream's average).</param>
 /// <param name="Duration">The clip's length.</param>
-/// <param name="HasAudio">Whether the file has an audio stream.</param>
-internal sealed record VideoInfo(int Width, int Height, double FrameRate, TimeSpan Duration, bool HasAudio)
+/// <param name="AudioCodec">The codec of the file's first audio stream (ffprobe's name, e.g. "aac"), or null when it has none.</param>
+internal sealed record VideoInfo(int Width, int Height, double FrameRate, TimeSpan Duration, string? AudioCodec)
 {
+    /// <summary>Whether the file has an audio stream.</summary>
+    public bool HasAudio => AudioCodec is not null;
+
     /// <summary>Reads a clip's description.</summary>
     /// <exception cref="VideoException">The file is missing, is not a video (a still picture included), or ffprobe failed.</exception>
     public static async Task<VideoInfo> ProbeAsync(Ffmpeg ffmpeg, string path, CancellationToken cancellationToken)
@@ -43,6 +46,7 @@ internal sealed record VideoInfo(int Width, int Height, double FrameRate, TimeSp
         }
 
         var duration = video.Duration > TimeSpan.Zero ? video.Duration : analysis.Duration;
-        return new VideoInfo(video.Width.Value, video.Height.Value, frameRate, duration, analysis.PrimaryAudioStream is not null);
+        var audio = analysis.PrimaryAudioStream;
+        return new VideoInfo(video.Width.Value, video.Height.Value, frameRate, duration, audio is null ? null : audio.CodecName ?? "unknown");
     }
 }

@@ -7,12 +7,12 @@ internal sealed class Clips : IDisposable
 {
     public string Folder { get; } = Directory.CreateTempSubdirectory("neuralstyle-video-").FullName;
 
-    /// <summary>ffmpeg's test pattern at <paramref name="size"/> and <paramref name="rate"/> with a 440 Hz tone in AAC, as H.264 MP4.</summary>
-    public string WithSound(string name, string size, int rate, double seconds)
+    /// <summary>ffmpeg's test pattern at <paramref name="size"/> and <paramref name="rate"/> with a 440 Hz tone in <paramref name="audioCodec"/> (AAC by default), as H.264 in the container <paramref name="name"/>'s extension names.</summary>
+    public string WithSound(string name, string size, int rate, double seconds, string audioCodec = "aac")
     {
         var path = Path.Combine(Folder, name);
         Run("ffmpeg", "-v", "error", "-f", "lavfi", "-i", $"testsrc=size={size}:rate={rate}", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
-            "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", path);
+            "-t", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", audioCodec, path);
         return path;
     }
 

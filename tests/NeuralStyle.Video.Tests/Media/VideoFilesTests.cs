@@ -19,7 +19,7 @@ public sealed class VideoFilesTests : IDisposable
         Assert.Equal((96, 64), (info.Width, info.Height));
         Assert.Equal(12, info.FrameRate, 3);
         Assert.InRange(info.Duration.TotalSeconds, 1.95, 2.05);
-        Assert.True(info.HasAudio);
+        Assert.Equal("aac", info.AudioCodec);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class VideoFilesTests : IDisposable
         var format = new FrameFormat(96, 64, 10);
         var written = Enumerable.Range(0, 15).Select(Gradient).ToList(); // 1.5 s
 
-        await FrameWriter.WriteAsync(_ffmpeg, ToAsync(written), format, output, VideoContainer.Mp4, new AudioTrack(clip, TimeSpan.FromSeconds(0.5)), overwrite: false, CancellationToken.None);
+        await FrameWriter.WriteAsync(_ffmpeg, ToAsync(written), format, output, VideoContainer.Mp4, new AudioTrack(clip, TimeSpan.FromSeconds(0.5), "aac"), overwrite: false, CancellationToken.None);
 
         Assert.Equal("h264", Clips.Probe(output, "v:0", "codec_name"));
         Assert.Equal("yuv420p", Clips.Probe(output, "v:0", "pix_fmt"));
@@ -76,6 +76,24 @@ public sealed class VideoFilesTests : IDisposable
         {
             Assert.True(MeanDifference(written[i], read[i]) < 2.0, $"frame {i} differs by {MeanDifference(written[i], read[i]):F2} levels on average");
         }
+    }
+
+    [Theory]
+    [InlineData("clip.mp4", "aac", "out.webm", "vp9", "opus")] // WebM cannot hold AAC: re-encoded to Opus
+    [InlineData("clip.mkv", "pcm_s16le", "out.mp4", "h264", "aac")] // MP4 cannot hold PCM: re-encoded to AAC
+    [InlineData("clip.mkv", "libopus", "out.webm", "vp9", "opus")] // copied
+    public async Task Sound_the_container_cannot_hold_is_re_encoded_to_one_it_can(string clipName, string audioCodec, string outputName, string video, string audio)
+    {
+        var clip = _clips.WithSound(clipName, "96x64", 10, 1, audioCodec);
+        var format = new FrameFormat(48, 32, 10);
+        var frames = await TestEnvironment.ToListAsync(FrameReader.ReadAsync(_ffmpeg, clip, format, TimeSpan.Zero, null, CancellationToken.None));
+        var output = Path.Combine(_clips.Folder, outputName);
+        var codec = (await VideoInfo.ProbeAsync(_ffmpeg, clip, CancellationToken.None)).AudioCodec!;
+
+        await FrameWriter.WriteAsync(_ffmpeg, ToAsync(frames), format, output, VideoFileOptions.ContainerOf(output), new AudioTrack(clip, TimeSpan.Zero, codec), overwrite: false, CancellationToken.None);
+
+        Assert.Equal(video, Clips.Probe(output, "v:0", "codec_name"));
+        Assert.Equal(audio, Clips.Probe(output, "a:0", "codec_name"));
     }
 
     [Fact]

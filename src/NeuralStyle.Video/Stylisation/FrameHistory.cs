@@ -39,7 +39,4 @@ internal sealed class FrameHistory(int depth)
             _entries.RemoveLast();
         }
     }
-
-    /// <summary>Forgets everything (a frame passed over breaks the chain).</summary>
-    public void Clear() => _entries.Clear();
 }

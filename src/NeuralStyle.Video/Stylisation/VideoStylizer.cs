@@ -15,7 +15,7 @@ internal sealed class VideoStylizer(IFramePainter painter)
     /// The stylised frames of <paramref name="span"/>, in order, as each is finished. With a
     /// <paramref name="store"/>, each is kept there as it is finished, and the frames it already
     /// holds are not computed again: the run goes on from the first missing one, warm from the kept
-    /// results, as an uninterrupted run would have (kept frames are reported with a null result).
+    /// results, as an uninterrupted run would have (kept frames are marked <see cref="StylisedFrame.FromEarlierRun"/>).
     /// </summary>
     /// <param name="frames">The clip's frames from frame 0, all of one size.</param>
     /// <param name="store">Where finished frames are kept; null to keep none.</param>

@@ -78,7 +78,7 @@ internal static class VideoRunner
         catch (OperationCanceledException)
         {
             await stderr.WriteLineAsync(join is null
-                ? $"neural-style: cancelled; the frames finished so far are kept in '{CliErrors.Printable(file.FramesFolder ?? file.OutputPath + ".frames")}', and the same command goes on from them."
+                ? $"neural-style: cancelled; the frames finished so far are kept in '{CliErrors.Printable(FramesFolderOf(file))}', and the same command goes on from them."
                 : "neural-style: cancelled; no video was written.");
             return CliApp.Cancelled;
         }
@@ -156,10 +156,13 @@ internal static class VideoRunner
         else if (!quiet)
         {
             await stderr.WriteLineAsync(result.OutputPath is null
-                ? FormattableString.Invariant($"shard {file.Shard} done: {result.FramesKept} frames kept in {CliErrors.Printable(file.FramesFolder ?? file.OutputPath + ".frames")} ({result.FramesComputed} computed now, {result.Elapsed.TotalMinutes:F1} min); join with --join {file.Shard.Count}")
+                ? FormattableString.Invariant($"shard {file.Shard} done: {result.FramesKept} frames kept in {CliErrors.Printable(FramesFolderOf(file))} ({result.FramesComputed} computed now, {result.Elapsed.TotalMinutes:F1} min); join with --join {file.Shard.Count}")
                 : FormattableString.Invariant($"wrote {CliErrors.Printable(result.OutputPath)} ({result.FramesKept} frames, {result.Width}×{result.Height} at {result.FrameRate:0.##} fps, {result.FramesComputed} computed in {result.Elapsed.TotalMinutes:F1} min)"));
         }
     }
+
+    /// <summary>Where the run keeps its frames, as the library chooses it: --frames-dir, or OUTPUT.frames.</summary>
+    private static string FramesFolderOf(VideoFileOptions file) => file.FramesFolder ?? file.OutputPath + ".frames";
 
     private static VideoArguments Options(CliCommand command, ParseResult parse)
     {

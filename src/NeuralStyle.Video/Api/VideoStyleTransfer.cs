@@ -157,8 +157,7 @@ public static class VideoStyleTransfer
 
         var store = new FrameStore(file.FramesFolderOrDefault);
         var info = await VideoInfo.ProbeAsync(ffmpeg, file.Input, cancellationToken).ConfigureAwait(false);
-        var clip = new Clip(new FrameFormat(2, 2, file.FrameRate ?? info.FrameRate), 0, info.AudioCodec);
-        var written = await EncodeKeptFramesAsync(ffmpeg, file, clip, store, shards, cancellationToken).ConfigureAwait(false);
+        var written = await EncodeKeptFramesAsync(ffmpeg, file, file.FrameRate ?? info.FrameRate, info.AudioCodec, store, shards, cancellationToken).ConfigureAwait(false);
         return new VideoResult(file.OutputPath, written.Frames, 0, written.Format.FrameRate, written.Format.Width, written.Format.Height, clock.Elapsed);
     }
 
@@ -202,12 +201,12 @@ public static class VideoStyleTransfer
             return new VideoResult(null, kept, computed, clip.Format.FrameRate, clip.Format.Width, clip.Format.Height, clock.Elapsed);
         }
 
-        var written = await EncodeKeptFramesAsync(ffmpeg, file, clip, store, shards: 1, cancellationToken).ConfigureAwait(false);
+        var written = await EncodeKeptFramesAsync(ffmpeg, file, clip.Format.FrameRate, clip.AudioCodec, store, shards: 1, cancellationToken).ConfigureAwait(false);
         return new VideoResult(file.OutputPath, written.Frames, computed, clip.Format.FrameRate, clip.Format.Width, clip.Format.Height, clock.Elapsed);
     }
 
     /// <summary>Encodes the frames the shards kept, once all are done and they meet, with the clip's sound; then removes them unless asked to keep them.</summary>
-    private static async Task<(int Frames, FrameFormat Format)> EncodeKeptFramesAsync(Ffmpeg ffmpeg, VideoFileOptions file, Clip clip, FrameStore store, int shards, CancellationToken cancellationToken)
+    private static async Task<(int Frames, FrameFormat Format)> EncodeKeptFramesAsync(Ffmpeg ffmpeg, VideoFileOptions file, double frameRate, string? audioCodec, FrameStore store, int shards, CancellationToken cancellationToken)
     {
         var done = store.ShardsDone(shards);
         var missing = Enumerable.Range(0, shards).Where(i => done[i] is null).ToArray();
@@ -230,14 +229,14 @@ public static class VideoStyleTransfer
             throw new VideoException($"No frames could be decoded from '{file.Input}': is the part asked for (from {file.From}) inside the clip?");
         }
 
-        if (store.CountDone() < end)
+        if (store.CountDone() is var kept && kept < end)
         {
-            throw new VideoException($"Frame {store.CountDone()} of {end} is missing from '{store.Folder}'; run its shard again, then join again.");
+            throw new VideoException($"Frame {kept} of {end} is missing from '{store.Folder}'; run its shard again, then join again.");
         }
 
         var size = store.Load(0);
-        var format = new FrameFormat(size.Width, size.Height, clip.Format.FrameRate);
-        var audio = clip.AudioCodec is { } codec ? new AudioTrack(file.Input, file.From, codec) : null;
+        var format = new FrameFormat(size.Width, size.Height, frameRate);
+        var audio = audioCodec is { } codec ? new AudioTrack(file.Input, file.From, codec) : null;
         var seams = done.Skip(1).Select(d => d!.Value.First).Where(start => start < end).ToArray();
         await FrameWriter.WriteAsync(ffmpeg, JoinedFrames(store, seams, end), format, file.OutputPath, VideoFileOptions.ContainerOf(file.OutputPath), audio, file.OverwriteOutput, cancellationToken).ConfigureAwait(false);
         if (!file.KeepFrames)

@@ -5,6 +5,7 @@ using NeuralStyle.Web.Api;
 using NeuralStyle.Web.Configuration;
 using NeuralStyle.Web.Jobs;
 using NeuralStyle.Web.Security;
+using NeuralStyle.Web.Store;
 using NeuralStyle.Web.TrainedStyles;
 using NeuralStyle.Web.Uploads;
 
@@ -38,10 +39,20 @@ internal static class WebApp
         builder.Services.AddSingleton(new JobSettings());
         builder.Services.AddSingleton(new InputMemoryBudget(settings.MaxInputMemoryBytes));
         builder.Services.AddSingleton<JobUploadReader>();
-        builder.Services.AddSingleton<JobScheduler>();
+        builder.Services.AddSingleton<IJobStore>(services => settings.PostgreSqlConnection is { } connection
+            ? new SqlJobStore(new PostgresJobDatabase(connection, services.GetRequiredService<ILogger<PostgresJobDatabase>>()))
+            : new SqlJobStore(new SqliteJobDatabase(Path.Combine(settings.ResolvedDataFolder, "jobs.db"))));
+        builder.Services.AddHostedService<JobStoreStartup>(); // first: the tables exist before anything uses them
+        builder.Services.AddSingleton<JobWatchers>();
+        builder.Services.AddSingleton<JobSweeper>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<JobSweeper>());
+        if (settings.Role != WebRole.FrontEnd)
+        {
+            builder.Services.AddSingleton<JobWorker>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<JobWorker>());
+        }
         builder.Services.AddSingleton<TrainedStyleCatalogue>();
         builder.Services.AddSubmitRateLimit(settings);
-        builder.Services.AddHostedService<JobSweeper>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
@@ -84,13 +95,24 @@ internal static class WebApp
 
     /// <summary>
     /// The middleware and endpoints: security headers, error pages as problem details, the check of
-    /// cross-site requests and API keys, the rate limit, the page's static files, the API, the OpenAPI document.
+    /// cross-site requests and API keys, the rate limit, the page's static files, the API, the OpenAPI document,
+    /// and <c>/health</c>. A worker serves <c>/health</c> only.
     /// </summary>
     public static void MapEndpoints(WebApplication app)
     {
+        var role = app.Services.GetRequiredService<IOptions<WebAppOptions>>().Value.Role;
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapGet("/health", (IServiceProvider services) => TypedResults.Ok(HealthView.Of(role, services.GetService<JobWorker>())))
+            .WithName("GetHealth")
+            .WithTags("Server")
+            .WithSummary("The process's role, and its worker's name and running jobs: answers while the process is up");
+        if (role == WebRole.Worker)
+        {
+            return;
+        }
+
         app.UseRequestOriginCheck();
         app.UseRateLimiter();
         app.UseDefaultFiles();

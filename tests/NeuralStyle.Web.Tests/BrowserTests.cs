@@ -106,8 +106,7 @@ public sealed class BrowserTests
         Assert.Equal("Cancelled by the user.", browser.Find("error").Text);
         Assert.True(browser.Find("job-form").Displayed);
         Assert.False(browser.Find("done").Displayed);
-        Assert.Equal(0, factory.Scheduler.RunningCount);
-        Assert.Empty(Directory.GetFiles(Path.Combine(factory.DataFolder, "results")));
+        Assert.Equal(0, factory.Worker.RunningCount);
     }
 
     [SkippableFact]
@@ -127,7 +126,7 @@ public sealed class BrowserTests
         browser.WaitUntil(() => browser.Find("error").Displayed, TimeSpan.FromSeconds(30), "the error");
         Assert.Equal("The content image is not a PNG, JPEG, WebP, GIF or BMP image; save it in one of those formats and try again.", browser.Find("error").Text);
         Assert.False(browser.Find("run").Displayed);
-        Assert.Equal(0, factory.Scheduler.RunningCount);
+        Assert.Equal(0, factory.Worker.RunningCount);
     }
 
     [SkippableFact]

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using NeuralStyle.Imaging;
 using NeuralStyle.Web.Jobs;
+using NeuralStyle.Web.Store;
 using NeuralStyle.Web.Uploads;
 
 namespace NeuralStyle.Web.Tests;
@@ -19,39 +20,44 @@ public sealed class HardeningTests
     private static readonly long FlatDecodedBytes = 3L * 4000 * 2500;
 
     [SkippableFact]
-    public async Task Ended_jobs_give_back_their_decoded_images_so_submit_and_cancel_cannot_fill_memory()
+    public async Task Waiting_jobs_hold_no_decoded_images_so_a_long_queue_cannot_fill_memory()
     {
-        using var factory = new WebAppFactory(new Dictionary<string, string> { ["MaxJobsPerClient"] = "20", ["MaxInputMemoryBytes"] = (3 * FlatDecodedBytes).ToString() });
+        using var factory = new WebAppFactory(new Dictionary<string, string>
+        {
+            ["MaxJobsPerClient"] = "20", ["MaxQueuedJobs"] = "20", ["MaxInputMemoryBytes"] = (3 * FlatDecodedBytes).ToString(),
+        });
         using var client = factory.CreateClient();
         var budget = factory.Services.GetRequiredService<InputMemoryBudget>();
 
-        // Ten times the budget's worth of images, each job cancelled at once: every cancelled job lets go of its images.
+        // Ten jobs with three times the budget's worth of decoded images: each upload's images are
+        // decoded to be checked, then let go; the queue keeps the files in the store.
+        var ids = new List<string>();
         for (var i = 0; i < 10; i++)
         {
             using var response = await client.PostAsync("/api/jobs", JobClient.Form(JobClient.Long, FlatPng));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            var id = (await JobClient.JsonAsync(response)).GetProperty("id").GetString()!;
-            using var cancel = await client.DeleteAsync($"/api/jobs/{id}");
-            await JobClient.WaitForEndAsync(client, id);
-            Assert.Null(factory.Scheduler.Find(id)!.Options);
+            ids.Add((await JobClient.JsonAsync(response)).GetProperty("id").GetString()!);
+            Assert.Equal(0, budget.InUseBytes);
         }
 
-        Assert.Equal(0, budget.InUseBytes);
+        Assert.Equal(9, (await JobClient.GetAsync(client, ids[^1])).GetProperty("queuePosition").GetInt32());
+        foreach (var id in ids)
+        {
+            using var cancel = await client.DeleteAsync($"/api/jobs/{id}");
+        }
     }
 
     [SkippableFact]
     public async Task An_upload_over_the_servers_image_memory_budget_is_refused_with_503_and_retry_after()
     {
-        using var factory = new WebAppFactory(new Dictionary<string, string> { ["MaxInputMemoryBytes"] = FlatDecodedBytes.ToString() });
+        using var factory = new WebAppFactory(new Dictionary<string, string> { ["MaxInputMemoryBytes"] = (FlatDecodedBytes - 1).ToString() });
         using var client = factory.CreateClient();
-        var waiting = await JobClient.StartAsync(client, JobClient.Long); // small images: within the budget
 
         using var response = await client.PostAsync("/api/jobs", JobClient.Form(JobClient.Tiny, FlatPng));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(60), response.Headers.RetryAfter?.Delta);
-        Assert.StartsWith("The server holds as many waiting images as its memory budget allows", (await JobClient.JsonAsync(response)).GetProperty("detail").GetString());
-        using var cancel = await client.DeleteAsync($"/api/jobs/{waiting.GetProperty("id").GetString()}");
+        Assert.StartsWith("The server is checking as many uploaded images as its memory budget allows", (await JobClient.JsonAsync(response)).GetProperty("detail").GetString());
     }
 
     [SkippableTheory]
@@ -115,29 +121,24 @@ public sealed class HardeningTests
     }
 
     [SkippableFact]
-    public async Task When_the_server_begins_to_stop_it_takes_no_job_and_every_stream_ends_saying_so()
+    public async Task A_stopping_worker_puts_its_job_back_in_the_queue_with_its_checkpoint_and_starts_no_other()
     {
-        using var factory = new WebAppFactory(new Dictionary<string, string> { ["MaxJobsPerClient"] = "4" });
+        using var factory = new WebAppFactory(new Dictionary<string, string> { ["MaxJobsPerClient"] = "4", ["CheckpointInterval"] = "5" });
         using var client = factory.CreateClient();
         var running = (await JobClient.StartAsync(client, JobClient.Long)).GetProperty("id").GetString()!;
         var queued = (await JobClient.StartAsync(client, JobClient.Long)).GetProperty("id").GetString()!;
-        var runningEvents = JobClient.ReadEventsAsync(client, running, TimeSpan.FromMinutes(2));
-        var queuedEvents = JobClient.ReadEventsAsync(client, queued, TimeSpan.FromMinutes(2));
+        await WaitUntil(async () => (await factory.Store.FindAsync(running, default))?.CheckpointIteration >= 10);
 
-        factory.Scheduler.StopTakingWork(); // what SIGTERM's ApplicationStopping does
+        await factory.Worker.StopAsync(CancellationToken.None); // what SIGTERM does to the worker
 
-        foreach (var events in new[] { await runningEvents, await queuedEvents })
-        {
-            var end = events[^1];
-            Assert.Equal("end", end.Event);
-            Assert.Equal("canceled", end.Data.GetProperty("state").GetString());
-            Assert.Equal("Cancelled: the server is stopping; submit the job again once it is back.", end.Data.GetProperty("error").GetString());
-        }
-
-        Assert.DoesNotContain(await queuedEvents, e => e.Data.GetProperty("state").GetString() == "running"); // the waiting job never started
-        using var refused = await client.PostAsync("/api/jobs", JobClient.Form(JobClient.Tiny, TestImages.ContentPng));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.NotNull(refused.Headers.RetryAfter);
+        var released = (await factory.Store.FindAsync(running, default))!;
+        Assert.Equal(JobState.Queued, released.State);
+        Assert.Equal(1, released.QueuePosition); // its old place: first
+        Assert.Equal(1, released.Attempts);
+        Assert.True(released.CheckpointIteration >= 10);
+        var waiting = (await factory.Store.FindAsync(queued, default))!;
+        Assert.Equal((JobState.Queued, 0, 2), (waiting.State, waiting.Attempts, waiting.QueuePosition));
+        Assert.Equal(0, factory.Worker.RunningCount);
     }
 
     [SkippableFact]
@@ -245,6 +246,21 @@ public sealed class HardeningTests
         }
 
         Assert.True(condition());
+    }
+
+    private static async Task WaitUntil(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("The condition did not come true within a minute.");
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string? origin = null, string? apiKey = null)

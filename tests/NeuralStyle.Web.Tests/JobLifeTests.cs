@@ -33,9 +33,10 @@ public sealed class JobLifeTests
         var iterations = events.SelectMany(e => e.Data.GetProperty("losses").EnumerateArray().Select(p => p[0].GetInt32())).ToArray();
         Assert.Equal(Enumerable.Range(1, 6), iterations);
 
-        // Previews came every 2 iterations while it ran, each a JPEG of the run's size.
+        // Previews show every second iteration (the latest one at each report), the last one the result, each a JPEG of the run's size.
         var previews = events.Select(e => e.Data.GetProperty("previewUrl").GetString()).Where(u => u is not null).Distinct().ToArray();
-        Assert.Contains($"/api/jobs/{id}/preview?iteration=2", previews);
+        Assert.All(previews, url => Assert.Matches($"^/api/jobs/{id}/preview\\?iteration=[246]$", url));
+        Assert.Equal($"/api/jobs/{id}/preview?iteration=6", end.Data.GetProperty("previewUrl").GetString());
         using var preview = await client.GetAsync($"/api/jobs/{id}/preview");
         Assert.Equal("image/jpeg", preview.Content.Headers.ContentType?.MediaType);
         var previewImage = RgbImage.Load(await preview.Content.ReadAsByteArrayAsync());
@@ -56,8 +57,9 @@ public sealed class JobLifeTests
         Assert.Equal("succeeded", state.GetProperty("state").GetString());
         Assert.Equal(6, state.GetProperty("losses").GetArrayLength());
 
-        // The only file the job wrote is its result, in the data folder.
-        Assert.Equal([Path.Combine(factory.DataFolder, "results", id + ".png")], Directory.GetFiles(factory.DataFolder, "*", SearchOption.AllDirectories));
+        // The store keeps its result and final preview, nothing else (its images and checkpoint are gone), and no file is left in the worker's folder.
+        Assert.Equal(["preview", "result"], factory.StoredFileKinds(id));
+        Assert.Empty(factory.WorkFiles());
     }
 
     [SkippableFact]
@@ -77,7 +79,8 @@ public sealed class JobLifeTests
         Assert.True(end.GetProperty("iteration").GetInt32() < 1000);
         using var result = await client.GetAsync($"/api/jobs/{id}/result");
         Assert.Equal(HttpStatusCode.Conflict, result.StatusCode);
-        Assert.Empty(Directory.GetFiles(factory.DataFolder, "*", SearchOption.AllDirectories));
+        Assert.Empty(factory.StoredFileKinds(id));
+        Assert.Empty(factory.WorkFiles());
     }
 
     [SkippableFact]
@@ -87,11 +90,11 @@ public sealed class JobLifeTests
         using var client = factory.CreateClient();
         var id = (await JobClient.StartAsync(client)).GetProperty("id").GetString()!;
         Assert.Equal("succeeded", (await JobClient.WaitForEndAsync(client, id)).GetProperty("state").GetString());
-        Assert.Single(Directory.GetFiles(Path.Combine(factory.DataFolder, "results")));
+        Assert.Contains("result", factory.StoredFileKinds(id));
 
         using var delete = await client.DeleteAsync($"/api/jobs/{id}");
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-        Assert.Empty(Directory.GetFiles(Path.Combine(factory.DataFolder, "results")));
+        Assert.Empty(factory.StoredFileKinds(id));
         using var gone = await client.GetAsync($"/api/jobs/{id}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         Assert.Equal("application/problem+json", gone.Content.Headers.ContentType?.MediaType);

@@ -108,12 +108,9 @@ public sealed class RefusalTests : IClassFixture<RefusalTests.Server>
         var id = (await JobClient.JsonAsync(response)).GetProperty("id").GetString()!;
         Assert.Equal("succeeded", (await JobClient.WaitForEndAsync(_server.Client, id)).GetProperty("state").GetString());
 
-        // The file names were never used: the data folder holds the results only, named by job id.
+        // The file names were never used: the data folder holds the store's database and the worker's folder only, whose files are named by job id.
         Assert.All(Directory.GetFiles(_server.Factory.DataFolder, "*", SearchOption.AllDirectories), f =>
-        {
-            Assert.Equal(Path.Combine(_server.Factory.DataFolder, "results"), Path.GetDirectoryName(f));
-            Assert.Matches("^[0-9a-f]{32}\\.png$", Path.GetFileName(f));
-        });
+            Assert.Matches("^(jobs\\.db(-wal|-shm)?|[0-9a-f]{32}\\.checkpoint)$", Path.GetFileName(f)));
     }
 
     [SkippableFact]
@@ -188,7 +185,7 @@ public sealed class RefusalTests : IClassFixture<RefusalTests.Server>
 
     private async Task<JsonElement> RefusedAsync(HttpContent body, HttpStatusCode expected)
     {
-        var before = Directory.GetFiles(_server.Factory.DataFolder, "*", SearchOption.AllDirectories).Length;
+        var before = _server.Factory.StoredJobCount();
         using var response = await _server.Client.PostAsync("/api/jobs", body);
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -197,7 +194,7 @@ public sealed class RefusalTests : IClassFixture<RefusalTests.Server>
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
         var detail = problem.GetProperty("detail").GetString()!;
         Assert.DoesNotContain('\n', detail);
-        Assert.Equal(before, Directory.GetFiles(_server.Factory.DataFolder, "*", SearchOption.AllDirectories).Length);
+        Assert.Equal(before, _server.Factory.StoredJobCount());
         return problem;
     }
 

@@ -27,7 +27,11 @@ public sealed class SchedulingTests
 
         var ends = await Task.WhenAll(jobs.Select(j => JobClient.WaitForEndAsync(client, j.GetProperty("id").GetString()!)));
         Assert.All(ends, e => Assert.Equal("succeeded", e.GetProperty("state").GetString()));
-        Assert.Equal(4, Directory.GetFiles(Path.Combine(factory.DataFolder, "results")).Length);
+        foreach (var job in jobs)
+        {
+            using var result = await client.GetAsync($"/api/jobs/{job.GetProperty("id").GetString()}/result");
+            Assert.Equal(HttpStatusCode.OK, result.StatusCode);
+        }
     }
 
     [SkippableFact]
@@ -85,12 +89,12 @@ public sealed class SchedulingTests
         // Someone keeps the first job's event stream open (as the page does); no one asks about the second.
         using var stream = await client.GetAsync($"/api/jobs/{watchedId}/events", HttpCompletionOption.ResponseHeadersRead);
         factory.Clock.Advance(TimeSpan.FromSeconds(59));
-        factory.Scheduler.Sweep();
+        await factory.SweepAsync();
         Assert.Equal("running", (await JobClient.GetAsync(client, unwatchedId)).GetProperty("state").GetString());
 
         // The GET just now counted as watching: a minute more without one abandons the job.
         factory.Clock.Advance(TimeSpan.FromSeconds(61));
-        factory.Scheduler.Sweep();
+        await factory.SweepAsync();
         var abandoned = await JobClient.WaitForEndAsync(client, unwatchedId);
         Assert.Equal("canceled", abandoned.GetProperty("state").GetString());
         Assert.Equal("Cancelled: no one watched the job for 60 s (the page was closed).", abandoned.GetProperty("error").GetString());
@@ -100,25 +104,22 @@ public sealed class SchedulingTests
     }
 
     [SkippableFact]
-    public async Task Finished_jobs_and_their_results_are_deleted_after_their_lifetime_and_so_are_old_leftover_files()
+    public async Task Finished_jobs_and_their_results_are_deleted_after_their_lifetime()
     {
         using var factory = new WebAppFactory(new Dictionary<string, string> { ["ResultLifetime"] = "00:10:00" });
         using var client = factory.CreateClient();
         var id = (await JobClient.StartAsync(client)).GetProperty("id").GetString()!;
         await JobClient.WaitForEndAsync(client, id);
-        var results = Path.Combine(factory.DataFolder, "results");
-        var leftover = Path.Combine(results, "00000000000000000000000000000000.png");
-        await File.WriteAllBytesAsync(leftover, TestImages.StylePng);
-        File.SetLastWriteTimeUtc(leftover, factory.Clock.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(11));
 
         factory.Clock.Advance(TimeSpan.FromMinutes(9));
-        factory.Scheduler.Sweep();
+        await factory.SweepAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/jobs/{id}/result")).StatusCode);
-        Assert.Equal([Path.Combine(results, id + ".png")], Directory.GetFiles(results));
+        Assert.Equal(["preview", "result"], factory.StoredFileKinds(id));
 
         factory.Clock.Advance(TimeSpan.FromMinutes(1));
-        factory.Scheduler.Sweep();
+        await factory.SweepAsync();
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/jobs/{id}/result")).StatusCode);
-        Assert.Empty(Directory.GetFiles(results));
+        Assert.Empty(factory.StoredFileKinds(id));
+        Assert.Equal(0, factory.StoredJobCount());
     }
 }

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace NeuralStyle.Web.Tests;
 
-/// <summary>The web app as its own process, as an operator runs it: bad settings, and SIGTERM with a client watching.</summary>
+/// <summary>The web app as its own process, as an operator runs it: bad settings, and SIGTERM and a restart with a job running.</summary>
 public sealed class ServerProcessTests : IDisposable
 {
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("neuralstyle-web-process-").FullName;
@@ -24,28 +24,42 @@ public sealed class ServerProcessTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task Sigterm_ends_every_watched_stream_with_an_end_event_that_says_the_server_is_stopping()
+    public async Task Sigterm_puts_the_running_job_back_and_the_restarted_server_continues_it_from_its_checkpoint()
     {
         TestEnvironment.RequireWeights();
         var port = FreePort();
-        using var server = Start(port);
+        var server = Start(port, "--NeuralStyle:CheckpointInterval=5");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitUntilServingAsync(client, server);
-        var id = (await JobClient.StartAsync(client, JobClient.Long)).GetProperty("id").GetString()!;
+        var settings = new Dictionary<string, string>(JobClient.Long) { ["iterations"] = "150" };
+        var id = (await JobClient.StartAsync(client, settings)).GetProperty("id").GetString()!;
         var events = JobClient.ReadEventsAsync(client, id, TimeSpan.FromMinutes(2));
-        await WaitUntilRunningAsync(client, id);
+        await WaitUntilAsync(client, id, job => job.GetProperty("iteration").GetInt32() >= 12); // a checkpoint at 10 is stored by now
 
         using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }
 
-        var end = (await events)[^1];
-        Assert.Equal("end", end.Event);
-        Assert.Equal("canceled", end.Data.GetProperty("state").GetString());
-        Assert.Equal("Cancelled: the server is stopping; submit the job again once it is back.", end.Data.GetProperty("error").GetString());
+        // The stream ends without an end event (a page's EventSource connects again), and the process exits cleanly.
+        Assert.All(await events, e => Assert.Equal("progress", e.Event));
         await server.WaitForExitAsync();
         Assert.Equal(0, server.ExitCode);
+        server.Dispose();
+
+        // The same data folder, another process: the job goes on from its last stored checkpoint and succeeds.
+        port = FreePort();
+        using var restarted = Start(port);
+        using var again = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await WaitUntilServingAsync(again, restarted);
+        var end = await JobClient.WaitForEndAsync(again, id);
+        Assert.Equal("succeeded", end.GetProperty("state").GetString());
+        Assert.Equal(2, end.GetProperty("attempts").GetInt32());
+        var resumedAt = end.GetProperty("resumedAtIteration").GetInt32();
+        Assert.True(resumedAt >= 10 && resumedAt % 5 == 0, $"resumed at {resumedAt}");
+        using var result = await again.GetAsync($"/api/jobs/{id}/result");
+        Assert.Equal(HttpStatusCode.OK, result.StatusCode);
+        restarted.Kill();
     }
 
     [SkippableFact]
@@ -120,11 +134,11 @@ public sealed class ServerProcessTests : IDisposable
         Assert.Fail("The server did not start serving within a minute.");
     }
 
-    private static async Task WaitUntilRunningAsync(HttpClient client, string id)
+    private static async Task WaitUntilAsync(HttpClient client, string id, Func<System.Text.Json.JsonElement, bool> condition)
     {
         for (var i = 0; i < 1200; i++)
         {
-            if ((await JobClient.GetAsync(client, id)).GetProperty("state").GetString() == "running")
+            if (condition(await JobClient.GetAsync(client, id)))
             {
                 return;
             }
@@ -132,6 +146,6 @@ public sealed class ServerProcessTests : IDisposable
             await Task.Delay(100);
         }
 
-        Assert.Fail("The job did not start within two minutes.");
+        Assert.Fail("The job did not get there within two minutes.");
     }
 }

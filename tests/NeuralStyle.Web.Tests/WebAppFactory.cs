@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NeuralStyle.Web.Jobs;
+using NeuralStyle.Web.Store;
 
 namespace NeuralStyle.Web.Tests;
 
@@ -34,7 +36,55 @@ internal sealed class WebAppFactory : WebApplicationFactory<Program>
 
     public ManualClock Clock { get; } = new();
 
-    public JobScheduler Scheduler => Services.GetRequiredService<JobScheduler>();
+    /// <summary>The app's job store.</summary>
+    public IJobStore Store => Services.GetRequiredService<IJobStore>();
+
+    /// <summary>The app's worker.</summary>
+    public JobWorker Worker => Services.GetRequiredService<JobWorker>();
+
+    /// <summary>How many jobs the store holds, read from the SQLite file itself.</summary>
+    public int StoredJobCount()
+    {
+        using var connection = OpenStoreFile();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM jobs";
+        return Convert.ToInt32(command.ExecuteScalar());
+    }
+
+    /// <summary>The kinds of file the store keeps for a job (content, style0, checkpoint, preview, result), read from the SQLite file itself.</summary>
+    public IReadOnlyList<string> StoredFileKinds(string id)
+    {
+        using var connection = OpenStoreFile();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT kind FROM job_files WHERE job_id = $id ORDER BY kind";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        var kinds = new List<string>();
+        while (reader.Read())
+        {
+            kinds.Add(reader.GetString(0));
+        }
+
+        return kinds;
+    }
+
+    private SqliteConnection OpenStoreFile()
+    {
+        _ = Services; // the app (and its store) has started
+        var connection = new SqliteConnection($"Data Source={Path.Combine(DataFolder, "jobs.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>The files in the worker's folder (checkpoints of running jobs).</summary>
+    public string[] WorkFiles()
+    {
+        var folder = Path.Combine(DataFolder, "work");
+        return Directory.Exists(folder) ? Directory.GetFiles(folder) : [];
+    }
+
+    /// <summary>One sweep of the jobs, as the app's sweeper makes every few seconds.</summary>
+    public Task SweepAsync() => Services.GetRequiredService<JobSweeper>().SweepAsync();
 
     /// <summary>Serves the app on a free localhost port (the <c>urls</c> setting below) and returns its address.</summary>
     /// <remarks>

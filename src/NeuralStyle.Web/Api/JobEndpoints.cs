@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using NeuralStyle.Web.Configuration;
 using NeuralStyle.Web.Jobs;
 using NeuralStyle.Web.Security;
+using NeuralStyle.Web.Store;
 using NeuralStyle.Web.Uploads;
 
 namespace NeuralStyle.Web.Api;
@@ -50,7 +52,7 @@ internal static class JobEndpoints
             .RequireRateLimiting(SubmitRateLimit.Policy)
             .DisableAntiforgery();
 
-        jobs.MapGet("/{id}", Get)
+        jobs.MapGet("/{id}", GetAsync)
             .WithName("GetJob")
             .WithSummary("The job's state and progress")
             .Produces<JobView>()
@@ -65,20 +67,20 @@ internal static class JobEndpoints
             .Produces<JobView>(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        jobs.MapGet("/{id}/preview", Preview)
+        jobs.MapGet("/{id}/preview", PreviewAsync)
             .WithName("GetJobPreview")
             .WithSummary("The latest preview image (JPEG)")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        jobs.MapGet("/{id}/result", Result)
+        jobs.MapGet("/{id}/result", ResultAsync)
             .WithName("GetJobResult")
             .WithSummary("The result image (PNG)")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        jobs.MapDelete("/{id}", Delete)
+        jobs.MapDelete("/{id}", DeleteAsync)
             .WithName("DeleteJob")
             .WithSummary("Cancel a job, or delete a finished one and its result")
             .Produces<JobView>(StatusCodes.Status202Accepted)
@@ -86,20 +88,46 @@ internal static class JobEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, JobScheduler scheduler, JobSettings settings, JobUploadReader uploads, IOptions<WebAppOptions> options)
+    private static async Task<IResult> CreateAsync(
+        HttpContext context, IJobStore store, JobSettings settings, JobUploadReader uploads, IOptions<WebAppOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, IServiceProvider services)
     {
         JobUpload? upload = null;
         try
         {
-            if (scheduler.IsStopping)
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                throw JobScheduler.StoppingRefusal(); // before the upload is read
+                throw StoppingRefusal(); // before the upload is read
             }
 
             upload = await uploads.ReadAsync(context.Request, context.RequestAborted);
-            var job = scheduler.Submit(settings.ToOptions(upload, options.Value), RequestOrigin.ClientOf(context), upload.Memory);
-            upload = null; // The job owns the images' memory now.
-            return TypedResults.Accepted($"/api/jobs/{job.Id}", View(scheduler, job));
+            _ = settings.ToOptions(upload, options.Value); // every setting checked now, not by the worker
+            var submission = new JobSubmission(NewId(), RequestOrigin.ClientOf(context), upload.Settings, upload.ContentFile, upload.StyleFiles);
+            upload.Memory.Dispose(); // the store keeps the files; the decoded images are no longer needed
+            upload = null;
+
+            var limits = new SubmitLimits(options.Value.MaxJobsPerClient, options.Value.MaxQueuedJobs);
+            var outcome = await store.SubmitAsync(submission, limits, time.GetUtcNow(), CancellationToken.None);
+            if (outcome.UnfinishedForClient is { } unfinished)
+            {
+                throw new RequestRefusedException(
+                    StatusCodes.Status429TooManyRequests,
+                    "Too many jobs",
+                    $"You have {unfinished} unfinished jobs, the most one client may have; wait for one to finish or cancel it.");
+            }
+
+            if (outcome.Queued is { } queued)
+            {
+                throw new RequestRefusedException(StatusCodes.Status429TooManyRequests, "Queue full", $"The queue is full ({queued} jobs waiting); try again in a few minutes.");
+            }
+
+            // A worker in this process takes the job now if it has a free slot, so that the answer says "running".
+            if (services.GetService<JobWorker>() is { } worker)
+            {
+                await worker.FillFreeSlotsAsync(CancellationToken.None);
+            }
+
+            var job = await store.FindAsync(submission.Id, CancellationToken.None) ?? outcome.Job!;
+            return TypedResults.Accepted($"/api/jobs/{job.Id}", JobView.Of(job, []));
         }
         catch (RequestRefusedException ex)
         {
@@ -115,20 +143,21 @@ internal static class JobEndpoints
         }
     }
 
-    private static IResult Get(string id, JobScheduler scheduler, TimeProvider time)
+    private static async Task<IResult> GetAsync(string id, IJobStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (scheduler.Find(id) is not { } job)
+        if (await store.FindAsync(id, cancellationToken) is not { } job)
         {
             return NotFound();
         }
 
-        job.Touch(time.GetUtcNow());
-        return TypedResults.Ok(View(scheduler, job));
+        await store.TouchAsync(id, time.GetUtcNow(), cancellationToken);
+        return TypedResults.Ok(JobView.Of(job, await store.LossesAsync(id, 0, cancellationToken)));
     }
 
-    private static async Task EventsAsync(string id, HttpContext context, JobScheduler scheduler, TimeProvider time, IOptions<JsonOptions> json)
+    private static async Task EventsAsync(
+        string id, HttpContext context, IJobStore store, JobWatchers watchers, TimeProvider time, IHostApplicationLifetime lifetime, IOptions<JsonOptions> json)
     {
-        if (scheduler.Find(id) is not { } job)
+        if (await store.FindAsync(id, context.RequestAborted) is null)
         {
             await NotFound().ExecuteAsync(context);
             return;
@@ -138,85 +167,105 @@ internal static class JobEndpoints
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        var aborted = context.RequestAborted;
-        using var watching = job.Watch(time);
+
+        // The stream ends when the client goes away, or when this front end stops: the page's
+        // EventSource then connects again, to this front end once it is back or to another.
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var token = ending.Token;
+        using var watching = watchers.Watch(id);
+        await store.TouchAsync(id, time.GetUtcNow(), token);
+        var version = -1L;
         var lossesSent = 0;
+        var lastWrite = TimeProvider.System.GetTimestamp();
         try
         {
             while (true)
             {
-                var changed = job.WaitForChangeAsync(CancellationToken.None);
-                var status = job.Status();
-                var view = JobView.Of(job, status, scheduler.QueuePosition(job), lossesSent);
-                lossesSent = status.Losses.Count;
-                var ended = status.State is JobState.Succeeded or JobState.Failed or JobState.Canceled;
-                await WriteEventAsync(response, ended ? "end" : "progress", JsonSerializer.Serialize(view, json.Value.SerializerOptions), aborted);
-                if (ended)
+                var changed = store.WaitForChangeAsync(id, token); // waits from before the job is read: no change is missed
+                if (await store.FindAsync(id, token) is not { } job)
                 {
-                    return;
+                    return; // deleted
                 }
 
-                while (await Task.WhenAny(changed, Task.Delay(Heartbeat, time, aborted)) != changed)
+                if (job.Version != version)
                 {
-                    aborted.ThrowIfCancellationRequested();
-                    await WriteAndFlushAsync(response, ": keep-alive\n\n", aborted);
+                    version = job.Version;
+                    var losses = await store.LossesAsync(id, lossesSent, token);
+                    lossesSent = losses.Count > 0 ? losses[^1].Iteration : lossesSent;
+                    await WriteEventAsync(response, job.IsFinished ? "end" : "progress", JsonSerializer.Serialize(JobView.Of(job, losses), json.Value.SerializerOptions), token);
+                    lastWrite = TimeProvider.System.GetTimestamp();
+                    if (job.IsFinished)
+                    {
+                        return;
+                    }
+                }
+
+                await changed;
+                if (TimeProvider.System.GetElapsedTime(lastWrite) >= Heartbeat)
+                {
+                    await WriteAndFlushAsync(response, ": keep-alive\n\n", token);
+                    lastWrite = TimeProvider.System.GetTimestamp();
                 }
             }
         }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or this front end is stopping.
         }
     }
 
-    private static IResult Preview(string id, JobScheduler scheduler, TimeProvider time)
+    private static async Task<IResult> PreviewAsync(string id, IJobStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (scheduler.Find(id) is not { } job)
+        if (await store.FindAsync(id, cancellationToken) is null)
         {
             return NotFound();
         }
 
-        job.Touch(time.GetUtcNow());
-        return job.Preview is { } preview
-            ? TypedResults.File(preview.Jpeg, "image/jpeg")
+        await store.TouchAsync(id, time.GetUtcNow(), cancellationToken);
+        return await store.PreviewAsync(id, cancellationToken) is { } jpeg
+            ? TypedResults.File(jpeg, "image/jpeg")
             : Problem(StatusCodes.Status404NotFound, "No preview yet", "The job has no preview yet; the first comes a few iterations after it starts.");
     }
 
-    private static IResult Result(string id, JobScheduler scheduler)
+    private static async Task<IResult> ResultAsync(string id, IJobStore store, CancellationToken cancellationToken)
     {
-        if (scheduler.Find(id) is not { } job)
+        if (await store.FindAsync(id, cancellationToken) is not { } job)
         {
             return NotFound();
         }
 
         if (job.State != JobState.Succeeded)
         {
-            return Problem(StatusCodes.Status409Conflict, "No result", $"The job is {job.State.ToString().ToLowerInvariant()}; a result exists once it has succeeded.");
+            return Problem(StatusCodes.Status409Conflict, "No result", $"The job is {SqlJobStore.StateName(job.State)}; a result exists once it has succeeded.");
         }
 
-        var path = scheduler.ResultPathOf(job);
-        return File.Exists(path)
-            ? TypedResults.PhysicalFile(path, "image/png", fileDownloadName: $"neural-style-{job.Id[..8]}.png")
+        return await store.ResultAsync(id, cancellationToken) is { } png
+            ? TypedResults.File(png, "image/png", fileDownloadName: $"neural-style-{job.Id[..8]}.png")
             : NotFound();
     }
 
-    private static IResult Delete(string id, JobScheduler scheduler)
+    private static async Task<IResult> DeleteAsync(string id, IJobStore store, TimeProvider time)
     {
-        if (scheduler.Find(id) is not { } job)
+        if (await store.FindAsync(id, CancellationToken.None) is not { } job)
         {
             return NotFound();
         }
 
-        if (scheduler.Cancel(job, "Cancelled by the user."))
+        if (!job.IsFinished)
         {
-            return TypedResults.Accepted($"/api/jobs/{job.Id}", View(scheduler, job));
+            var cancelled = await store.CancelAsync(id, "Cancelled by the user.", time.GetUtcNow(), CancellationToken.None) ?? job;
+            return TypedResults.Accepted($"/api/jobs/{job.Id}", JobView.Of(cancelled, []));
         }
 
-        scheduler.Delete(job);
+        await store.DeleteAsync(id, CancellationToken.None);
         return TypedResults.NoContent();
     }
 
-    private static JobView View(JobScheduler scheduler, Job job) => JobView.Of(job, job.Status(), scheduler.QueuePosition(job));
+    /// <summary>The answer to a job submitted once the server has begun to stop.</summary>
+    public static RequestRefusedException StoppingRefusal() =>
+        new(StatusCodes.Status503ServiceUnavailable, "Server stopping", "The server is stopping and takes no new jobs; try again in a minute.") { RetryAfter = TimeSpan.FromSeconds(60) };
+
+    private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
     private static Task WriteEventAsync(HttpResponse response, string name, string data, CancellationToken cancellationToken)
     {

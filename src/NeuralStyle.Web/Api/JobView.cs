@@ -1,4 +1,5 @@
 using NeuralStyle.Web.Jobs;
+using NeuralStyle.Web.Store;
 
 namespace NeuralStyle.Web.Api;
 
@@ -50,32 +51,40 @@ internal sealed record JobView
     /// <summary>The job's event stream (server-sent events).</summary>
     public required string EventsUrl { get; init; }
 
-    /// <summary>[iteration, total loss] pairs: all of them from GET, the new ones since the last event in an event.</summary>
+    /// <summary>[iteration, total loss] pairs: all of them from GET, the new ones since the last event in an event (a run that continues from a checkpoint repeats the iterations after it).</summary>
     public required IReadOnlyList<double[]> Losses { get; init; }
 
-    /// <summary>The view of <paramref name="job"/> as it stands, with the losses from index <paramref name="lossesFrom"/> on.</summary>
-    public static JobView Of(Job job, JobStatus status, int? queuePosition, int lossesFrom = 0)
+    /// <summary>How many times a worker has taken the job: more than 1 when a worker was lost or stopped and another went on.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>The iteration the job's latest run continued from (its stored checkpoint) after a worker was lost or stopped; null when it started afresh.</summary>
+    public int? ResumedAtIteration { get; init; }
+
+    /// <summary>The view of <paramref name="job"/> with <paramref name="losses"/>.</summary>
+    public static JobView Of(StoredJob job, IReadOnlyList<LossPoint> losses)
     {
-        var progress = status.Progress;
+        var progress = job.Progress;
         var root = $"/api/jobs/{job.Id}";
         return new JobView
         {
             Id = job.Id,
-            State = status.State,
-            QueuePosition = queuePosition,
+            State = job.State,
+            QueuePosition = job.QueuePosition,
             Iteration = progress?.Iteration ?? 0,
             TotalIterations = progress?.TotalIterations ?? 0,
             Scale = progress?.Scale ?? 0,
             ScaleCount = progress?.ScaleCount ?? 0,
             Width = progress?.Width ?? 0,
             Height = progress?.Height ?? 0,
-            ElapsedSeconds = Math.Round(progress?.Elapsed.TotalSeconds ?? 0, 2),
-            RemainingSeconds = progress is null || status.State != JobState.Running ? null : Math.Round(progress.EstimatedRemaining.TotalSeconds, 1),
-            Error = status.Error,
-            PreviewUrl = status.PreviewIteration is { } at ? $"{root}/preview?iteration={at}" : null,
-            ResultUrl = status.HasResult ? $"{root}/result" : null,
+            ElapsedSeconds = Math.Round(progress?.ElapsedSeconds ?? 0, 2),
+            RemainingSeconds = progress is null || job.State != JobState.Running ? null : Math.Round(progress.RemainingSeconds, 1),
+            Error = job.Error,
+            PreviewUrl = job.PreviewIteration is { } at ? $"{root}/preview?iteration={at}" : null,
+            ResultUrl = job.HasResult ? $"{root}/result" : null,
             EventsUrl = $"{root}/events",
-            Losses = status.Losses.Skip(lossesFrom).Select(p => new[] { p.Iteration, p.Total }).ToArray(),
+            Losses = losses.Select(p => new[] { p.Iteration, p.Total }).ToArray(),
+            Attempts = job.Attempts,
+            ResumedAtIteration = job.ResumedAt,
         };
     }
 }

@@ -19,15 +19,51 @@ internal sealed class WebAppOptions
     /// <summary>The VGG19 weights file; null finds them as the CLI does (NEURALSTYLE_VGG19_WEIGHTS, the user cache, the download).</summary>
     public string? WeightsPath { get; set; }
 
-    /// <summary>How many jobs compute at once on the shared engine. Default 1 (on a CPU, more rarely finish sooner).</summary>
+    /// <summary>
+    /// What this process does: <see cref="WebRole.Both"/> (the default: serves the page and the API, and
+    /// runs jobs), <see cref="WebRole.FrontEnd"/> (serves only; workers elsewhere run the jobs) or
+    /// <see cref="WebRole.Worker"/> (runs jobs from the store; serves no page or API). See docs/scaling.md.
+    /// </summary>
+    public WebRole Role { get; set; } = WebRole.Both;
+
+    /// <summary>
+    /// The PostgreSQL database that holds the jobs, as an Npgsql connection string
+    /// (<c>Host=db;Username=neuralstyle;Password=…;Database=neuralstyle</c>): every front end and worker
+    /// of a deployment names the same one. Null (the default): the jobs live in a SQLite file in the
+    /// data folder (<c>jobs.db</c>), for one machine.
+    /// </summary>
+    public string? PostgreSqlConnection { get; set; }
+
+    /// <summary>
+    /// How long a worker's hold on a running job lasts without a report (it reports every half second).
+    /// A worker that dies stops reporting; once its lease has run out, another worker takes the job
+    /// and continues from its latest checkpoint. Default 30 seconds.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A running job's checkpoint is stored every this many iterations: the most work a lost worker
+    /// costs. Default 20.
+    /// </summary>
+    public int CheckpointInterval { get; set; } = 20;
+
+    /// <summary>
+    /// The largest checkpoint stored, in bytes. An L-BFGS run's checkpoint holds its curvature pairs
+    /// (hundreds of megabytes at 512 px); a larger one is not stored, and the job, if its worker is
+    /// lost, starts again from its last stored one or afresh. Default 64 MB.
+    /// </summary>
+    public long MaxCheckpointBytes { get; set; } = 64_000_000;
+
+    /// <summary>How many jobs this worker computes at once on its engine. Default 1 (on a CPU, more rarely finish sooner).</summary>
     public int MaxRunningJobs { get; set; } = 1;
 
-    /// <summary>How many jobs may wait for a turn; a job beyond them is refused (429). Default 8.</summary>
+    /// <summary>How many jobs may wait for a worker, over the whole deployment; a job beyond them is refused (429). Default 8.</summary>
     public int MaxQueuedJobs { get; set; } = 8;
 
     /// <summary>
-    /// The memory the decoded images of unfinished jobs may take together, in bytes (3 per pixel); an
-    /// upload that would go over it is refused with 503 and Retry-After. Default 1 GB.
+    /// The memory the decoded images of the uploads this front end is checking may take together, in
+    /// bytes (3 per pixel); an upload that would go over it is refused with 503 and Retry-After. Waiting
+    /// jobs keep their files in the store, not in memory. Default 1 GB.
     /// </summary>
     public long MaxInputMemoryBytes { get; set; } = 1_000_000_000;
 
@@ -47,7 +83,7 @@ internal sealed class WebAppOptions
     /// </summary>
     public string[] ApiKeys { get; set; } = [];
 
-    /// <summary>How many unfinished (queued or running) jobs one client may have at once. Default 2.</summary>
+    /// <summary>How many unfinished (queued or running) jobs one client may have at once, over the whole deployment. Default 2.</summary>
     public int MaxJobsPerClient { get; set; } = 2;
 
     /// <summary>The largest uploaded file in bytes. Default 20 MB.</summary>
@@ -103,6 +139,11 @@ internal sealed class WebAppOptions
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public void Validate()
     {
+        Require(Enum.IsDefined(Role), $"{nameof(Role)} must be Both, FrontEnd or Worker; it was {Role}.");
+        Require(PostgreSqlConnection is null || PostgreSqlConnection.Trim().Length > 0, $"{nameof(PostgreSqlConnection)} must be a connection string, or not set.");
+        Require(LeaseDuration >= TimeSpan.FromSeconds(2), $"{nameof(LeaseDuration)} must be at least 2 seconds; it was {LeaseDuration}.");
+        Require(CheckpointInterval >= 1, $"{nameof(CheckpointInterval)} must be at least 1; it was {CheckpointInterval}.");
+        Require(MaxCheckpointBytes >= 0, $"{nameof(MaxCheckpointBytes)} must be at least 0; it was {MaxCheckpointBytes}.");
         Require(MaxRunningJobs is >= 1 and <= 64, $"{nameof(MaxRunningJobs)} must be between 1 and 64; it was {MaxRunningJobs}.");
         Require(MaxQueuedJobs >= 0, $"{nameof(MaxQueuedJobs)} must be at least 0; it was {MaxQueuedJobs}.");
         Require(MaxJobsPerClient >= 1, $"{nameof(MaxJobsPerClient)} must be at least 1; it was {MaxJobsPerClient}.");

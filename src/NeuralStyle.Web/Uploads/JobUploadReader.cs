@@ -171,13 +171,13 @@ internal sealed class JobUploadReader : IDisposable
         var decodedBytes = UploadedImage.DecodedBytes(content, "the content image", ContentField, options.MaxPixels)
             + styles.Select((bytes, i) => UploadedImage.DecodedBytes(bytes, StyleName(i), StylesField, options.MaxPixels)).Sum();
         var reservation = _memory.TryReserve(decodedBytes) ?? throw Busy(
-            $"The server holds as many waiting images as its memory budget allows ({Megabytes(_memory.CapacityBytes)} decoded); try again in a minute.",
+            $"The server is checking as many uploaded images as its memory budget allows ({Megabytes(_memory.CapacityBytes)} decoded); try again in a minute.",
             TimeSpan.FromSeconds(60));
         try
         {
             var contentImage = UploadedImage.Decode(content, "the content image", ContentField, options.MaxPixels);
             var styleImages = styles.Select((bytes, i) => UploadedImage.Decode(bytes, StyleName(i), StylesField, options.MaxPixels)).ToArray();
-            return new JobUpload(contentImage, styleImages, settings, reservation);
+            return new JobUpload(contentImage, styleImages, settings, content, styles, reservation);
         }
         catch
         {

@@ -23,10 +23,14 @@ internal sealed partial class PostgresJobDatabase : JobDatabase
     private readonly CancellationTokenSource _stop = new();
     private Task _listening = Task.CompletedTask;
 
-    public PostgresJobDatabase(string connectionString, ILogger logger)
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="logger">Receives the listener's warnings.</param>
+    /// <param name="pollInterval">How often waiters look again in case a notification was lost; default 5 seconds.</param>
+    public PostgresJobDatabase(string connectionString, ILogger logger, TimeSpan? pollInterval = null)
     {
         _source = NpgsqlDataSource.Create(connectionString);
         _logger = logger;
+        PollInterval = pollInterval ?? TimeSpan.FromSeconds(5);
     }
 
     public override IReadOnlyList<string> Schema { get; } =
@@ -64,7 +68,7 @@ internal sealed partial class PostgresJobDatabase : JobDatabase
 
     public override string ClaimLocking => " FOR UPDATE SKIP LOCKED";
 
-    public override TimeSpan PollInterval => TimeSpan.FromSeconds(5);
+    public override TimeSpan PollInterval { get; }
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

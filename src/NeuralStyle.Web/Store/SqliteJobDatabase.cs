@@ -10,7 +10,9 @@ namespace NeuralStyle.Web.Store;
 /// each writing transaction begins IMMEDIATE, so writers take turns); they learn of each other's
 /// changes by looking again every second.
 /// </summary>
-internal sealed class SqliteJobDatabase(string path) : JobDatabase
+/// <param name="path">The database file; created when missing.</param>
+/// <param name="pollInterval">How often waiters look again for other processes' changes; default 1 second.</param>
+internal sealed class SqliteJobDatabase(string path, TimeSpan? pollInterval = null) : JobDatabase
 {
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
@@ -55,7 +57,7 @@ internal sealed class SqliteJobDatabase(string path) : JobDatabase
     /// <summary>SQLite has no row locks: each writing transaction holds the whole database.</summary>
     public override string ClaimLocking => string.Empty;
 
-    public override TimeSpan PollInterval => TimeSpan.FromSeconds(1);
+    public override TimeSpan PollInterval { get; } = pollInterval ?? TimeSpan.FromSeconds(1);
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace NeuralStyle.Web.Tests;
 
@@ -16,10 +14,10 @@ public sealed class ServerProcessTests : IDisposable
     public async Task A_bad_setting_ends_the_process_with_one_line_naming_it_and_exit_code_1(string setting, string message)
     {
         using var server = Start(0, setting);
-        var stderr = await server.StandardError.ReadToEndAsync();
-        await server.WaitForExitAsync();
+        var stderr = await server.Process.StandardError.ReadToEndAsync();
+        await server.Process.WaitForExitAsync();
 
-        Assert.Equal(1, server.ExitCode);
+        Assert.Equal(1, server.Process.ExitCode);
         Assert.StartsWith(message, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
@@ -27,31 +25,25 @@ public sealed class ServerProcessTests : IDisposable
     public async Task Sigterm_puts_the_running_job_back_and_the_restarted_server_continues_it_from_its_checkpoint()
     {
         TestEnvironment.RequireWeights();
-        var port = FreePort();
-        var server = Start(port, "--NeuralStyle:CheckpointInterval=5");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitUntilServingAsync(client, server);
+        using var server = Start(AppProcess.FreePort(), "--NeuralStyle:CheckpointInterval=5");
+        var client = server.Client;
+        await server.WaitUntilServingAsync();
         var settings = new Dictionary<string, string>(JobClient.Long) { ["iterations"] = "150" };
         var id = (await JobClient.StartAsync(client, settings)).GetProperty("id").GetString()!;
         var events = JobClient.ReadEventsAsync(client, id, TimeSpan.FromMinutes(2));
         await WaitUntilAsync(client, id, job => job.GetProperty("iteration").GetInt32() >= 12); // a checkpoint at 10 is stored by now
 
-        using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await server.SignalAsync("TERM");
 
         // The stream ends without an end event (a page's EventSource connects again), and the process exits cleanly.
         Assert.All(await events, e => Assert.Equal("progress", e.Event));
-        await server.WaitForExitAsync();
-        Assert.Equal(0, server.ExitCode);
-        server.Dispose();
+        await server.Process.WaitForExitAsync();
+        Assert.Equal(0, server.Process.ExitCode);
 
         // The same data folder, another process: the job goes on from its last stored checkpoint and succeeds.
-        port = FreePort();
-        using var restarted = Start(port);
-        using var again = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitUntilServingAsync(again, restarted);
+        using var restarted = Start(AppProcess.FreePort());
+        var again = restarted.Client;
+        await restarted.WaitUntilServingAsync();
         var end = await JobClient.WaitForEndAsync(again, id);
         Assert.Equal("succeeded", end.GetProperty("state").GetString());
         Assert.Equal(2, end.GetProperty("attempts").GetInt32());
@@ -59,80 +51,30 @@ public sealed class ServerProcessTests : IDisposable
         Assert.True(resumedAt >= 10 && resumedAt % 5 == 0, $"resumed at {resumedAt}");
         using var result = await again.GetAsync($"/api/jobs/{id}/result");
         Assert.Equal(HttpStatusCode.OK, result.StatusCode);
-        restarted.Kill();
+
     }
 
     [SkippableFact]
     public async Task Started_from_any_folder_it_serves_only_the_local_host_names()
     {
         TestEnvironment.RequireWeights();
-        var port = FreePort();
-        using var server = StartIn(_dataFolder, port); // no appsettings.json there
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        await WaitUntilServingAsync(client, server);
+        using var server = StartIn(_dataFolder, AppProcess.FreePort()); // no appsettings.json there
+        var client = server.Client;
+        await server.WaitUntilServingAsync();
         using var rebound = new HttpRequestMessage(HttpMethod.Get, "/api/limits");
         rebound.Headers.Host = "evil.example";
 
         using var response = await client.SendAsync(rebound);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        server.Kill();
     }
 
     public void Dispose() => Directory.Delete(_dataFolder, recursive: true);
 
-    private Process Start(int port, params string[] settings) => StartIn(AppContext.BaseDirectory, port, settings);
+    private AppProcess Start(int port, params string[] settings) => StartIn(null, port, settings);
 
-    private Process StartIn(string workingDirectory, int port, params string[] settings)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "NeuralStyle.Web.dll"));
-        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
-        start.ArgumentList.Add($"--NeuralStyle:DataFolder={_dataFolder}");
-        foreach (var setting in settings)
-        {
-            start.ArgumentList.Add(setting);
-        }
-
-        var process = Process.Start(start)!;
-        if (port != 0)
-        {
-            // Drained, so that a full pipe never blocks the server.
-            _ = process.StandardOutput.ReadToEndAsync();
-            _ = process.StandardError.ReadToEndAsync();
-        }
-
-        return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitUntilServingAsync(HttpClient client, Process server)
-    {
-        for (var i = 0; i < 600 && !server.HasExited; i++)
-        {
-            try
-            {
-                using var response = await client.GetAsync("/api/limits");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("The server did not start serving within a minute.");
-    }
+    private AppProcess StartIn(string? workingDirectory, int port, params string[] settings) =>
+        AppProcess.Start(port, [$"--NeuralStyle:DataFolder={_dataFolder}", .. settings], workingDirectory);
 
     private static async Task WaitUntilAsync(HttpClient client, string id, Func<System.Text.Json.JsonElement, bool> condition)
     {

@@ -105,7 +105,7 @@ internal static class JobEndpoints
             upload.Memory.Dispose(); // the store keeps the files; the decoded images are no longer needed
             upload = null;
 
-            var limits = new SubmitLimits(options.Value.MaxJobsPerClient, options.Value.MaxQueuedJobs);
+            var limits = new SubmitLimits(options.Value.MaxJobsPerClient, options.Value.MaxQueuedJobs, options.Value.SubmitsPerMinute);
             var outcome = await store.SubmitAsync(submission, limits, time.GetUtcNow(), CancellationToken.None);
             if (outcome.UnfinishedForClient is { } unfinished)
             {
@@ -113,6 +113,11 @@ internal static class JobEndpoints
                     StatusCodes.Status429TooManyRequests,
                     "Too many jobs",
                     $"You have {unfinished} unfinished jobs, the most one client may have; wait for one to finish or cancel it.");
+            }
+
+            if (outcome.RetryAfter is { } retryAfter)
+            {
+                throw SubmitRateLimit.Refusal(options.Value.SubmitsPerMinute, retryAfter);
             }
 
             if (outcome.Queued is { } queued)

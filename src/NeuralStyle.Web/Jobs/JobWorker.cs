@@ -22,6 +22,7 @@ internal sealed partial class JobWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<JobWorker> _logger;
     private readonly SemaphoreSlim _slots;
+    private readonly SemaphoreSlim _claiming = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _gate = new();
     private readonly HashSet<Task> _runs = [];
@@ -46,9 +47,23 @@ internal sealed partial class JobWorker : BackgroundService
 
     /// <summary>
     /// Takes waiting jobs into free slots now. A front end in the same process calls it after each
-    /// submission, so that a job that can run at once is running when the answer goes out.
+    /// submission, so that a job that can run at once is running when the answer goes out. Callers take
+    /// turns: when it returns, every claim begun before it has been made.
     /// </summary>
     public async Task FillFreeSlotsAsync(CancellationToken cancellationToken)
+    {
+        await _claiming.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ClaimIntoFreeSlotsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _claiming.Release();
+        }
+    }
+
+    private async Task ClaimIntoFreeSlotsAsync(CancellationToken cancellationToken)
     {
         while (!_stopping.IsCancellationRequested && await _slots.WaitAsync(0, cancellationToken).ConfigureAwait(false))
         {

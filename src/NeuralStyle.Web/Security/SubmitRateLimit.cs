@@ -1,14 +1,17 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using NeuralStyle.Web.Api;
 using NeuralStyle.Web.Configuration;
 
 namespace NeuralStyle.Web.Security;
 
 /// <summary>
-/// ASP.NET Core's rate limiter on job submissions: each client (<see cref="RequestOrigin.ClientOf"/>)
-/// may submit <see cref="WebAppOptions.SubmitsPerMinute"/> jobs per minute (a fixed window); more are
-/// refused at once with 429, a problem-details body and <c>Retry-After</c>.
+/// The limit on job submissions: each client (<see cref="RequestOrigin.ClientOf"/>) may submit
+/// <see cref="WebAppOptions.SubmitsPerMinute"/> jobs per minute, counted twice: by ASP.NET Core's rate
+/// limiter on every request to this front end (a fixed window: a flood is refused before its upload is
+/// read), and by the job store over the whole deployment (accepted jobs in the last minute, whichever
+/// front end took them). More are refused with 429, a problem-details body and <c>Retry-After</c>.
 /// </summary>
 internal static class SubmitRateLimit
 {
@@ -23,11 +26,20 @@ internal static class SubmitRateLimit
         limiter.OnRejected = async (rejected, cancellationToken) =>
         {
             var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-            rejected.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            await Results.Problem(
-                detail: $"This client has submitted {settings.SubmitsPerMinute} jobs in the last minute, the most it may; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} s.",
-                statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many submissions").ExecuteAsync(rejected.HttpContext);
+            await Refusal(settings.SubmitsPerMinute, retryAfter).ToResult(rejected.HttpContext).ExecuteAsync(rejected.HttpContext);
         };
     });
+
+    /// <summary>The refusal of a submission over the limit, to be tried again after <paramref name="retryAfter"/>.</summary>
+    public static RequestRefusedException Refusal(int submitsPerMinute, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
+        return new RequestRefusedException(
+            StatusCodes.Status429TooManyRequests,
+            "Too many submissions",
+            $"This client has submitted {submitsPerMinute} jobs in the last minute, the most it may; try again in {seconds:0} s.")
+        {
+            RetryAfter = TimeSpan.FromSeconds(seconds),
+        };
+    }
 }

@@ -63,6 +63,8 @@ internal sealed partial class PostgresJobDatabase : JobDatabase
         "CREATE INDEX IF NOT EXISTS jobs_by_client ON jobs (client_id, state)",
         "CREATE TABLE IF NOT EXISTS job_files (job_id text NOT NULL, kind text NOT NULL, data bytea NOT NULL, PRIMARY KEY (job_id, kind))",
         "CREATE TABLE IF NOT EXISTS job_losses (job_id text NOT NULL, iteration integer NOT NULL, total double precision NOT NULL, PRIMARY KEY (job_id, iteration))",
+        "CREATE TABLE IF NOT EXISTS job_submissions (client_id text NOT NULL, at bigint NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS job_submissions_by_client ON job_submissions (client_id, at)",
         $"SELECT pg_advisory_unlock({SubmitLock})",
     ];
 

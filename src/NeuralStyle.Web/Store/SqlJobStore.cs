@@ -9,7 +9,8 @@ namespace NeuralStyle.Web.Store;
 /// The job store on a SQL database (<see cref="JobDatabase"/>: SQLite or PostgreSQL). Three tables:
 /// <c>jobs</c> (one row per job: its state, settings, progress summary, lease), <c>job_files</c>
 /// (its images: inputs, checkpoint, preview, result; deleted with the job) and <c>job_losses</c>
-/// (its total loss by iteration). Every change a client can see bumps the job's <c>version</c> and
+/// (its total loss by iteration); and <c>job_submissions</c> (each client's submissions of the last
+/// minute, for the rate limit). Every change a client can see bumps the job's <c>version</c> and
 /// is notified under the job's id; a job that may be waiting for a worker is notified as
 /// <see cref="JobSignals.Work"/>. Times are stored as Unix milliseconds.
 /// </summary>
@@ -56,6 +57,17 @@ internal sealed class SqlJobStore(JobDatabase database) : IJobStore
         }
 
         var at = Millis(now);
+        var minuteAgo = Millis(now - TimeSpan.FromMinutes(1));
+        await Execute(connection, transaction, "DELETE FROM job_submissions WHERE at <= @minuteAgo", ("minuteAgo", minuteAgo)).RunAsync(cancellationToken).ConfigureAwait(false);
+        var recent = await CountAsync(connection, transaction, "SELECT count(*) FROM job_submissions WHERE client_id = @client", cancellationToken, ("client", submission.ClientId)).ConfigureAwait(false);
+        if (recent >= limits.MaxSubmitsPerMinute)
+        {
+            var oldest = Time((await Execute(connection, transaction, "SELECT min(at) FROM job_submissions WHERE client_id = @client", ("client", submission.ClientId)).ScalarAsync(cancellationToken).ConfigureAwait(false))!);
+            return new SubmitOutcome(null, RetryAfter: oldest + TimeSpan.FromMinutes(1) - now);
+        }
+
+        await Execute(connection, transaction, "INSERT INTO job_submissions (client_id, at) VALUES (@client, @now)", ("client", submission.ClientId), ("now", at))
+            .RunAsync(cancellationToken).ConfigureAwait(false);
         await Execute(
             connection,
             transaction,

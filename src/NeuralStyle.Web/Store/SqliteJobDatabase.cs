@@ -52,6 +52,8 @@ internal sealed class SqliteJobDatabase(string path, TimeSpan? pollInterval = nu
         "CREATE INDEX IF NOT EXISTS jobs_by_client ON jobs (client_id, state)",
         "CREATE TABLE IF NOT EXISTS job_files (job_id TEXT NOT NULL, kind TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (job_id, kind))",
         "CREATE TABLE IF NOT EXISTS job_losses (job_id TEXT NOT NULL, iteration INTEGER NOT NULL, total REAL NOT NULL, PRIMARY KEY (job_id, iteration))",
+        "CREATE TABLE IF NOT EXISTS job_submissions (client_id TEXT NOT NULL, at INTEGER NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS job_submissions_by_client ON job_submissions (client_id, at)",
     ];
 
     /// <summary>SQLite has no row locks: each writing transaction holds the whole database.</summary>

@@ -43,6 +43,25 @@ public sealed class JobStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(TestStores.Kinds), MemberType = typeof(TestStores))]
+    public async Task A_clients_submissions_per_minute_are_counted_over_every_front_end(string kind)
+    {
+        await using var stores = await TestStores.CreateAsync(kind);
+        var frontEndA = await stores.OpenAsync();
+        var frontEndB = await stores.OpenAsync();
+        var limits = new SubmitLimits(MaxJobsPerClient: 100, MaxQueuedJobs: 100, MaxSubmitsPerMinute: 2);
+
+        Assert.NotNull((await frontEndA.SubmitAsync(Submission("a1", "alice"), limits, T0, default)).Job);
+        Assert.NotNull((await frontEndB.SubmitAsync(Submission("a2", "alice"), limits, T0 + TimeSpan.FromSeconds(20), default)).Job);
+        Assert.NotNull((await frontEndB.SubmitAsync(Submission("b1", "bob"), limits, T0 + TimeSpan.FromSeconds(30), default)).Job);
+
+        // Alice's third within the minute is refused by either front end, until her first is a minute old.
+        var refused = await frontEndA.SubmitAsync(Submission("a3", "alice"), limits, T0 + TimeSpan.FromSeconds(45), default);
+        Assert.Equal((null, TimeSpan.FromSeconds(15)), (refused.Job, refused.RetryAfter));
+        Assert.NotNull((await frontEndB.SubmitAsync(Submission("a3", "alice"), limits, T0 + TimeSpan.FromSeconds(61), default)).Job);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(TestStores.Kinds), MemberType = typeof(TestStores))]
     public async Task A_claim_takes_the_oldest_waiting_job_with_its_files_and_settings(string kind)
     {
         await using var stores = await TestStores.CreateAsync(kind);

@@ -25,7 +25,10 @@ case "$action" in
   start)
     port="${3:?the port of the server}"
     mkdir -p "$dir"
-    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+    if [ "$(id -u)" -eq 0 ]; then
+      chown postgres: "$dir"
+      runuser -u postgres -- test -w "$dir" || { echo "postgres: the user postgres cannot reach $dir (a folder above it is private)" >&2; exit 1; }
+    fi
     as_owner "$bin/initdb" -D "$dir/data" -U neuralstyle --auth=trust -E UTF8 >/dev/null
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off" start >/dev/null

@@ -20,6 +20,10 @@ using static TorchSharp.torch;
 //                               [--temporal-weights 1e9] [--later-iterations 25] [--work ~/.cache/neuralstyle/bench-video] [--out bench/results]
 //                               [--model styles/starry-night.onnx [--blends 0.5,0.8,0.95]]   (a trained style instead: each frame alone against steadied)
 //                               (video mode against independent frames: temporal error, losses, seconds per frame; resumes from --work; needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --web-load [--clients 8] [--seconds 120] [--web-dll src/NeuralStyle.Web/bin/Release/net10.0/NeuralStyle.Web.dll]
+//                               (the web app's load test: 2 front ends + 2 workers on a private PostgreSQL, clients submitting small jobs
+//                               and following their streams; jobs per minute, latencies, nothing lost or run twice; run from the
+//                               repository's root; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality [--sizes 256,512] [--pairs tubingen+starry_night,...] [--tutorial-iterations 1000] [--cap 1000]
 //                               [--evaluate-every 5] [--contenders adam-float32,lbfgs-float32,lbfgs-bfloat16,lbfgs-adam-float32,coarse-lbfgs-float32,default-float32,...]
@@ -152,6 +156,18 @@ if (Array.IndexOf(args, "--tiled") >= 0)
         int.Parse(Arg("--iterations", "50")),
         long.Parse(Arg("--max-memory-bytes", "7000000000")),
         Enum.Parse<ComputePrecision>(Arg("--precision", "BFloat16"), ignoreCase: true),
+        outFolder);
+    return;
+}
+
+if (Array.IndexOf(args, "--web-load") >= 0)
+{
+    await WebLoad.RunAsync(
+        weights,
+        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
+        Path.GetFullPath(Arg("--web-dll", Path.Combine("src", "NeuralStyle.Web", "bin", "Release", "net10.0", "NeuralStyle.Web.dll"))),
+        int.Parse(Arg("--clients", "8")),
+        TimeSpan.FromSeconds(int.Parse(Arg("--seconds", "120"))),
         outFolder);
     return;
 }

@@ -27,13 +27,14 @@ public sealed class KubernetesManifestTests : IDisposable
     public async Task The_check_finds_a_misspelt_field_a_wrong_type_and_a_missing_required_field()
     {
         var text = await File.ReadAllTextAsync(Path.Combine(Folder, "web.yaml"));
-        var broken = Path.Combine(_temporary, "broken.yaml");
-        await File.WriteAllTextAsync(broken, text
+        var misspelt = Path.Combine(_temporary, "misspelt.yaml");
+        await File.WriteAllTextAsync(misspelt, text
             .Replace("readinessProbe:", "readynessProbe:", StringComparison.Ordinal)
-            .Replace("replicas: 2", "replicas: two", StringComparison.Ordinal)
             .Replace("secretKeyRef: { name: neuralstyle-postgres, key: connection }", "secretKeyRef: { name: neuralstyle-postgres }", StringComparison.Ordinal));
+        var mistyped = Path.Combine(_temporary, "mistyped.yaml");
+        await File.WriteAllTextAsync(mistyped, text.Replace("replicas: 2", "replicas: two", StringComparison.Ordinal));
 
-        var (exitCode, output) = await ValidateAsync([broken]);
+        var (exitCode, output) = await ValidateAsync([misspelt, mistyped]);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("Deployment.spec.template.spec.containers[0].readynessProbe: V1Container has no field 'readynessProbe'", output);

@@ -11,6 +11,8 @@ public sealed class ServerProcessTests : IDisposable
     [InlineData("--NeuralStyle:MaxQueuedJobs=-1", "neural-style-web: NeuralStyle:MaxQueuedJobs must be at least 0; it was -1.")]
     [InlineData("--NeuralStyle:MaxSize=abc", "neural-style-web: NeuralStyle:MaxSize must be a whole number; it was 'abc'.")]
     [InlineData("--NeuralStyle:DataFolder=/proc/neuralstyle", "neural-style-web: NeuralStyle:DataFolder must be a folder this user can write in; '/proc/neuralstyle' is not")]
+    [InlineData("--NeuralStyle:PostgreSqlConnection=db", "neural-style-web: NeuralStyle:PostgreSqlConnection must be an Npgsql connection string such as Host=db;Username=neuralstyle;Password=…;Database=neuralstyle, or not set.")]
+    [InlineData("--NeuralStyle:PostgreSqlConnection=Host=127.0.0.1;Port=9;Username=nobody;Timeout=2", "neural-style-web: the job store cannot be reached (")]
     public async Task A_bad_setting_ends_the_process_with_one_line_naming_it_and_exit_code_1(string setting, string message)
     {
         using var server = Start(0, setting);

@@ -140,7 +140,7 @@ internal sealed class WebAppOptions
     public void Validate()
     {
         Require(Enum.IsDefined(Role), $"{nameof(Role)} must be Both, FrontEnd or Worker; it was {Role}.");
-        Require(PostgreSqlConnection is null || PostgreSqlConnection.Trim().Length > 0, $"{nameof(PostgreSqlConnection)} must be a connection string, or not set.");
+        Require(PostgreSqlConnection is null || IsConnectionString(PostgreSqlConnection), $"{nameof(PostgreSqlConnection)} must be an Npgsql connection string such as Host=db;Username=neuralstyle;Password=…;Database=neuralstyle, or not set.");
         Require(LeaseDuration >= TimeSpan.FromSeconds(2), $"{nameof(LeaseDuration)} must be at least 2 seconds; it was {LeaseDuration}.");
         Require(CheckpointInterval >= 1, $"{nameof(CheckpointInterval)} must be at least 1; it was {CheckpointInterval}.");
         Require(MaxCheckpointBytes >= 0, $"{nameof(MaxCheckpointBytes)} must be at least 0; it was {MaxCheckpointBytes}.");
@@ -180,6 +180,18 @@ internal sealed class WebAppOptions
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Require(false, $"{nameof(DataFolder)} must be a folder this user can write in; '{folder}' is not ({ex.GetType().Name}).");
+        }
+    }
+
+    private static bool IsConnectionString(string text)
+    {
+        try
+        {
+            return !string.IsNullOrEmpty(new Npgsql.NpgsqlConnectionStringBuilder(text).Host);
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 

@@ -12,7 +12,7 @@ namespace NeuralStyle;
 /// Feature maps are NCHW tensors (batch, channels, height, width), as <see cref="IFeatureExtractor"/>
 /// returns them. Images are NCHW with 3 channels.
 /// </remarks>
-public static class LossFunctions
+public static partial class LossFunctions
 {
     /// <summary>
     /// Content loss: the mean squared error of two feature maps, mean((F − P)²) over every element.

@@ -13,7 +13,7 @@ public class CliArgumentsTests
             "--init", "noise", "--seed", "7", "--device", "cuda", "--threads", "1", "--quality", "80",
             "--weights", "w.h5", "--overwrite", "--save-every", "10", "--json",
             "--style-scale", "0.5", "--preserve-colors", "luminance", "--average", "0.9",
-            "--start-size", "64", "--pooling", "average", "--tv-norm", "sum", "--precision", "bfloat16",
+            "--start-size", "64", "--pooling", "average", "--tv-norm", "sum", "--precision", "bfloat16", "--style-statistic", "wasserstein",
             "--checkpoint", "run.ckpt", "--checkpoint-every", "7", "--resume", "old.ckpt",
         ]);
 
@@ -31,6 +31,7 @@ public class CliArgumentsTests
         Assert.Equal((10, true), (cli.Settings.SaveEvery, cli.Settings.Json));
         Assert.Equal((0.5, ColorPreservation.LuminanceOnly, 0.9), (o.StyleScale, o.ColorPreservation, o.AveragingDecay));
         Assert.Equal((64, Pooling.Average, TotalVariationNorm.AbsoluteSum, ComputePrecision.BFloat16), (o.StartSize, o.Pooling, o.TotalVariationNorm, o.Precision));
+        Assert.Equal(StyleStatistic.Wasserstein, o.StyleStatistic);
         Assert.Equal("'s.jpg'", Assert.Single(o.Styles).Image.Description);
         Assert.Equal(("run.ckpt", 7, "old.ckpt"), (o.CheckpointPath, o.CheckpointInterval, o.ResumeFrom));
     }
@@ -71,6 +72,7 @@ public class CliArgumentsTests
     [InlineData("--style-masks", "only-one.png")]
     [InlineData("--pooling", "min")]
     [InlineData("--tv-norm", "square")]
+    [InlineData("--style-statistic", "histogram")]
     [InlineData("--precision", "fp8")]
     public void Bad_style_and_loss_options_are_one_line_errors(string option, string value)
     {

@@ -34,6 +34,9 @@ public sealed record StyleOptimizerSettings
     /// <inheritdoc cref="StyleTransferOptions.TotalVariationNorm"/>
     public TotalVariationNorm TotalVariationNorm { get; init; } = TotalVariationNorm.AbsoluteMean;
 
+    /// <inheritdoc cref="StyleTransferOptions.StyleStatistic"/>
+    public StyleStatistic StyleStatistic { get; init; } = StyleStatistic.Gram;
+
     /// <inheritdoc cref="StyleTransferOptions.Optimizer"/>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Lbfgs;
 
@@ -70,6 +73,7 @@ public sealed record StyleOptimizerSettings
     {
         Guard.MustBeDefined(Optimizer, nameof(Optimizer));
         Guard.MustBeDefined(TotalVariationNorm, nameof(TotalVariationNorm));
+        Guard.MustBeDefined(StyleStatistic, nameof(StyleStatistic));
         RequireKnownLayers(ContentLayers, nameof(ContentLayers));
         RequireKnownLayers(StyleLayers, nameof(StyleLayers));
     }

@@ -125,6 +125,13 @@ public sealed record StyleTransferOptions
     /// </summary>
     public TotalVariationNorm TotalVariationNorm { get => _optimization.TotalVariationNorm; init => _optimization = _optimization with { TotalVariationNorm = value }; }
 
+    /// <summary>
+    /// What the style term compares at each style layer. Default <see cref="StyleStatistic.Gram"/>.
+    /// <see cref="StyleStatistic.Wasserstein"/> compares Gaussian fits (means and covariances) instead;
+    /// its values have another scale, so its <see cref="StyleWeight"/> differs (docs/options.md). Not yet with tiling.
+    /// </summary>
+    public StyleStatistic StyleStatistic { get => _optimization.StyleStatistic; init => _optimization = _optimization with { StyleStatistic = value }; }
+
     /// <summary>The downsampling between VGG19's blocks. Default <see cref="NeuralStyle.Pooling.Max"/>.</summary>
     public Pooling Pooling { get; init; } = Pooling.Max;
 
@@ -247,6 +254,11 @@ public sealed record StyleTransferOptions
         if (CheckpointPath is not null)
         {
             Guard.NotNullOrWhiteSpace(CheckpointPath, nameof(CheckpointPath));
+        }
+
+        if ((Tiling || TileSize is not null) && StyleStatistic != StyleStatistic.Gram)
+        {
+            Guard.ThrowArgument($"Tiling works with the Gram style statistic only so far; use {nameof(StyleStatistic)}.{nameof(StyleStatistic.Gram)} for a tiled run.", nameof(Tiling));
         }
 
         if ((Tiling || TileSize is not null) && Styles.Any(s => s.Mask is not null))

@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace NeuralStyle;
 
 /// <summary>
-/// The loss of a whole image, composed of its terms (<see cref="ILossTerm"/>: content, style, total
-/// variation), each with its targets computed once, without gradients, when the objective is made.
+/// The loss of a whole image, composed of its terms (<see cref="ILossTerm"/>: content, style (by the
+/// chosen statistic), total variation), each with its targets computed once, without gradients, when the objective is made.
 /// An evaluation extracts every layer the terms read once and adds the terms up, each times its weight.
 /// </summary>
 internal sealed class StyleObjective : IDisposable
@@ -30,7 +30,11 @@ internal sealed class StyleObjective : IDisposable
         {
             // The first three are the terms LossTerms reports, in its order.
             terms.Add(new ContentTerm(contentFeatures, options.ContentLayers, options.ContentWeight));
-            terms.Add(new GramStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight));
+            terms.Add(options.StyleStatistic switch
+            {
+                StyleStatistic.Wasserstein => new WassersteinStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight),
+                _ => new GramStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight),
+            });
             terms.Add(new TotalVariationTerm(options.TotalVariationNorm, options.TotalVariationWeight));
             terms.AddRange(extra);
         }

@@ -17,6 +17,7 @@ internal sealed class RunOptionCatalogue
 
     private static readonly (string Name, OptimizerKind Value)[] Optimizers = [("lbfgs", OptimizerKind.Lbfgs), ("l-bfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)];
     private static readonly (string Name, TotalVariationNorm Value)[] TvNorms = [("mean", TotalVariationNorm.AbsoluteMean), ("sum", TotalVariationNorm.AbsoluteSum)];
+    private static readonly (string Name, StyleStatistic Value)[] StyleStatistics = [("gram", StyleStatistic.Gram), ("wasserstein", StyleStatistic.Wasserstein)];
     private static readonly (string Name, Pooling Value)[] Poolings = [("max", Pooling.Max), ("average", Pooling.Average), ("avg", Pooling.Average)];
     private static readonly (string Name, ColorPreservation Value)[] Colours =
         [("none", ColorPreservation.None), ("match", ColorPreservation.MatchStyleToContent), ("luminance", ColorPreservation.LuminanceOnly)];
@@ -52,6 +53,13 @@ internal sealed class RunOptionCatalogue
             (o, v, _) => o with { Lbfgs = o.Lbfgs with { SwitchToAdamAfter = OptionValues.Int(v) } }),
         Double("content-weight", "content loss weight", nameof(StyleTransferOptions.ContentWeight), Defaults.ContentWeight, (o, v) => o with { ContentWeight = v }),
         Double("style-weight", "style loss weight", nameof(StyleTransferOptions.StyleWeight), Defaults.StyleWeight, (o, v) => o with { StyleWeight = v }),
+        Choice(
+            "style-statistic",
+            "what the style term compares: Gram matrices, or Gaussian fits by the Wasserstein distance (its style weight differs: docs/options.md)",
+            nameof(StyleTransferOptions.StyleStatistic),
+            StyleStatistics,
+            Defaults.StyleStatistic,
+            (o, v) => o with { StyleStatistic = v }),
         Double("tv-weight", "total variation weight", nameof(StyleTransferOptions.TotalVariationWeight), Defaults.TotalVariationWeight, (o, v) => o with { TotalVariationWeight = v }),
         Choice(
             "tv-norm",

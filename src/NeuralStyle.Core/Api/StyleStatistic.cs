@@ -13,4 +13,12 @@ public enum StyleStatistic
     /// that balances it differs (docs/options.md).
     /// </summary>
     Wasserstein,
+
+    /// <summary>
+    /// Sliced Wasserstein distances: the features projected on as many random unit directions as the
+    /// layer has channels, drawn afresh at each evaluation (seeded by the image, so resumed runs repeat
+    /// exactly), sorted and compared (Heitz et al., CVPR 2021). With several styles, each style's
+    /// distance weighted by its blend weight. Not with tiling.
+    /// </summary>
+    SlicedWasserstein,
 }

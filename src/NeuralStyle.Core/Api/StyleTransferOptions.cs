@@ -127,8 +127,9 @@ public sealed record StyleTransferOptions
 
     /// <summary>
     /// What the style term compares at each style layer. Default <see cref="StyleStatistic.Gram"/>.
-    /// <see cref="StyleStatistic.Wasserstein"/> compares Gaussian fits (means and covariances) instead;
-    /// its values have another scale, so its <see cref="StyleWeight"/> differs (docs/options.md). Not yet with tiling.
+    /// <see cref="StyleStatistic.Wasserstein"/> compares Gaussian fits (means and covariances) and
+    /// <see cref="StyleStatistic.SlicedWasserstein"/> sorted random projections instead; their values
+    /// have other scales, so their <see cref="StyleWeight"/> differs (docs/options.md). Not yet with tiling.
     /// </summary>
     public StyleStatistic StyleStatistic { get => _optimization.StyleStatistic; init => _optimization = _optimization with { StyleStatistic = value }; }
 

@@ -33,6 +33,7 @@ internal sealed class StyleObjective : IDisposable
             terms.Add(options.StyleStatistic switch
             {
                 StyleStatistic.Wasserstein => new WassersteinStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight),
+                StyleStatistic.SlicedWasserstein => new SlicedWassersteinStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight),
                 _ => new GramStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight),
             });
             terms.Add(new TotalVariationTerm(options.TotalVariationNorm, options.TotalVariationWeight));

@@ -17,7 +17,7 @@ internal sealed class RunOptionCatalogue
 
     private static readonly (string Name, OptimizerKind Value)[] Optimizers = [("lbfgs", OptimizerKind.Lbfgs), ("l-bfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)];
     private static readonly (string Name, TotalVariationNorm Value)[] TvNorms = [("mean", TotalVariationNorm.AbsoluteMean), ("sum", TotalVariationNorm.AbsoluteSum)];
-    private static readonly (string Name, StyleStatistic Value)[] StyleStatistics = [("gram", StyleStatistic.Gram), ("wasserstein", StyleStatistic.Wasserstein)];
+    private static readonly (string Name, StyleStatistic Value)[] StyleStatistics = [("gram", StyleStatistic.Gram), ("wasserstein", StyleStatistic.Wasserstein), ("sliced-wasserstein", StyleStatistic.SlicedWasserstein)];
     private static readonly (string Name, Pooling Value)[] Poolings = [("max", Pooling.Max), ("average", Pooling.Average), ("avg", Pooling.Average)];
     private static readonly (string Name, ColorPreservation Value)[] Colours =
         [("none", ColorPreservation.None), ("match", ColorPreservation.MatchStyleToContent), ("luminance", ColorPreservation.LuminanceOnly)];
@@ -55,7 +55,7 @@ internal sealed class RunOptionCatalogue
         Double("style-weight", "style loss weight", nameof(StyleTransferOptions.StyleWeight), Defaults.StyleWeight, (o, v) => o with { StyleWeight = v }),
         Choice(
             "style-statistic",
-            "what the style term compares: Gram matrices, or Gaussian fits by the Wasserstein distance (its style weight differs: docs/options.md)",
+            "what the style term compares: Gram matrices, Gaussian fits by the Wasserstein distance, or sorted random projections (sliced Wasserstein); the Wasserstein ones need another style weight (docs/options.md)",
             nameof(StyleTransferOptions.StyleStatistic),
             StyleStatistics,
             Defaults.StyleStatistic,

@@ -16,10 +16,13 @@ public sealed class CheckpointTests : IDisposable
     [InlineData(OptimizerKind.Lbfgs, 0.5, 12, 13)] // with iterate averaging, in the last scale
     [InlineData(OptimizerKind.Lbfgs, 0.0, 7, 7, 2)]   // Adam takes over after 2 iterations of a scale: at 8, after the checkpoint of 6
     [InlineData(OptimizerKind.Lbfgs, 0.0, 13, 13, 2)] // ... and at 12, the checkpoint's own iteration
-    public async Task A_run_cancelled_and_resumed_ends_with_the_uninterrupted_image_bit_for_bit(OptimizerKind optimizer, double averaging, int stopAt, int resumesAt, int? adamAfter = null)
+    [InlineData(OptimizerKind.Lbfgs, 0.0, 7, 7, null, StyleStatistic.Wasserstein)]
+    [InlineData(OptimizerKind.Lbfgs, 0.0, 7, 7, null, StyleStatistic.SlicedWasserstein)] // its directions, drawn per evaluation, come back too
+    public async Task A_run_cancelled_and_resumed_ends_with_the_uninterrupted_image_bit_for_bit(
+        OptimizerKind optimizer, double averaging, int stopAt, int resumesAt, int? adamAfter = null, StyleStatistic statistic = StyleStatistic.Gram)
     {
         var checkpoint = Path.Combine(_folder, "run.checkpoint");
-        var options = Options() with { Optimizer = optimizer, AveragingDecay = averaging, Lbfgs = new LbfgsSettings { SwitchToAdamAfter = adamAfter } };
+        var options = Options() with { Optimizer = optimizer, AveragingDecay = averaging, Lbfgs = new LbfgsSettings { SwitchToAdamAfter = adamAfter }, StyleStatistic = statistic };
         var uninterrupted = await StyleTransfer.RunAsync(options);
 
         using var cts = new CancellationTokenSource();

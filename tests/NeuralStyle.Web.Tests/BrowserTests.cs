@@ -110,6 +110,32 @@ public sealed class BrowserTests
     }
 
     [SkippableFact]
+    public void The_chosen_style_statistic_is_sent_with_its_starting_style_weight_and_runs()
+    {
+        using var factory = new WebAppFactory();
+        var site = factory.StartKestrel();
+        using var browser = Browser.Start();
+        var files = WriteTestImages(browser.Downloads);
+        browser.Driver.Navigate().GoToUrl(site);
+        browser.Find("content-input").SendKeys(files.Content);
+        browser.Find("styles-input").SendKeys(files.Style);
+        browser.WaitUntil(() => browser.Driver.FindElements(By.CssSelector("#content-thumbs img, #styles-thumbs img")).Count == 2, TimeSpan.FromSeconds(10), "both thumbnails");
+        SetValue(browser, "size", "64");
+        SetValue(browser, "start-size", "64");
+        SetValue(browser, "iterations", "1000");
+        browser.Script("document.getElementById('style-statistic').value = 'sliced-wasserstein'");
+        browser.Find("start").Click();
+        browser.WaitUntil(() => Number(browser.Script("return document.getElementById('progress').value")) >= 2, TimeSpan.FromMinutes(1), "the run to start");
+
+        // What the page sent, as the store keeps it: the statistic, and its starting weight (docs/options.md: 1e4).
+        var settings = System.Text.Json.JsonDocument.Parse(factory.StoredSettings(Assert.Single(factory.StoredJobIds()))).RootElement;
+        Assert.Equal("sliced-wasserstein", settings.GetProperty("styleStatistic").GetString());
+        Assert.Equal("10000", settings.GetProperty("styleWeight").GetString());
+        browser.Find("cancel").Click();
+        browser.WaitUntil(() => browser.Find("error").Displayed, TimeSpan.FromSeconds(30), "the cancellation");
+    }
+
+    [SkippableFact]
     public void A_file_that_is_not_an_image_shows_the_servers_message()
     {
         using var factory = new WebAppFactory();

@@ -51,6 +51,32 @@ internal sealed class WebAppFactory : WebApplicationFactory<Program>
         return Convert.ToInt32(command.ExecuteScalar());
     }
 
+    /// <summary>The ids of the jobs the store holds, read from the SQLite file itself.</summary>
+    public IReadOnlyList<string> StoredJobIds()
+    {
+        using var connection = OpenStoreFile();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM jobs ORDER BY seq";
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>A job's settings fields as the store keeps them (JSON), read from the SQLite file itself.</summary>
+    public string StoredSettings(string id)
+    {
+        using var connection = OpenStoreFile();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT settings FROM jobs WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return (string)command.ExecuteScalar()!;
+    }
+
     /// <summary>The kinds of file the store keeps for a job (content, style0, checkpoint, preview, result), read from the SQLite file itself.</summary>
     public IReadOnlyList<string> StoredFileKinds(string id)
     {

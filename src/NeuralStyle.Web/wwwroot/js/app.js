@@ -6,7 +6,8 @@
 
 (() => {
   const $ = (id) => document.getElementById(id);
-  const defaultStyleWeight = 1e-2;
+  // Each statistic's starting style weight (docs/options.md: its values are on another scale than Gram's).
+  const styleWeights = { gram: 1e-2, wasserstein: 5e3, "sliced-wasserstein": 1e4 };
   const strengths = { "-2": ["much weaker", 0.25], "-1": ["weaker", 0.5], "0": ["normal", 1], "1": ["stronger", 2], "2": ["much stronger", 4] };
   const recentKey = "neuralstyle.recent";
 
@@ -244,7 +245,9 @@
       if (field.value !== "") data.append(field.name, field.value);
     }
     const factor = strengths[$("strength").value][1];
-    if (factor !== 1) data.append("styleWeight", String(defaultStyleWeight * factor));
+    const statistic = $("style-statistic").value;
+    if (statistic !== "gram") data.append("styleStatistic", statistic);
+    if (factor !== 1 || statistic !== "gram") data.append("styleWeight", String(styleWeights[statistic] * factor));
     return data;
   }
 

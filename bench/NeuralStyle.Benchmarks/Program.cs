@@ -24,6 +24,8 @@ using static TorchSharp.torch;
 //                               (the web app's load test: 2 front ends + 2 workers on a private PostgreSQL, clients submitting small jobs
 //                               and following their streams; jobs per minute, latencies, nothing lost or run twice; run from the
 //                               repository's root; needs NEURALSTYLE_TEST_IMAGES too)
+//        NeuralStyle.Benchmarks --statistics [--sizes 512,1024] [--precisions float32,bfloat16] [--iterations 8]
+//                               (seconds per iteration of each style statistic against Gram; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality [--sizes 256,512] [--pairs tubingen+starry_night,...] [--tutorial-iterations 1000] [--cap 1000]
 //                               [--evaluate-every 5] [--contenders adam-float32,lbfgs-float32,lbfgs-bfloat16,lbfgs-adam-float32,coarse-lbfgs-float32,default-float32,...]
@@ -156,6 +158,18 @@ if (Array.IndexOf(args, "--tiled") >= 0)
         int.Parse(Arg("--iterations", "50")),
         long.Parse(Arg("--max-memory-bytes", "7000000000")),
         Enum.Parse<ComputePrecision>(Arg("--precision", "BFloat16"), ignoreCase: true),
+        outFolder);
+    return;
+}
+
+if (Array.IndexOf(args, "--statistics") >= 0)
+{
+    await StatisticCost.RunAsync(
+        weights,
+        Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with tubingen.jpg and starry_night.jpg."),
+        Arg("--sizes", "512,1024").Split(',').Select(int.Parse).ToArray(),
+        precisions,
+        int.Parse(Arg("--iterations", "8")),
         outFolder);
     return;
 }

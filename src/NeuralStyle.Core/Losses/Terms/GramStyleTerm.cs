@@ -1,5 +1,4 @@
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn.functional;
 
 namespace NeuralStyle;
 
@@ -25,8 +24,7 @@ internal sealed class GramStyleTerm : ILossTerm
         _layers = layers.Select(l => l.Layer).ToArray();
         _layerWeights = layers.Select(l => l.Weight).ToArray();
         Weight = weight;
-        var sum = styles.Sum(s => s.Weight);
-        var blendWeights = styles.Select(s => s.Weight / sum).ToArray();
+        var blendWeights = StyleTermParts.BlendWeights(styles);
         var grams = styles.Select(s =>
         {
             // One style's feature maps at a time: they are released once its Gram matrices are made.
@@ -45,7 +43,7 @@ internal sealed class GramStyleTerm : ILossTerm
             _targets = styles.Select((s, i) => new Target(
                 blendWeights[i],
                 Detach(grams[i]),
-                Detach(_layers.Select(l => LayerMask(s.Mask!, contentFeatures[l])).ToArray()))).ToArray();
+                Detach(_layers.Select(l => StyleTermParts.LayerMask(s.Mask!, contentFeatures[l]).to(contentFeatures[l].dtype))))).ToArray();
         }
     }
 
@@ -84,11 +82,7 @@ internal sealed class GramStyleTerm : ILossTerm
     private static Tensor Gram(Tensor features, Tensor? mask) =>
         (mask is null ? LossFunctions.GramMatrix(features) : LossFunctions.MaskedGramMatrix(features, mask)).to(ScalarType.Float32);
 
-    /// <summary>The mask averaged down to a layer's feature map size (each cell: the mask's mean over the pixels it covers), in the features' number format.</summary>
-    private static Tensor LayerMask(Tensor mask, Tensor features) =>
-        adaptive_avg_pool2d(mask.to(float32), [features.shape[2], features.shape[3]]).to(features.dtype);
-
-    private static Tensor[] Detach(Tensor[] tensors) => tensors.Select(t => t.detach().DetachFromDisposeScope()).ToArray();
+    private static Tensor[] Detach(IEnumerable<Tensor> tensors) => StyleTermParts.Detach(tensors);
 
     /// <summary>One target: its weight in the term, its Gram matrices per layer, and its masks per layer (null without).</summary>
     private sealed record Target(double Weight, Tensor[] Grams, Tensor[]? Masks);

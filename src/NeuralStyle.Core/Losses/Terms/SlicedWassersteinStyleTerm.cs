@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn.functional;
 
 namespace NeuralStyle;
 
@@ -31,14 +30,14 @@ internal sealed class SlicedWassersteinStyleTerm : ILossTerm
         _layers = layers.Select(l => l.Layer).ToArray();
         _layerWeights = layers.Select(l => l.Weight).ToArray();
         Weight = weight;
-        var sum = styles.Sum(s => s.Weight);
-        _targets = styles.Select(s =>
+        var blendWeights = StyleTermParts.BlendWeights(styles);
+        _targets = styles.Select((s, index) =>
         {
             using var styleScope = NewDisposeScope();
             var features = extractor.Extract(s.Image, _layers);
             var targetFeatures = _layers.Select(l => features[l].to(ScalarType.Float32).detach().DetachFromDisposeScope()).ToArray();
             var masks = s.Mask is null ? null : _layers.Select(l => Region(s.Mask, contentFeatures[l]).DetachFromDisposeScope()).ToArray();
-            return new Target(s.Weight / sum, targetFeatures, masks);
+            return new Target(blendWeights[index], targetFeatures, masks);
         }).ToArray();
     }
 
@@ -86,7 +85,7 @@ internal sealed class SlicedWassersteinStyleTerm : ILossTerm
     /// <summary>The positions (a flat index list) where the mask, averaged down to the layer, is at least one half.</summary>
     private static Tensor Region(Tensor mask, Tensor features)
     {
-        var pooled = adaptive_avg_pool2d(mask.to(float32), [features.shape[2], features.shape[3]]).flatten();
+        var pooled = StyleTermParts.LayerMask(mask, features).flatten();
         var region = (pooled >= 0.5).nonzero().flatten();
         return region.numel() > 0 ? region : throw new ArgumentException("A style mask covers no position at a style layer; give it a larger region.");
     }

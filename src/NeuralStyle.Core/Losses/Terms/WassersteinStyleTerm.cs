@@ -1,5 +1,4 @@
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn.functional;
 
 namespace NeuralStyle;
 
@@ -27,8 +26,7 @@ internal sealed class WassersteinStyleTerm : ILossTerm
         _layers = layers.Select(l => l.Layer).ToArray();
         _layerWeights = layers.Select(l => l.Weight).ToArray();
         Weight = weight;
-        var sum = styles.Sum(s => s.Weight);
-        var blendWeights = styles.Select(s => s.Weight / sum).ToArray();
+        var blendWeights = StyleTermParts.BlendWeights(styles);
         var moments = styles.Select(s =>
         {
             // One style's feature maps at a time: they are released once its moments are taken.
@@ -52,7 +50,7 @@ internal sealed class WassersteinStyleTerm : ILossTerm
             _targets = styles.Select((s, i) => Fit(
                 blendWeights[i],
                 moments[i],
-                _layers.Select(l => LayerMask(s.Mask!, contentFeatures[l])).ToArray())).ToArray();
+                _layers.Select(l => StyleTermParts.LayerMask(s.Mask!, contentFeatures[l])).ToArray())).ToArray();
         }
     }
 
@@ -112,11 +110,7 @@ internal sealed class WassersteinStyleTerm : ILossTerm
         return new Target(weight, Detach(means), Detach(covariances), Detach(roots), masks is null ? null : Detach(masks));
     }
 
-    /// <summary>The mask averaged down to a layer's feature map size (each cell: the mask's mean over the pixels it covers).</summary>
-    private static Tensor LayerMask(Tensor mask, Tensor features) =>
-        adaptive_avg_pool2d(mask.to(float32), [features.shape[2], features.shape[3]]);
-
-    private static Tensor[] Detach(Tensor[] tensors) => tensors.Select(t => t.detach().DetachFromDisposeScope()).ToArray();
+    private static Tensor[] Detach(IEnumerable<Tensor> tensors) => StyleTermParts.Detach(tensors);
 
     /// <summary>One target: its weight in the term, and per layer its means, covariances, their roots and (with masks) the region's mask.</summary>
     private sealed record Target(double Weight, Tensor[] Means, Tensor[] Covariances, Tensor[] Roots, Tensor[]? Masks);

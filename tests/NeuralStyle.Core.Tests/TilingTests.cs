@@ -107,8 +107,10 @@ public sealed class TilingTests
         Assert.InRange(tiledEnd / wholeEnd, 0.85, 1.15);
     }
 
-    [SkippableFact]
-    public void In_one_tile_the_tiled_objective_and_its_gradient_are_the_whole_image_s()
+    [SkippableTheory]
+    [InlineData(StyleStatistic.Gram)]
+    [InlineData(StyleStatistic.Wasserstein)]
+    public void In_one_tile_the_tiled_objective_and_its_gradient_are_the_whole_image_s(StyleStatistic statistic)
     {
         // One tile covers the image with weight 1 everywhere: the weighted means are plain means, so
         // the tiled loss and its gradient (two sweeps, global residuals, TV apart) must be autograd's
@@ -119,7 +121,7 @@ public sealed class TilingTests
         var content = Load(images, "tubingen.jpg", 96);
         var style = Load(images, "starry_night.jpg", 96);
         var image = (content * 0.8) + 0.1;
-        var settings = new StyleOptimizerSettings();
+        var settings = new StyleOptimizerSettings { StyleStatistic = statistic, StyleWeight = statistic == StyleStatistic.Gram ? 1e-2 : 5e3 };
         using var whole = new StyleObjective(extractor, content, [new StyleTensor(style)], settings);
         using var tiled = new TiledObjective(extractor, content, [new StyleTensor(style)], settings, tileSize: 96);
         Assert.Single(tiled.Grid.Tiles);
@@ -132,7 +134,11 @@ public sealed class TilingTests
 
         Assert.Equal(total.item<float>(), terms.Total, total.item<float>() * 1e-4);
         var scale = x.grad!.abs().max().item<float>();
-        Assert.True(gradient.allclose(x.grad!, rtol: 1e-3, atol: scale * 1e-4), $"largest difference {(gradient - x.grad!).abs().max().item<float>():E2} of {scale:E2}");
+
+        // The Gaussian fit's covariance is a float32 difference of raw moments (S − μμᵀ), whose rounding
+        // its square roots magnify: the two routes to the gradient agree to 2e-4 of its largest element.
+        var tolerance = statistic == StyleStatistic.Gram ? 1e-4 : 1e-3;
+        Assert.True(gradient.allclose(x.grad!, rtol: 1e-3, atol: scale * tolerance), $"largest difference {(gradient - x.grad!).abs().max().item<float>():E2} of {scale:E2}");
     }
 
     [SkippableFact]
@@ -259,6 +265,41 @@ public sealed class TilingTests
             Tiling = true,
         };
         Assert.Equal("Tiling does not work with style masks yet. (Parameter 'Tiling')", Assert.Throws<ArgumentException>(() => masked.Validate()).Message);
+    }
+
+    [Fact]
+    public void Tiling_with_the_sliced_wasserstein_statistic_is_refused_before_any_work()
+    {
+        var sliced = new StyleTransferOptions { Content = "c.png", Styles = ["a.png"], Tiling = true, StyleStatistic = StyleStatistic.SlicedWasserstein };
+
+        Assert.StartsWith("Tiling does not work with the sliced Wasserstein style statistic", Assert.Throws<ArgumentException>(() => sliced.Validate()).Message);
+    }
+
+    [SkippableFact]
+    public void A_tiled_run_with_the_wasserstein_statistic_reaches_nearly_the_whole_image_objective()
+    {
+        var extractor = SharedExtractor.Get();
+        var images = TestEnvironment.RequireImages();
+        using var scope = NewDisposeScope();
+        var content = Load(images, "tubingen.jpg", 256);
+        var style = Load(images, "starry_night.jpg", 256);
+        var settings = new StyleOptimizerSettings { StyleStatistic = StyleStatistic.Wasserstein, StyleWeight = 5e3 };
+
+        using var whole = new StyleOptimizer(extractor, content, style, content, settings);
+        using var tiled = ScaleOptimizers.Tiled(extractor, content, [new StyleTensor(style)], content, settings, tileSize: 160);
+        for (var i = 0; i < 20; i++)
+        {
+            whole.Step();
+            tiled.Step();
+        }
+
+        using var ruler = new StyleOptimizer(extractor, content, style, content, settings);
+        var start = Objective(ruler, content);
+        var wholeEnd = Objective(ruler, whole.CopyImage());
+        var tiledEnd = Objective(ruler, tiled.CopyImage());
+        Assert.True(wholeEnd < start * 0.5, $"the untiled run did not converge: {start:E3} to {wholeEnd:E3}");
+        Assert.True(tiledEnd < start * 0.5, $"the tiled run did not converge: {start:E3} to {tiledEnd:E3}");
+        Assert.InRange(tiledEnd / wholeEnd, 0.85, 1.15);
     }
 
     private static double Objective(StyleOptimizer ruler, Tensor image)

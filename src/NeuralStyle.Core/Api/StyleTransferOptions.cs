@@ -129,7 +129,7 @@ public sealed record StyleTransferOptions
     /// What the style term compares at each style layer. Default <see cref="StyleStatistic.Gram"/>.
     /// <see cref="StyleStatistic.Wasserstein"/> compares Gaussian fits (means and covariances) and
     /// <see cref="StyleStatistic.SlicedWasserstein"/> sorted random projections instead; their values
-    /// have other scales, so their <see cref="StyleWeight"/> differs (docs/options.md). Not yet with tiling.
+    /// have other scales, so their <see cref="StyleWeight"/> differs (docs/options.md). Sliced Wasserstein does not tile.
     /// </summary>
     public StyleStatistic StyleStatistic { get => _optimization.StyleStatistic; init => _optimization = _optimization with { StyleStatistic = value }; }
 
@@ -257,9 +257,9 @@ public sealed record StyleTransferOptions
             Guard.NotNullOrWhiteSpace(CheckpointPath, nameof(CheckpointPath));
         }
 
-        if ((Tiling || TileSize is not null) && StyleStatistic != StyleStatistic.Gram)
+        if ((Tiling || TileSize is not null) && StyleStatistic == StyleStatistic.SlicedWasserstein)
         {
-            Guard.ThrowArgument($"Tiling works with the Gram style statistic only so far; use {nameof(StyleStatistic)}.{nameof(StyleStatistic.Gram)} for a tiled run.", nameof(Tiling));
+            Guard.ThrowArgument("Tiling does not work with the sliced Wasserstein style statistic: it compares sorted values of the whole image, which do not add up over tiles; use Gram or Wasserstein.", nameof(Tiling));
         }
 
         if ((Tiling || TileSize is not null) && Styles.Any(s => s.Mask is not null))

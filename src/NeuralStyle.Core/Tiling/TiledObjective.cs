@@ -7,10 +7,11 @@ namespace NeuralStyle;
 /// The loss of an image too large for the network at once, measured in overlapping tiles
 /// (<see cref="TileGrid"/>), the same loss as the whole image's:
 /// <list type="bullet">
-/// <item>the style is global: the image's Gram matrix at each layer is the sum of its tiles', each
-/// position weighted by its tile's blending weight (which sum to one over the tiles), and each tile
-/// is pushed along the gradient of the whole image's style loss, 2·(G − A)·∂G/∂tile, not towards
-/// the style on its own;</item>
+/// <item>the style is global: the image's style statistic at each layer (its Gram matrix, or the
+/// mean and raw second moment of its Gaussian fit: <see cref="TiledStyleStatistic"/>) is the sum of
+/// its tiles', each position weighted by its tile's blending weight (which sum to one over the
+/// tiles), and each tile is pushed along the gradient of the whole image's style loss with respect
+/// to that statistic (for Gram matrices 2·(G − A)), not towards the style on its own;</item>
 /// <item>the content targets are per tile, from the content image's same tile, weighted alike;</item>
 /// <item>a gradient visits every tile twice: forward only, for the Gram matrices of the image as it
 /// is, then forward and backward for the gradients, which add up (the weights make the tiles' parts
@@ -27,14 +28,14 @@ internal sealed class TiledObjective : IObjective
     private readonly TileGrid _grid;
     private readonly string[] _layers;
     private readonly Tensor[][] _contentTargets;
-    private readonly Tensor[] _styleTargets;
+    private readonly TiledStyleStatistic _style;
     private readonly Dictionary<string, Tensor>[] _layerWeights;
     private readonly double[] _share;
 
     /// <param name="extractor">The feature network (not owned).</param>
     /// <param name="content">The content image at this scale, NCHW 1×3×H×W in [0, 1].</param>
     /// <param name="styles">The style images at this scale, with blend weights; no masks.</param>
-    /// <param name="settings">The loss's layers and weights.</param>
+    /// <param name="settings">The loss's layers, weights and style statistic (Gram or Wasserstein).</param>
     /// <param name="tileSize">The longest side of a tile in pixels, overlap included.</param>
     public TiledObjective(IFeatureExtractor extractor, Tensor content, IReadOnlyList<StyleTensor> styles, StyleOptimizerSettings settings, int tileSize)
     {
@@ -59,7 +60,7 @@ internal sealed class TiledObjective : IObjective
                 var features = extractor.Extract(Crop(content, t), _layers);
                 return settings.ContentLayers.Select(l => features[l.Layer].to(ScalarType.Float32).DetachFromDisposeScope()).ToArray();
             }).ToArray();
-            _styleTargets = StyleTargets(extractor, styles, settings, tileSize);
+            _style = TiledStyleStatistic.For(settings.StyleStatistic, StyleTargets(extractor, styles, settings, tileSize), settings.StyleLayers.Select(l => l.Weight).ToArray());
         }
     }
 
@@ -76,14 +77,14 @@ internal sealed class TiledObjective : IObjective
     {
         using var scope = NewDisposeScope();
 
-        // First the global Gram matrices at the image (forward only), then, with the global style
-        // residual they give, each tile's gradient: a residual even one step old makes Adam's
+        // First the global style statistics at the image (forward only), then, with the global style
+        // residuals they give, each tile's gradient: a residual even one step old makes Adam's
         // momentum overshoot the style term.
-        var (content, tv, grams) = Sweep(image, null, null);
-        var terms = Terms(content, tv, grams);
+        var (content, tv, statistics) = Sweep(image, null, null);
+        var terms = Terms(content, tv, statistics);
         if (gradient is not null)
         {
-            Sweep(image, StyleResiduals(grams), gradient);
+            Sweep(image, _style.Residuals(statistics), gradient);
         }
 
         return terms;
@@ -91,27 +92,29 @@ internal sealed class TiledObjective : IObjective
 
     public void Dispose()
     {
-        foreach (var tensor in _layerWeights.SelectMany(w => w.Values).Concat(_styleTargets).Concat(_contentTargets.SelectMany(t => t)))
+        foreach (var tensor in _layerWeights.SelectMany(w => w.Values).Concat(_contentTargets.SelectMany(t => t)))
         {
             tensor.Dispose();
         }
+
+        _style.Dispose();
     }
 
     /// <summary>
-    /// Visits every tile: its content loss and Gram matrices, each position weighted by the tile's
+    /// Visits every tile: its content loss and style statistics, each position weighted by the tile's
     /// blending weight (so the tiles' parts add up to each position once, and a tile's border, whose
     /// features see zero padding where the image goes on, counts least). With
     /// <paramref name="residuals"/>, also the gradient of the whole image's loss with respect to the
     /// tile's pixels, added into <paramref name="gradient"/>; then the whole image's total variation
     /// (no network: it is computed on the whole image at once).
     /// </summary>
-    /// <returns>The whole image's content loss (the tiles' weighted sum), its total variation, and its Gram matrices (the tiles', area-weighted; in the caller's scope).</returns>
-    private (double Content, double TotalVariation, Tensor[] Grams) Sweep(Tensor image, Tensor[]? residuals, Tensor? gradient)
+    /// <returns>The whole image's content loss (the tiles' weighted sum), its total variation, and its style statistics per layer (the tiles', area-weighted; in the caller's scope).</returns>
+    private (double Content, double TotalVariation, Tensor[][] Statistics) Sweep(Tensor image, Tensor[][]? residuals, Tensor? gradient)
     {
         var tiles = _grid.Tiles;
         var withGradient = residuals is not null;
         double content = 0;
-        var global = new Tensor[_settings.StyleLayers.Count];
+        var global = new Tensor[_settings.StyleLayers.Count][];
         if (withGradient)
         {
             using var noGrad = no_grad();
@@ -129,17 +132,20 @@ internal sealed class TiledObjective : IObjective
             var contentLoss = _settings.ContentLayers
                 .Select((l, k) => WeightedSquaredError(features[l.Layer].to(ScalarType.Float32), _contentTargets[i][k], weights[l.Layer]) * l.Weight)
                 .Aggregate((a, b) => a + b);
-            var grams = _settings.StyleLayers.Select(l => WeightedGram(features[l.Layer], weights[l.Layer])).ToArray();
+            var statistics = _settings.StyleLayers.Select(l => TiledStyleStatistic.Measure(_settings.StyleStatistic, features[l.Layer], weights[l.Layer])).ToArray();
             content += _share[i] * contentLoss.item<float>();
 
             if (withGradient)
             {
                 // This tile's part of the whole image's loss: its share of the content loss, and the
-                // style loss's residual at each layer times its share of the global Gram matrix.
+                // style loss's residuals at each layer times its share of the global statistics.
                 var loss = contentLoss * (_settings.ContentWeight * _share[i]);
-                for (var l = 0; l < grams.Length; l++)
+                for (var l = 0; l < statistics.Length; l++)
                 {
-                    loss += (residuals![l] * grams[l]).sum() * (_settings.StyleWeight * _share[i]);
+                    for (var k = 0; k < statistics[l].Length; k++)
+                    {
+                        loss += (residuals![l][k] * statistics[l][k]).sum() * (_settings.StyleWeight * _share[i]);
+                    }
                 }
 
                 loss.backward();
@@ -149,12 +155,14 @@ internal sealed class TiledObjective : IObjective
             else
             {
                 using var noGrad = no_grad();
-                for (var l = 0; l < grams.Length; l++)
+                for (var l = 0; l < statistics.Length; l++)
                 {
-                    var part = grams[l] * _share[i];
                     var previous = global[l];
-                    global[l] = (previous is null ? part : previous + part).MoveToOuterDisposeScope();
-                    previous?.Dispose();
+                    global[l] = statistics[l].Select((s, k) => (previous is null ? s * _share[i] : previous[k] + (s * _share[i])).MoveToOuterDisposeScope()).ToArray();
+                    foreach (var tensor in previous ?? [])
+                    {
+                        tensor.Dispose();
+                    }
                 }
             }
         }
@@ -172,25 +180,21 @@ internal sealed class TiledObjective : IObjective
         return (content, tv.item<float>(), global);
     }
 
-    /// <summary>∂(style loss)/∂G at each layer, wₗ · 2(Gₗ − Aₗ)/numel, at the image's Gram matrices.</summary>
-    private Tensor[] StyleResiduals(Tensor[] grams)
-    {
-        using var noGrad = no_grad();
-        return grams.Select((g, l) => (g - _styleTargets[l]) * (2 * _settings.StyleLayers[l].Weight / g.numel())).ToArray();
-    }
-
-    /// <summary>The loss terms from the sweep's content, TV and Gram matrices.</summary>
-    private LossTerms Terms(double content, double tv, Tensor[] grams)
+    /// <summary>The loss terms from the sweep's content, TV and style statistics.</summary>
+    private LossTerms Terms(double content, double tv, Tensor[][] statistics)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var style = LossFunctions.StyleLoss(grams, _styleTargets, _settings.StyleLayers.Select(l => l.Weight).ToArray()).item<float>();
+        var style = _style.Loss(statistics).item<float>();
         var total = (_settings.ContentWeight * content) + (_settings.StyleWeight * style) + (_settings.TotalVariationWeight * tv);
         return new LossTerms(content, style, tv, total);
     }
 
-    /// <summary>The style targets: each style's Gram matrices, blended by weight; a style too large to measure whole is measured in tiles (area-weighted).</summary>
-    private static Tensor[] StyleTargets(IFeatureExtractor extractor, IReadOnlyList<StyleTensor> styles, StyleOptimizerSettings settings, int tileSize)
+    /// <summary>
+    /// The style targets: each style's statistics per layer (every position weighted alike), blended by
+    /// weight; a style too large to measure whole is measured in tiles (area-weighted).
+    /// </summary>
+    private static Tensor[][] StyleTargets(IFeatureExtractor extractor, IReadOnlyList<StyleTensor> styles, StyleOptimizerSettings settings, int tileSize)
     {
         var layers = settings.StyleLayers.Select(l => l.Layer).ToArray();
         var weightSum = styles.Sum(s => s.Weight);
@@ -199,7 +203,7 @@ internal sealed class TiledObjective : IObjective
         // style of three times a tile's area costs about what one tile's step does. Larger tiles
         // here mean fewer tile borders in the targets (the whole style, when it fits, has none).
         var styleTile = StyleTile(tileSize);
-        var targets = new Tensor[layers.Length];
+        var targets = new Tensor[layers.Length][];
         foreach (var style in styles)
         {
             var grid = new TileGrid((int)style.Image.shape[3], (int)style.Image.shape[2], styleTile, Overlap(styleTile));
@@ -211,22 +215,21 @@ internal sealed class TiledObjective : IObjective
                 var weight = style.Weight / weightSum * (tile.Width * tile.Height / area);
                 for (var l = 0; l < layers.Length; l++)
                 {
-                    var part = Gram(features[layers[l]]) * weight;
-                    var sum = targets[l] is null ? part : targets[l] + part;
-                    targets[l]?.Dispose();
-                    targets[l] = sum.DetachFromDisposeScope();
+                    var layer = features[layers[l]];
+                    var uniform = full([1, 1, layer.shape[2], layer.shape[3]], 1.0 / (layer.shape[2] * layer.shape[3]), dtype: layer.dtype, device: layer.device);
+                    var parts = TiledStyleStatistic.Measure(settings.StyleStatistic, layer, uniform);
+                    var previous = targets[l];
+                    targets[l] = parts.Select((p, k) => (previous is null ? p * weight : previous[k] + (p * weight)).DetachFromDisposeScope()).ToArray();
+                    foreach (var tensor in previous ?? [])
+                    {
+                        tensor.Dispose();
+                    }
                 }
             }
         }
 
         return targets;
     }
-
-    private static Tensor Gram(Tensor features) => LossFunctions.GramMatrix(features).to(ScalarType.Float32);
-
-    /// <summary>Σ w·F·Fᵀ over the positions (weights that sum to one), as float32: the Gram matrix with each position weighted.</summary>
-    private static Tensor WeightedGram(Tensor features, Tensor weights) =>
-        GramMatrixFunction.Compute(features, weights, 1).to(ScalarType.Float32);
 
     /// <summary>Σ w·(F − P)² / C (weights that sum to one): the mean squared error with each position weighted.</summary>
     private static Tensor WeightedSquaredError(Tensor features, Tensor target, Tensor weights) =>

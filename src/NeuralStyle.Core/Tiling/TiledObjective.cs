@@ -215,9 +215,7 @@ internal sealed class TiledObjective : IObjective
                 var weight = style.Weight / weightSum * (tile.Width * tile.Height / area);
                 for (var l = 0; l < layers.Length; l++)
                 {
-                    var layer = features[layers[l]];
-                    var uniform = full([1, 1, layer.shape[2], layer.shape[3]], 1.0 / (layer.shape[2] * layer.shape[3]), dtype: layer.dtype, device: layer.device);
-                    var parts = TiledStyleStatistic.Measure(settings.StyleStatistic, layer, uniform);
+                    var parts = TiledStyleStatistic.MeasureWhole(settings.StyleStatistic, features[layers[l]]);
                     var previous = targets[l];
                     targets[l] = parts.Select((p, k) => (previous is null ? p * weight : previous[k] + (p * weight)).DetachFromDisposeScope()).ToArray();
                     foreach (var tensor in previous ?? [])

@@ -40,11 +40,23 @@ internal abstract class TiledStyleStatistic : IDisposable
         return [weighted.sum([2]), weighted.bmm(flat.transpose(1, 2))];
     }
 
+    /// <summary>A whole style image's contribution at one layer (every position weighted alike).</summary>
+    public static Tensor[] MeasureWhole(StyleStatistic statistic, Tensor features)
+    {
+        if (statistic == StyleStatistic.Gram)
+        {
+            return [LossFunctions.GramMatrix(features).to(ScalarType.Float32)];
+        }
+
+        var uniform = full([1, 1, features.shape[2], features.shape[3]], 1.0 / (features.shape[2] * features.shape[3]), dtype: features.dtype, device: features.device);
+        return Measure(statistic, features, uniform);
+    }
+
     /// <summary>The style loss of the whole image's contributions (one list per layer), unweighted by β.</summary>
     public abstract Tensor Loss(Tensor[][] parts);
 
     /// <summary>∂<see cref="Loss"/>/∂parts, one list per layer, without gradients of their own.</summary>
-    public Tensor[][] Residuals(Tensor[][] parts)
+    public virtual Tensor[][] Residuals(Tensor[][] parts)
     {
         using var gradients = enable_grad();
         var inputs = parts.Select(layer => layer.Select(p => p.detach().clone().requires_grad_(true)).ToArray()).ToArray();
@@ -64,6 +76,13 @@ internal abstract class TiledStyleStatistic : IDisposable
 
         public override Tensor Loss(Tensor[][] parts) =>
             LossFunctions.StyleLoss(parts.Select(p => p[0]).ToArray(), _targets, LayerWeights);
+
+        /// <summary>∂L/∂G at each layer by hand, wₗ · 2(Gₗ − Aₗ)/numel.</summary>
+        public override Tensor[][] Residuals(Tensor[][] parts)
+        {
+            using var noGrad = no_grad();
+            return parts.Select((p, l) => new[] { (p[0] - _targets[l]) * (2 * LayerWeights[l] / p[0].numel()) }).ToArray();
+        }
 
         public override void Dispose()
         {

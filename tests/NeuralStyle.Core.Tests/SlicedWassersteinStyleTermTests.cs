@@ -24,7 +24,7 @@ public sealed class SlicedWassersteinStyleTermTests
         var style = rand([1, 3, 40, 24], generator: new Generator(52)); // another size: resampled quantiles
         var image = rand([1, 3, 32, 32], generator: new Generator(53));
         var names = Layers.Select(l => l.Layer).ToArray();
-        using var term = new SlicedWassersteinStyleTerm(extractor, [new StyleTensor(style)], extractor.Extract(content, names), Layers, weight: 1);
+        using var term = new SlicedWassersteinStyleTerm(extractor, [new StyleTensor(style)], extractor.Extract(content, names), Layers, weight: 1, LossNormalization.None);
         var imageFeatures = extractor.Extract(image, names);
 
         var value = term.Evaluate(imageFeatures, image).item<float>();

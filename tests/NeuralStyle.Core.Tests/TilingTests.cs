@@ -275,6 +275,14 @@ public sealed class TilingTests
         Assert.StartsWith("Tiling does not work with the sliced Wasserstein style statistic", Assert.Throws<ArgumentException>(() => sliced.Validate()).Message);
     }
 
+    [Fact]
+    public void Tiling_with_loss_normalization_is_refused_before_any_work()
+    {
+        var scaled = new StyleTransferOptions { Content = "c.png", Styles = ["a.png"], TileSize = 256, LossNormalization = LossNormalization.Gradient };
+
+        Assert.StartsWith("Tiling does not work with loss normalisation", Assert.Throws<ArgumentException>(() => scaled.Validate()).Message);
+    }
+
     [SkippableFact]
     public void A_tiled_run_with_the_wasserstein_statistic_reaches_nearly_the_whole_image_objective()
     {

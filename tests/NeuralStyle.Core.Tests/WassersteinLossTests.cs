@@ -20,7 +20,7 @@ public class WassersteinLossTests
         var (mean, covariance) = LossFunctions.GaussianFit(features);
 
         Assert.Equal([2f, 4f], mean.data<float>().ToArray());
-        AssertClose([2.0 / 3, 4.0 / 3, 4.0 / 3, 8.0 / 3], covariance, 1e-6);
+        TensorAssert.Close([2.0 / 3, 4.0 / 3, 4.0 / 3, 8.0 / 3], covariance, 1e-6);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public class WassersteinLossTests
         using var scope = NewDisposeScope();
         var matrix = diag(tensor(new double[] { 4, 9, 16, 1e-4 })).unsqueeze(0);
 
-        AssertClose([2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 4, 0, 0, 0, 0, 1e-2], LossFunctions.MatrixSquareRoot(matrix, 30), 1e-3);
+        TensorAssert.Close([2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 4, 0, 0, 0, 0, 1e-2], LossFunctions.MatrixSquareRoot(matrix, 30), 1e-3);
     }
 
     [Theory]
@@ -44,7 +44,7 @@ public class WassersteinLossTests
 
         var root = LossFunctions.MatrixSquareRoot(tensor(new[] { a, b, b, d }, [1, 2, 2]));
 
-        AssertClose(expected, root, 1e-9 * Math.Max(1, a + d));
+        TensorAssert.Close(expected, root, 1e-9 * Math.Max(1, a + d));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public class WassersteinLossTests
             return LossFunctions.WassersteinStyleLayerLoss(mean, covariance, targetMean, targetCovariance, iterations: 40);
         }
 
-        AssertGradientMatchesFiniteDifferences(Loss, features, 1e-4);
+        TensorAssert.GradientMatchesFiniteDifferences(Loss, features, 1e-4);
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public class WassersteinLossTests
         var directions = LossFunctions.RandomDirections(4, 6, new TorchSharp.torch.Generator(3)).to(float64);
         var features = randn([1, 4, 2, 3], dtype: float64, generator: generator);
 
-        AssertGradientMatchesFiniteDifferences(f => LossFunctions.SlicedWassersteinLayerLoss(f, target, directions), features, 1e-5);
+        TensorAssert.GradientMatchesFiniteDifferences(f => LossFunctions.SlicedWassersteinLayerLoss(f, target, directions), features, 1e-5);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public class WassersteinLossTests
         var other = LossFunctions.RandomDirections(5, 8, new TorchSharp.torch.Generator(43));
 
         Assert.Equal([5L, 8], first.shape);
-        AssertClose(Enumerable.Repeat(1.0, 8).ToArray(), first.square().sum([0]).sqrt(), 1e-6);
+        TensorAssert.Close(Enumerable.Repeat(1.0, 8).ToArray(), first.square().sum([0]).sqrt(), 1e-6);
         Assert.Equal(first.data<float>().ToArray(), again.data<float>().ToArray());
         Assert.NotEqual(first.data<float>().ToArray(), other.data<float>().ToArray());
     }
@@ -162,38 +162,4 @@ public class WassersteinLossTests
 
     private static double[] Multiply(double[] x, double[] y) =>
         [x[0] * y[0] + x[1] * y[2], x[0] * y[1] + x[1] * y[3], x[2] * y[0] + x[3] * y[2], x[2] * y[1] + x[3] * y[3]];
-
-    private static void AssertClose(double[] expected, Tensor actual, double tolerance)
-    {
-        var values = actual.to(float64).data<double>().ToArray();
-        Assert.Equal(expected.Length, values.Length);
-        for (var i = 0; i < values.Length; i++)
-        {
-            Assert.True(Math.Abs(expected[i] - values[i]) <= tolerance, $"element {i}: expected {expected[i]}, got {values[i]}");
-        }
-    }
-
-    /// <summary>Autograd's gradient against central differences, element by element, in float64.</summary>
-    private static void AssertGradientMatchesFiniteDifferences(Func<Tensor, Tensor> loss, Tensor at, double relativeTolerance)
-    {
-        var input = at.detach().clone().requires_grad_(true);
-        loss(input).backward();
-        var gradient = input.grad!.data<double>().ToArray();
-        var values = at.detach().clone();
-        const double Step = 1e-6;
-        for (var i = 0; i < gradient.Length; i++)
-        {
-            var flat = values.view(-1);
-            var original = flat[i].item<double>();
-            flat[i] = original + Step;
-            var up = loss(values).item<double>();
-            flat[i] = original - Step;
-            var down = loss(values).item<double>();
-            flat[i] = original;
-            var numeric = (up - down) / (2 * Step);
-            Assert.True(
-                Math.Abs(numeric - gradient[i]) <= relativeTolerance * Math.Max(1, Math.Abs(numeric)),
-                $"element {i}: finite differences {numeric}, autograd {gradient[i]}");
-        }
-    }
 }

@@ -21,7 +21,7 @@ public sealed class WassersteinStyleTermTests
         var (content, style, image) = Images();
         var names = Layers.Select(l => l.Layer).ToArray();
         var contentFeatures = extractor.Extract(content, names);
-        using var term = new WassersteinStyleTerm(extractor, [new StyleTensor(style)], contentFeatures, Layers, weight: 1);
+        using var term = new WassersteinStyleTerm(extractor, [new StyleTensor(style)], contentFeatures, Layers, weight: 1, LossNormalization.None);
 
         var value = term.Evaluate(extractor.Extract(image, names), image).item<float>();
 
@@ -45,7 +45,7 @@ public sealed class WassersteinStyleTermTests
         var (content, style, image) = Images();
         var other = rand([1, 3, 32, 32], generator: new Generator(44));
         var names = Layers.Select(l => l.Layer).ToArray();
-        using var term = new WassersteinStyleTerm(extractor, [new StyleTensor(style, 1), new StyleTensor(other, 3)], extractor.Extract(content, names), Layers, weight: 1);
+        using var term = new WassersteinStyleTerm(extractor, [new StyleTensor(style, 1), new StyleTensor(other, 3)], extractor.Extract(content, names), Layers, weight: 1, LossNormalization.None);
 
         var value = term.Evaluate(extractor.Extract(image, names), image).item<float>();
 
@@ -74,7 +74,7 @@ public sealed class WassersteinStyleTermTests
         var image = cat([noise[.., .., .., ..16], full(1, 3, 32, 16, 0.9f)], 3); // the right half flat: its fit is far from the left's
         LayerWeight[] layer = [new("block1_conv1", 1)];
         var left = cat([ones(1, 1, 32, 16), zeros(1, 1, 32, 16)], 3); // the left half: block1 keeps 32 × 32, so the mask stays 0/1
-        using var term = new WassersteinStyleTerm(extractor, [new StyleTensor(style, 1.0, left)], extractor.Extract(content, ["block1_conv1"]), layer, weight: 1);
+        using var term = new WassersteinStyleTerm(extractor, [new StyleTensor(style, 1.0, left)], extractor.Extract(content, ["block1_conv1"]), layer, weight: 1, LossNormalization.None);
 
         var imageFeatures = extractor.Extract(image, ["block1_conv1"])["block1_conv1"];
         var value = term.Evaluate(new Dictionary<string, Tensor> { ["block1_conv1"] = imageFeatures }, image).item<float>();

@@ -37,6 +37,9 @@ public sealed record StyleOptimizerSettings
     /// <inheritdoc cref="StyleTransferOptions.StyleStatistic"/>
     public StyleStatistic StyleStatistic { get; init; } = StyleStatistic.Gram;
 
+    /// <inheritdoc cref="StyleTransferOptions.LossNormalization"/>
+    public LossNormalization LossNormalization { get; init; } = LossNormalization.None;
+
     /// <inheritdoc cref="StyleTransferOptions.Optimizer"/>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Lbfgs;
 
@@ -74,6 +77,7 @@ public sealed record StyleOptimizerSettings
         Guard.MustBeDefined(Optimizer, nameof(Optimizer));
         Guard.MustBeDefined(TotalVariationNorm, nameof(TotalVariationNorm));
         Guard.MustBeDefined(StyleStatistic, nameof(StyleStatistic));
+        Guard.MustBeDefined(LossNormalization, nameof(LossNormalization));
         RequireKnownLayers(ContentLayers, nameof(ContentLayers));
         RequireKnownLayers(StyleLayers, nameof(StyleLayers));
     }

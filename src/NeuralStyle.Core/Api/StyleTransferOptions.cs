@@ -133,6 +133,15 @@ public sealed record StyleTransferOptions
     /// </summary>
     public StyleStatistic StyleStatistic { get => _optimization.StyleStatistic; init => _optimization = _optimization with { StyleStatistic = value }; }
 
+    /// <summary>
+    /// How the content and style terms measure a layer's mismatch. Default <see cref="LossNormalization.None"/>:
+    /// mean squared errors, whose weights are tuned per statistic. <see cref="LossNormalization.Gradient"/>
+    /// scales each layer's loss by its own gradient's magnitude (crowsonkb/style-transfer-pytorch's
+    /// <c>ScaledMSELoss</c>), so one set of weights serves every layer and statistic; its weights have
+    /// another scale (docs/options.md). Not with tiling.
+    /// </summary>
+    public LossNormalization LossNormalization { get => _optimization.LossNormalization; init => _optimization = _optimization with { LossNormalization = value }; }
+
     /// <summary>The downsampling between VGG19's blocks. Default <see cref="NeuralStyle.Pooling.Max"/>.</summary>
     public Pooling Pooling { get; init; } = Pooling.Max;
 
@@ -260,6 +269,11 @@ public sealed record StyleTransferOptions
         if ((Tiling || TileSize is not null) && StyleStatistic == StyleStatistic.SlicedWasserstein)
         {
             Guard.ThrowArgument("Tiling does not work with the sliced Wasserstein style statistic: it compares sorted values of the whole image, which do not add up over tiles; use Gram or Wasserstein.", nameof(Tiling));
+        }
+
+        if ((Tiling || TileSize is not null) && LossNormalization != LossNormalization.None)
+        {
+            Guard.ThrowArgument("Tiling does not work with loss normalisation: a scaled loss divides by the whole image's residual, which does not add up over tiles; use LossNormalization.None.", nameof(Tiling));
         }
 
         if ((Tiling || TileSize is not null) && Styles.Any(s => s.Mask is not null))

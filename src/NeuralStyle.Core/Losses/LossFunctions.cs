@@ -154,7 +154,8 @@ public static partial class LossFunctions
         return total.MoveToOuterDisposeScope();
     }
 
-    private static Tensor WeightedSum(IReadOnlyList<Tensor> values, IReadOnlyList<Tensor> targets, IReadOnlyList<double>? weights, Func<Tensor, Tensor, Tensor> layerLoss)
+    /// <summary>Σₗ wₗ · layerLoss(valuesₗ, targetsₗ), null weights meaning 1/L each: the sum behind every multi-layer loss.</summary>
+    internal static Tensor WeightedSum(IReadOnlyList<Tensor> values, IReadOnlyList<Tensor> targets, IReadOnlyList<double>? weights, Func<Tensor, Tensor, Tensor> layerLoss)
     {
         Guard.NotNull(values);
         Guard.NotNull(targets);

@@ -29,12 +29,12 @@ internal sealed class StyleObjective : IDisposable
         try
         {
             // The first three are the terms LossTerms reports, in its order.
-            terms.Add(new ContentTerm(contentFeatures, options.ContentLayers, options.ContentWeight));
+            terms.Add(new ContentTerm(contentFeatures, options.ContentLayers, options.ContentWeight, options.LossNormalization));
             terms.Add(options.StyleStatistic switch
             {
-                StyleStatistic.Wasserstein => new WassersteinStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight),
-                StyleStatistic.SlicedWasserstein => new SlicedWassersteinStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight),
-                _ => new GramStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight),
+                StyleStatistic.Wasserstein => new WassersteinStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight, options.LossNormalization),
+                StyleStatistic.SlicedWasserstein => new SlicedWassersteinStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight, options.LossNormalization),
+                _ => new GramStyleTerm(extractor, styles, contentFeatures, options.StyleLayers, options.StyleWeight, options.LossNormalization),
             });
             terms.Add(new TotalVariationTerm(options.TotalVariationNorm, options.TotalVariationWeight));
             terms.AddRange(extra);

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 namespace NeuralStyle;
 
 /// <summary>
-/// The style term with Gram matrices: Σₗ wₗ · mean((Gₗ − Aₗ)²). Without masks the styles' Gram
+/// The style term with Gram matrices: Σₗ wₗ · mean((Gₗ − Aₗ)²), or with <see cref="LossNormalization.Gradient"/>
+/// Σₗ wₗ · <see cref="LossFunctions.ScaledSquaredError"/>(Gₗ, Aₗ). Without masks the styles' Gram
 /// matrices are blended into one target per layer (weights summing to 1). With masks each style keeps
 /// its own targets and is compared with the Gram matrix of its region
 /// (<see cref="LossFunctions.MaskedGramMatrix"/>); its loss is weighted by its blend weight.
@@ -13,14 +14,17 @@ internal sealed class GramStyleTerm : ILossTerm
     private readonly string[] _layers;
     private readonly double[] _layerWeights;
     private readonly Target[] _targets;
+    private readonly Func<Tensor, Tensor, Tensor> _layerLoss;
 
     /// <param name="extractor">The network the style images are measured with (not kept).</param>
     /// <param name="styles">The style images at this scale, their blend weights and, for all or none, masks.</param>
     /// <param name="contentFeatures">The content image's features at (at least) the style layers: the sizes masks are pooled to.</param>
     /// <param name="layers">The style layers and their weights.</param>
     /// <param name="weight">The term's weight (β).</param>
-    public GramStyleTerm(IFeatureExtractor extractor, IReadOnlyList<StyleTensor> styles, IReadOnlyDictionary<string, Tensor> contentFeatures, IReadOnlyList<LayerWeight> layers, double weight)
+    /// <param name="normalization">How each layer's mismatch is measured.</param>
+    public GramStyleTerm(IFeatureExtractor extractor, IReadOnlyList<StyleTensor> styles, IReadOnlyDictionary<string, Tensor> contentFeatures, IReadOnlyList<LayerWeight> layers, double weight, LossNormalization normalization)
     {
+        _layerLoss = normalization == LossNormalization.Gradient ? (g, a) => LossFunctions.ScaledSquaredError(g, a) : LossFunctions.StyleLayerLoss;
         _layers = layers.Select(l => l.Layer).ToArray();
         _layerWeights = layers.Select(l => l.Weight).ToArray();
         Weight = weight;
@@ -59,7 +63,7 @@ internal sealed class GramStyleTerm : ILossTerm
         foreach (var target in _targets)
         {
             var grams = _layers.Select((l, i) => Gram(features[l], target.Masks?[i])).ToArray();
-            var loss = LossFunctions.StyleLoss(grams, target.Grams, _layerWeights) * target.Weight;
+            var loss = LossFunctions.WeightedSum(grams, target.Grams, _layerWeights, _layerLoss) * target.Weight;
             style = style is null ? loss : style + loss;
         }
 

@@ -94,26 +94,40 @@ internal static class StyleEvidence
     }
 
     /// <summary>The style weight at which a configuration leaves the photo as far as the reference does, on the tuning pair.</summary>
+    /// <remarks>
+    /// u grows with the style weight, but not smoothly: with the scaled content term (a norm, not a
+    /// square, so it has a kink at the photo) the picture does not leave the photo at all below some
+    /// style weight. So the search brackets the target and then interpolates in log–log between the
+    /// nearest runs on either side (halving in log while one side has not left the photo); before a
+    /// bracket exists it steps by (u₀/u)², capped at 30× either way.
+    /// </remarks>
     private static async Task<Record> TuneAsync(Context context, Record reference, StyleStatistic statistic, LossNormalization normalization)
     {
+        const int MaxRuns = 6;
+        var target = reference.ContentChange;
         var (contentWeight, styleWeight) = context.Ruler.EquivalentWeights(reference, statistic, normalization);
         var tried = new List<Record>();
-        for (var attempt = 0; attempt < 4; attempt++)
+        for (var attempt = 0; attempt < MaxRuns; attempt++)
         {
             var record = await context.RunAsync(new Case(TuningContent, TuningStyle, TuningSize, statistic, normalization, contentWeight, styleWeight));
             tried.Add(record);
-            var miss = Math.Log(reference.ContentChange / record.ContentChange);
-            if (Math.Abs(miss) < Math.Log(1.1))
+            if (Math.Abs(Math.Log(record.ContentChange / target)) < Math.Log(1.1))
             {
                 break;
             }
 
-            // u grows with the style weight; the slope of ln u against ln β is measured once two runs exist, 0.5 before.
-            var slope = tried.Count < 2 ? 0.5 : Math.Clamp(Math.Log(tried[^1].ContentChange / tried[^2].ContentChange) / Math.Log(tried[^1].StyleWeight / tried[^2].StyleWeight), 0.05, 3);
-            styleWeight = Round(record.StyleWeight * Math.Exp(Math.Clamp(miss / slope, -Math.Log(30), Math.Log(30))));
+            var below = tried.Where(r => r.ContentChange < target).MaxBy(r => r.StyleWeight);
+            var above = tried.Where(r => r.ContentChange > target).MinBy(r => r.StyleWeight);
+            var next = (below, above) switch
+            {
+                ({ ContentChange: > 0 } b, { } a) => Math.Exp(Math.Log(b.StyleWeight) + (Math.Log(target / b.ContentChange) * Math.Log(a.StyleWeight / b.StyleWeight) / Math.Log(a.ContentChange / b.ContentChange))),
+                ({ } b, { } a) => Math.Sqrt(b.StyleWeight * a.StyleWeight),
+                _ => record.StyleWeight * Math.Clamp(record.ContentChange > 0 ? Math.Pow(target / record.ContentChange, 2) : 30, 1.0 / 30, 30),
+            };
+            styleWeight = Round(next);
         }
 
-        return tried.MinBy(r => Math.Abs(Math.Log(reference.ContentChange / r.ContentChange)))!;
+        return tried.MinBy(r => Math.Abs(Math.Log(target / r.ContentChange)))!;
     }
 
     /// <summary>The iteration count of each statistic for the budget, measured once at 512 px and kept.</summary>

@@ -34,10 +34,8 @@ internal abstract class TiledStyleStatistic : IDisposable
             return [GramMatrixFunction.Compute(features, weights, 1).to(ScalarType.Float32)];
         }
 
-        var flat = features.to(ScalarType.Float32).flatten(2); // 1 × C × P
-        var w = weights.to(ScalarType.Float32).flatten(2); // 1 × 1 × P
-        var weighted = flat * w;
-        return [weighted.sum([2]), weighted.bmm(flat.transpose(1, 2))];
+        var (sum, secondSum) = StyleTermParts.WeightedMoments(features, weights);
+        return [sum, secondSum];
     }
 
     /// <summary>A whole style image's contribution at one layer (every position weighted alike).</summary>

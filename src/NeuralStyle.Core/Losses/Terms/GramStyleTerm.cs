@@ -29,24 +29,16 @@ internal sealed class GramStyleTerm : ILossTerm
         _layerWeights = layers.Select(l => l.Weight).ToArray();
         Weight = weight;
         var blendWeights = StyleTermParts.BlendWeights(styles);
-        var grams = styles.Select(s =>
-        {
-            // One style's feature maps at a time: they are released once its Gram matrices are made.
-            using var styleScope = NewDisposeScope();
-            var features = extractor.Extract(s.Image, _layers);
-            return _layers.Select(l => Gram(features[l], null).MoveToOuterDisposeScope()).ToArray();
-        }).ToArray();
-
+        var grams = StyleTermParts.MeasureStyles(extractor, styles, _layers, f => [Gram(f, null)]);
         if (styles[0].Mask is null)
         {
-            var blended = _layers.Select((_, layer) => grams.Select((g, i) => g[layer] * blendWeights[i]).Aggregate((a, b) => a + b)).ToArray();
-            _targets = [new Target(1.0, Detach(blended), null)];
+            _targets = [new Target(1.0, Detach(StyleTermParts.Blend(grams, blendWeights).Select(layer => layer[0])), null)];
         }
         else
         {
             _targets = styles.Select((s, i) => new Target(
                 blendWeights[i],
-                Detach(grams[i]),
+                Detach(grams[i].Select(layer => layer[0])),
                 Detach(_layers.Select(l => StyleTermParts.LayerMask(s.Mask!, contentFeatures[l]).to(contentFeatures[l].dtype))))).ToArray();
         }
     }

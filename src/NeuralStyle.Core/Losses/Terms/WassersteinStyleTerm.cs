@@ -30,31 +30,14 @@ internal sealed class WassersteinStyleTerm : ILossTerm
         _layerWeights = layers.Select(l => l.Weight).ToArray();
         Weight = weight;
         var blendWeights = StyleTermParts.BlendWeights(styles);
-        var moments = styles.Select(s =>
+        var moments = StyleTermParts.MeasureStyles(extractor, styles, _layers, f =>
         {
-            // One style's feature maps at a time: they are released once its moments are taken.
-            using var styleScope = NewDisposeScope();
-            var features = extractor.Extract(s.Image, _layers);
-            return _layers.Select(l => Moments(features[l], null)).Select(m => (m.Mean.MoveToOuterDisposeScope(), m.SecondMoment.MoveToOuterDisposeScope())).ToArray();
-        }).ToArray();
-
-        if (styles[0].Mask is null)
-        {
-            var blended = _layers.Select((_, layer) =>
-            {
-                var mean = moments.Select((m, i) => m[layer].Item1 * blendWeights[i]).Aggregate((a, b) => a + b);
-                var second = moments.Select((m, i) => m[layer].Item2 * blendWeights[i]).Aggregate((a, b) => a + b);
-                return (mean, second);
-            }).ToArray();
-            _targets = [Fit(1.0, blended, null)];
-        }
-        else
-        {
-            _targets = styles.Select((s, i) => Fit(
-                blendWeights[i],
-                moments[i],
-                _layers.Select(l => StyleTermParts.LayerMask(s.Mask!, contentFeatures[l])).ToArray())).ToArray();
-        }
+            var (mean, second) = Moments(f, null);
+            return [mean, second];
+        });
+        _targets = styles[0].Mask is null
+            ? [Fit(1.0, StyleTermParts.Blend(moments, blendWeights), null)]
+            : styles.Select((s, i) => Fit(blendWeights[i], moments[i], _layers.Select(l => StyleTermParts.LayerMask(s.Mask!, contentFeatures[l])).ToArray())).ToArray();
     }
 
     public string Name => "style";
@@ -97,18 +80,17 @@ internal sealed class WassersteinStyleTerm : ILossTerm
             return (flat.mean([2]), flat.bmm(flat.transpose(1, 2)) / flat.shape[2]);
         }
 
-        var weights = mask.to(ScalarType.Float32).flatten(2); // N × 1 × P
-        var total = weights.sum([2]).clamp_min(1e-8); // N × 1
-        var weighted = flat * weights;
-        return (weighted.sum([2]) / total, weighted.bmm(flat.transpose(1, 2)) / total.unsqueeze(2));
+        var total = mask.to(ScalarType.Float32).sum([1, 2, 3]).clamp_min(1e-8).unsqueeze(1); // N × 1
+        var (sum, secondSum) = StyleTermParts.WeightedMoments(features, mask);
+        return (sum / total, secondSum / total.unsqueeze(2));
     }
 
-    /// <summary>A target from its moments per layer: means, covariances and their square roots, detached.</summary>
-    private static Target Fit(double weight, (Tensor Mean, Tensor Second)[] moments, Tensor[]? masks)
+    /// <summary>A target from its moments per layer (<c>[layer]</c> = [mean, raw second moment]): means, covariances and their square roots, detached.</summary>
+    private static Target Fit(double weight, Tensor[][] moments, Tensor[]? masks)
     {
         using var scope = NewDisposeScope();
-        var means = moments.Select(m => m.Mean).ToArray();
-        var covariances = moments.Select(m => m.Second - m.Mean.unsqueeze(2).bmm(m.Mean.unsqueeze(1))).ToArray();
+        var means = moments.Select(m => m[0]).ToArray();
+        var covariances = moments.Select(m => m[1] - m[0].unsqueeze(2).bmm(m[0].unsqueeze(1))).ToArray();
         var roots = covariances.Select(c => LossFunctions.MatrixSquareRoot(c)).ToArray();
         return new Target(weight, Detach(means), Detach(covariances), Detach(roots), masks is null ? null : Detach(masks));
     }

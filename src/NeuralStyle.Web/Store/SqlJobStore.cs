@@ -357,28 +357,20 @@ internal sealed class SqlJobStore(JobDatabase database) : IJobStore
         await using var transaction = await database.BeginAsync(connection, exclusive: false, cancellationToken).ConfigureAwait(false);
         var at = Millis(now);
         var reason = $"Cancelled: no one watched the job for {abandonAfter.TotalSeconds:0} s (the page was closed).";
-        var changed = new List<string>();
 
         // Unwatched: a waiting job ends now; a running one is marked, and its worker stops it.
         var cutoff = ("cutoff", (object?)Millis(now - abandonAfter));
-        var abandoned = await IdsAsync(connection, transaction, "UPDATE jobs SET state = 'canceled', error = @reason, finished_at = @now, version = version + 1 WHERE state = 'queued' AND last_watched < @cutoff RETURNING id", cancellationToken, ("reason", reason), ("now", at), cutoff).ConfigureAwait(false);
-        abandoned.AddRange(await IdsAsync(connection, transaction, "UPDATE jobs SET cancel_requested = 1, error = @reason, version = version + 1 WHERE state = 'running' AND cancel_requested = 0 AND last_watched < @cutoff RETURNING id", cancellationToken, ("reason", reason), cutoff).ConfigureAwait(false));
-        changed.AddRange(abandoned);
+        var ended = await IdsAsync(connection, transaction, "UPDATE jobs SET state = 'canceled', error = @reason, finished_at = @now, version = version + 1 WHERE state = 'queued' AND last_watched < @cutoff RETURNING id", cancellationToken, ("reason", reason), ("now", at), cutoff).ConfigureAwait(false);
+        var marked = await IdsAsync(connection, transaction, "UPDATE jobs SET cancel_requested = 1, error = @reason, version = version + 1 WHERE state = 'running' AND cancel_requested = 0 AND last_watched < @cutoff RETURNING id", cancellationToken, ("reason", reason), cutoff).ConfigureAwait(false);
+        var abandonedCount = ended.Count + marked.Count;
 
         // Cancelled while its worker was lost: no one else will end it.
-        changed.AddRange(await IdsAsync(connection, transaction, "UPDATE jobs SET state = 'canceled', finished_at = @now, worker = NULL, lease_until = NULL, preview_iteration = NULL, version = version + 1 WHERE state = 'running' AND cancel_requested = 1 AND lease_until < @now RETURNING id", cancellationToken, ("now", at)).ConfigureAwait(false));
-        foreach (var id in changed)
-        {
-            var job = await CountAsync(connection, transaction, "SELECT count(*) FROM jobs WHERE id = @id AND state = 'canceled'", cancellationToken, ("id", id)).ConfigureAwait(false);
-            if (job > 0)
-            {
-                await DeleteFilesAsync(connection, transaction, id, [Content, Checkpoint, Preview], styles: true, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        ended.AddRange(await IdsAsync(connection, transaction, "UPDATE jobs SET state = 'canceled', finished_at = @now, worker = NULL, lease_until = NULL, preview_iteration = NULL, version = version + 1 WHERE state = 'running' AND cancel_requested = 1 AND lease_until < @now RETURNING id", cancellationToken, ("now", at)).ConfigureAwait(false));
+        await DeleteFilesAsync(connection, transaction, ended, [Content, Checkpoint, Preview], styles: true, cancellationToken).ConfigureAwait(false);
 
         var deleted = await DeleteFinishedAsync(connection, transaction, "finished_at <= @expired", cancellationToken, ("expired", Millis(now - resultLifetime))).ConfigureAwait(false);
-        await CommitAsync(connection, transaction, [.. changed, .. deleted], cancellationToken).ConfigureAwait(false);
-        return (abandoned.Count, deleted.Count);
+        await CommitAsync(connection, transaction, [.. ended, .. marked, .. deleted], cancellationToken).ConfigureAwait(false);
+        return (abandonedCount, deleted.Count);
     }
 
     public Task WaitForChangeAsync(string id, CancellationToken cancellationToken) =>
@@ -447,25 +439,34 @@ internal sealed class SqlJobStore(JobDatabase database) : IJobStore
             ("kind", kind),
             ("data", data)).RunAsync(cancellationToken);
 
-    private static Task DeleteFilesAsync(DbConnection connection, DbTransaction transaction, string id, string[] kinds, bool styles, CancellationToken cancellationToken)
+    private static Task DeleteFilesAsync(DbConnection connection, DbTransaction transaction, string id, string[] kinds, bool styles, CancellationToken cancellationToken) =>
+        DeleteFilesAsync(connection, transaction, [id], kinds, styles, cancellationToken);
+
+    private static Task DeleteFilesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> ids, string[] kinds, bool styles, CancellationToken cancellationToken)
     {
         var list = string.Join(", ", kinds.Select(k => $"'{k}'"));
         var styleClause = styles ? " OR kind LIKE 'style%'" : string.Empty;
-        return Execute(connection, transaction, $"DELETE FROM job_files WHERE job_id = @id AND (kind IN ({list}){styleClause})", ("id", id))
-            .RunAsync(cancellationToken);
+        return ForIdsAsync(connection, transaction, ids, $"DELETE FROM job_files WHERE job_id IN ({{ids}}) AND (kind IN ({list}){styleClause})", cancellationToken);
     }
 
     /// <summary>Deletes the finished jobs that <paramref name="condition"/> picks, with their files and losses; their ids.</summary>
     private static async Task<List<string>> DeleteFinishedAsync(DbConnection connection, DbTransaction transaction, string condition, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
         var ids = await IdsAsync(connection, transaction, $"DELETE FROM jobs WHERE state IN {Finished} AND {condition} RETURNING id", cancellationToken, parameters).ConfigureAwait(false);
-        foreach (var id in ids)
-        {
-            await Execute(connection, transaction, "DELETE FROM job_files WHERE job_id = @id", ("id", id)).RunAsync(cancellationToken).ConfigureAwait(false);
-            await Execute(connection, transaction, "DELETE FROM job_losses WHERE job_id = @id", ("id", id)).RunAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await ForIdsAsync(connection, transaction, ids, "DELETE FROM job_files WHERE job_id IN ({ids})", cancellationToken).ConfigureAwait(false);
+        await ForIdsAsync(connection, transaction, ids, "DELETE FROM job_losses WHERE job_id IN ({ids})", cancellationToken).ConfigureAwait(false);
         return ids;
+    }
+
+    /// <summary>Runs <paramref name="sql"/>, in which <c>{ids}</c> stands for a list of job ids, once per 500 ids (both databases cap a statement's parameters).</summary>
+    private static async Task ForIdsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> ids, string sql, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var parameters = chunk.Select((id, i) => ("id" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), (object?)id)).ToArray();
+            var statement = sql.Replace("{ids}", string.Join(", ", parameters.Select(p => "@" + p.Item1)), StringComparison.Ordinal);
+            await Execute(connection, transaction, statement, parameters).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<List<string>> IdsAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)

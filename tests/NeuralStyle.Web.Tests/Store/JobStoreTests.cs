@@ -229,6 +229,8 @@ public sealed class JobStoreTests
         await store.SubmitAsync(Submission("orphan", "bob"), Roomy, T0, default);
         await store.ClaimAsync("alive-worker", T0, Lease, default);
         await store.ClaimAsync("dead-worker", T0, Lease, default);
+        await store.ReportAsync("orphan", "dead-worker", JobReport.Empty with { Preview = ([1, 2, 3], 5) }, T0, Lease, default);
+        Assert.NotNull(await store.PreviewAsync("orphan", default));
 
         var (abandoned, _) = await store.SweepAsync(T0 + TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), default);
         Assert.Equal(2, abandoned);
@@ -238,6 +240,7 @@ public sealed class JobStoreTests
         // Once the dead worker's lease has run out, the sweep ends its job; no one claims it.
         await store.SweepAsync(T0 + TimeSpan.FromSeconds(31), TimeSpan.FromSeconds(10), TimeSpan.FromHours(1), default);
         Assert.Equal(JobState.Canceled, (await store.FindAsync("orphan", default))!.State);
+        Assert.Null(await store.PreviewAsync("orphan", default)); // an ended job keeps no files but its result
         Assert.Null(await store.ClaimAsync("another", T0 + TimeSpan.FromMinutes(5), Lease, default));
     }
 

@@ -97,10 +97,18 @@ internal sealed partial class JobWorker : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarted(Name, _options.MaxRunningJobs);
+        var storeFailed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (storeFailed)
+                {
+                    // Back off before asking an unreachable store again.
+                    storeFailed = false;
+                    await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, stoppingToken).ConfigureAwait(false);
+                }
+
                 await FillFreeSlotsAsync(stoppingToken).ConfigureAwait(false);
                 await _store.WaitForWorkAsync(_options.LeaseDuration / 2, stoppingToken).ConfigureAwait(false);
             }
@@ -111,7 +119,7 @@ internal sealed partial class JobWorker : BackgroundService
             catch (DbException ex)
             {
                 LogStoreUnreachable(ex);
-                await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+                storeFailed = true;
             }
         }
 

@@ -8,6 +8,9 @@ namespace NeuralStyle.Web.Jobs;
 /// few) and notices each checkpoint the engine writes, until the job's report loop takes it all as one
 /// <see cref="JobReport"/>. The engine writes a checkpoint right after reporting iteration n, before it
 /// computes n + 1; so a checkpoint file that has changed by the report of n + 1 holds iteration n.
+/// The file's time and length are looked at on every report (one system call, against iterations of a
+/// tenth of a second and more): checking only when a checkpoint is due would misdate those the engine
+/// writes at other times, such as at the end of a scale.
 /// </summary>
 internal sealed class RunReporter(string checkpointPath, long maxCheckpointBytes, Action<long> checkpointTooLarge) : IProgress<StyleTransferProgress>
 {

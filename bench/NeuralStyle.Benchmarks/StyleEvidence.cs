@@ -277,7 +277,21 @@ internal static class StyleEvidence
                 ResumeFrom = File.Exists(checkpoint) ? checkpoint : null,
             };
             var clock = Stopwatch.StartNew();
-            var result = await engine.RunAsync(options);
+            StyleTransferResult result;
+            try
+            {
+                result = await engine.RunAsync(options);
+            }
+            catch (CheckpointException ex) when (options.ResumeFrom is not null)
+            {
+                // Made by another build of the library (checkpoints name their version): start afresh.
+                Console.WriteLine($"{run.Key}: {ex.Message} Starting afresh.");
+                File.Delete(checkpoint);
+                options = options with { ResumeFrom = null };
+                clock.Restart();
+                result = await engine.RunAsync(options);
+            }
+
             var seconds = clock.Elapsed.TotalSeconds;
             var image = Path.Combine(work, "images", run.Key + ".png");
             result.Image.Save(image, new ImageSaveOptions { Overwrite = true });

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NeuralStyle.Core.Tests;
 
 /// <summary>
-/// The scaled losses (<see cref="LossNormalization.Gradient"/>) against values and gradients worked out
+/// The scaled losses (<see cref="LossNormalization"/>) against values and gradients worked out
 /// by hand, the promised gradient size, and finite differences (in float64); then the terms that use them.
 /// </summary>
 public sealed class LossNormalizationTests
@@ -74,7 +74,7 @@ public sealed class LossNormalizationTests
             diag(tensor(new double[] { 1, 4 })).unsqueeze(0),
             tensor(new double[] { 1, 2 }, [1, 2]),
             diag(tensor(new double[] { 9, 16 })).unsqueeze(0),
-            normalization: LossNormalization.Gradient);
+            scaled: true);
 
         Assert.Equal(Math.Sqrt(6.5), loss.item<double>(), 6);
     }
@@ -89,7 +89,7 @@ public sealed class LossNormalizationTests
         Tensor Loss(Tensor f)
         {
             var (mean, covariance) = LossFunctions.GaussianFit(f);
-            return LossFunctions.WassersteinStyleLayerLoss(mean, covariance, targetMean, targetCovariance, iterations: 40, normalization: LossNormalization.Gradient);
+            return LossFunctions.WassersteinStyleLayerLoss(mean, covariance, targetMean, targetCovariance, iterations: 40, scaled: true);
         }
 
         TensorAssert.GradientMatchesFiniteDifferences(Loss, features, 1e-4);
@@ -101,21 +101,24 @@ public sealed class LossNormalizationTests
         // Sorted [1, 2, 3] against sorted [10, 20, 30]: d = (−9, −18, −27), Σd² = 1134, Σ|d| = 54, value 21.
         using var scope = NewDisposeScope();
         var loss = LossFunctions.SlicedWassersteinLayerLoss(
-            tensor(new float[] { 3, 1, 2 }, [1, 1, 1, 3]), tensor(new float[] { 10, 30, 20 }, [1, 1, 1, 3]), ones(1, 1), LossNormalization.Gradient);
+            tensor(new float[] { 3, 1, 2 }, [1, 1, 1, 3]), tensor(new float[] { 10, 30, 20 }, [1, 1, 1, 3]), ones(1, 1), scaled: true);
 
         Assert.Equal(21f, loss.item<float>(), 4);
     }
 
-    [Fact]
-    public void The_normalized_content_term_adds_up_each_layer_s_scaled_error_by_its_weight()
+    [Theory]
+    [InlineData(LossNormalization.All, 7.1)] // scaled: layer a 11/5 = 2.2, layer b 18/6 = 3; 0.5 · 2.2 + 2 · 3
+    [InlineData(LossNormalization.Style, 19.375)] // mean squared: layer a 11/4, layer b 18/2; 0.5 · 2.75 + 2 · 9
+    [InlineData(LossNormalization.None, 19.375)]
+    public void The_content_term_is_scaled_only_when_every_layer_is(LossNormalization normalization, double expected)
     {
-        // Layer a: d = (1, −1, 2, 0): 6/4 = 1.5, weight 0.5. Layer b: d = (3, 3): 18/6 = 3, weight 2. Total 0.75 + 6.
+        // Layer a: d = (1, −1, 3, 0), Σd² = 11, Σ|d| = 5, weight 0.5. Layer b: d = (3, 3), Σd² = 18, Σ|d| = 6, weight 2.
         using var scope = NewDisposeScope();
         var targets = new Dictionary<string, Tensor> { ["a"] = zeros(1, 1, 2, 2), ["b"] = ones(1, 2, 1, 1) };
-        var features = new Dictionary<string, Tensor> { ["a"] = tensor(new float[] { 1, -1, 2, 0 }, [1, 1, 2, 2]), ["b"] = full(1, 2, 1, 1, 4f) };
-        using var term = new ContentTerm(targets, [new LayerWeight("a", 0.5), new LayerWeight("b", 2)], weight: 1, LossNormalization.Gradient);
+        var features = new Dictionary<string, Tensor> { ["a"] = tensor(new float[] { 1, -1, 3, 0 }, [1, 1, 2, 2]), ["b"] = full(1, 2, 1, 1, 4f) };
+        using var term = new ContentTerm(targets, [new LayerWeight("a", 0.5), new LayerWeight("b", 2)], weight: 1, normalization);
 
-        Assert.Equal(6.75f, term.Evaluate(features, zeros(1, 3, 2, 2)).item<float>(), 5);
+        Assert.Equal(expected, term.Evaluate(features, zeros(1, 3, 2, 2)).item<float>(), 5);
     }
 
     [SkippableFact]
@@ -128,7 +131,7 @@ public sealed class LossNormalizationTests
         var image = rand([1, 3, 32, 32], generator: new Generator(43));
         LayerWeight[] layers = [new("block1_conv1", 0.25), new("block2_conv1", 4)];
         var names = layers.Select(l => l.Layer).ToArray();
-        using var term = new GramStyleTerm(extractor, [new StyleTensor(style)], extractor.Extract(content, names), layers, weight: 1, LossNormalization.Gradient);
+        using var term = new GramStyleTerm(extractor, [new StyleTensor(style)], extractor.Extract(content, names), layers, weight: 1, LossNormalization.Style);
         var imageFeatures = extractor.Extract(image, names);
         var styleFeatures = extractor.Extract(style, names);
 

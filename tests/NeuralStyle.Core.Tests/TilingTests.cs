@@ -278,7 +278,7 @@ public sealed class TilingTests
     [Fact]
     public void Tiling_with_loss_normalization_is_refused_before_any_work()
     {
-        var scaled = new StyleTransferOptions { Content = "c.png", Styles = ["a.png"], TileSize = 256, LossNormalization = LossNormalization.Gradient };
+        var scaled = new StyleTransferOptions { Content = "c.png", Styles = ["a.png"], TileSize = 256, LossNormalization = LossNormalization.Style };
 
         Assert.StartsWith("Tiling does not work with loss normalisation", Assert.Throws<ArgumentException>(() => scaled.Validate()).Message);
     }

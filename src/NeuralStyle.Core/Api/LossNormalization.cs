@@ -1,23 +1,35 @@
 namespace NeuralStyle;
 
-/// <summary>How the content and style terms measure a layer's mismatch.</summary>
+/// <summary>Which layers' losses are scaled by their own gradient's magnitude.</summary>
+/// <remarks>
+/// A scaled layer loss is Σd² / Σ|d| of its residual d (crowsonkb/style-transfer-pytorch's
+/// <c>ScaledMSELoss</c>, <see cref="LossFunctions.ScaledSquaredError"/>), whose gradient with respect to
+/// d has an L1 norm of about 1 however large the mismatch, the layer or the picture; for Wasserstein it
+/// is the root of the squared distance per channel, the same value when the residuals are alike. The
+/// objective stays a plain function of the image (nothing is measured and frozen along the way), so
+/// L-BFGS and resumed runs work as without it. Total variation is never scaled: its default, a mean of
+/// absolute differences, is already of this kind. Not with tiling.
+/// </remarks>
 public enum LossNormalization
 {
     /// <summary>
-    /// Each layer's loss is its mean squared error (for Wasserstein, its squared distance per channel),
-    /// as <see cref="LossFunctions"/> defines it (the default). Its gradient grows with the mismatch,
-    /// and its scale differs between layers, sizes and statistics, so weights are tuned for each.
+    /// No layer is scaled (the default): each layer's loss is its mean squared error (for Wasserstein,
+    /// its squared distance per channel), as <see cref="LossFunctions"/> defines it. Its gradient grows
+    /// with the mismatch, and its scale differs between layers and statistics.
     /// </summary>
     None,
 
     /// <summary>
-    /// Each layer's loss is scaled by its own gradient's magnitude, as crowsonkb/style-transfer-pytorch's
-    /// <c>ScaledMSELoss</c> does: Σd² / Σ|d| of the residual d (<see cref="LossFunctions.ScaledSquaredError"/>),
-    /// whose gradient with respect to d has an L1 norm of about 1 however large the mismatch, the layer or
-    /// the picture; for Wasserstein the root of the squared distance per channel, which is the same value
-    /// when the residuals are alike. The objective stays a plain function of the image (nothing is
-    /// measured and frozen along the way), so L-BFGS and resumed runs work as without it. Total variation
-    /// is not changed: its default, a mean of absolute differences, is already of this kind. Not with tiling.
+    /// The style layers are scaled; the content term stays a mean squared error. Each style layer then
+    /// pulls about as hard as any other, whatever its statistic.
     /// </summary>
-    Gradient,
+    Style,
+
+    /// <summary>
+    /// The style and the content layers are scaled, as crowsonkb/style-transfer-pytorch does. A scaled
+    /// content term is a norm, not a square: it pulls back towards the photo as hard when the picture is
+    /// near it as when it is far, so from the content image a style weight below some threshold leaves the
+    /// photo untouched and one above it moves far (docs/options.md).
+    /// </summary>
+    All,
 }

@@ -134,11 +134,10 @@ public sealed record StyleTransferOptions
     public StyleStatistic StyleStatistic { get => _optimization.StyleStatistic; init => _optimization = _optimization with { StyleStatistic = value }; }
 
     /// <summary>
-    /// How the content and style terms measure a layer's mismatch. Default <see cref="LossNormalization.None"/>:
-    /// mean squared errors, whose weights are tuned per statistic. <see cref="LossNormalization.Gradient"/>
-    /// scales each layer's loss by its own gradient's magnitude (crowsonkb/style-transfer-pytorch's
-    /// <c>ScaledMSELoss</c>), so one set of weights serves every layer and statistic; its weights have
-    /// another scale (docs/options.md). Not with tiling.
+    /// Which layers' losses are scaled by their own gradient's magnitude (crowsonkb/style-transfer-pytorch's
+    /// <c>ScaledMSELoss</c>). Default <see cref="LossNormalization.None"/>: mean squared errors.
+    /// <see cref="LossNormalization.Style"/> scales the style layers, <see cref="LossNormalization.All"/>
+    /// the content layers too. The weights that balance them have other scales (docs/options.md). Not with tiling.
     /// </summary>
     public LossNormalization LossNormalization { get => _optimization.LossNormalization; init => _optimization = _optimization with { LossNormalization = value }; }
 

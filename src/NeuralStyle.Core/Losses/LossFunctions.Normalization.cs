@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace NeuralStyle;
 
-/// <summary>The scaled forms of the losses (<see cref="LossNormalization.Gradient"/>).</summary>
+/// <summary>The scaled forms of the losses (<see cref="LossNormalization"/>).</summary>
 public static partial class LossFunctions
 {
     /// <summary>

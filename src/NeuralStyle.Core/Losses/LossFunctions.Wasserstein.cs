@@ -76,11 +76,11 @@ public static partial class LossFunctions
     /// <param name="targetCovariance">The style's covariances.</param>
     /// <param name="targetCovarianceRoot">Σₜ^½ (<see cref="MatrixSquareRoot"/> of <paramref name="targetCovariance"/>), computed once per style; null computes it.</param>
     /// <param name="iterations">Newton–Schulz iterations for the square roots.</param>
-    /// <param name="normalization"><see cref="LossNormalization.Gradient"/> returns the root of that
-    /// squared distance per channel instead, √(m + ε²) − ε with ε = 1e-8 (the mean over a batch).</param>
+    /// <param name="scaled">Whether to return the scaled form (<see cref="LossNormalization"/>): the root
+    /// of that squared distance per channel, √(m + ε²) − ε with ε = 1e-8 (the mean over a batch).</param>
     /// <returns>A scalar tensor.</returns>
     /// <exception cref="ArgumentException">The shapes do not fit.</exception>
-    public static Tensor WassersteinStyleLayerLoss(Tensor mean, Tensor covariance, Tensor targetMean, Tensor targetCovariance, Tensor? targetCovarianceRoot = null, int iterations = 20, LossNormalization normalization = LossNormalization.None)
+    public static Tensor WassersteinStyleLayerLoss(Tensor mean, Tensor covariance, Tensor targetMean, Tensor targetCovariance, Tensor? targetCovarianceRoot = null, int iterations = 20, bool scaled = false)
     {
         Guard.NotNull(mean);
         Guard.NotNull(covariance);
@@ -105,7 +105,7 @@ public static partial class LossFunctions
         var perChannel = (meanTerm + covarianceTerm) / channels;
 
         // The square roots are approximate, so a near-perfect match can come out a hair below 0.
-        var loss = normalization == LossNormalization.Gradient ? ScaledMeanSquare(perChannel.clamp_min(0)) : perChannel;
+        var loss = scaled ? ScaledMeanSquare(perChannel.clamp_min(0)) : perChannel;
         return loss.mean().MoveToOuterDisposeScope();
     }
 
@@ -119,11 +119,11 @@ public static partial class LossFunctions
     /// <param name="features">The optimised image's features at one layer (NCHW).</param>
     /// <param name="targetFeatures">The style's features at the same layer (N or 1, same C, any H × W).</param>
     /// <param name="directions">The K directions, a C × K tensor of unit columns (see <see cref="RandomDirections"/>).</param>
-    /// <param name="normalization"><see cref="LossNormalization.Gradient"/> compares the sorted values
-    /// by <see cref="ScaledSquaredError"/> instead of their mean squared difference.</param>
+    /// <param name="scaled">Whether to compare the sorted values by <see cref="ScaledSquaredError"/>
+    /// (<see cref="LossNormalization"/>) instead of their mean squared difference.</param>
     /// <returns>A scalar tensor.</returns>
     /// <exception cref="ArgumentException">The shapes do not fit.</exception>
-    public static Tensor SlicedWassersteinLayerLoss(Tensor features, Tensor targetFeatures, Tensor directions, LossNormalization normalization = LossNormalization.None)
+    public static Tensor SlicedWassersteinLayerLoss(Tensor features, Tensor targetFeatures, Tensor directions, bool scaled = false)
     {
         RequireFeatures(features, nameof(features));
         RequireFeatures(targetFeatures, nameof(targetFeatures));
@@ -143,7 +143,7 @@ public static partial class LossFunctions
             target = interpolate(target, [projected.shape[2]], mode: InterpolationMode.Linear, align_corners: true);
         }
 
-        var loss = normalization == LossNormalization.Gradient
+        var loss = scaled
             ? ScaledSquaredError(projected, target.expand_as(projected))
             : (projected - target.expand_as(projected)).square().mean();
         return loss.MoveToOuterDisposeScope();

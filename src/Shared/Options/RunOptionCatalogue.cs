@@ -18,7 +18,7 @@ internal sealed class RunOptionCatalogue
     private static readonly (string Name, OptimizerKind Value)[] Optimizers = [("lbfgs", OptimizerKind.Lbfgs), ("l-bfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)];
     private static readonly (string Name, TotalVariationNorm Value)[] TvNorms = [("mean", TotalVariationNorm.AbsoluteMean), ("sum", TotalVariationNorm.AbsoluteSum)];
     private static readonly (string Name, StyleStatistic Value)[] StyleStatistics = [("gram", StyleStatistic.Gram), ("wasserstein", StyleStatistic.Wasserstein), ("sliced-wasserstein", StyleStatistic.SlicedWasserstein)];
-    private static readonly (string Name, LossNormalization Value)[] Normalizations = [("none", LossNormalization.None), ("gradient", LossNormalization.Gradient)];
+    private static readonly (string Name, LossNormalization Value)[] Normalizations = [("none", LossNormalization.None), ("style", LossNormalization.Style), ("all", LossNormalization.All)];
     private static readonly (string Name, Pooling Value)[] Poolings = [("max", Pooling.Max), ("average", Pooling.Average), ("avg", Pooling.Average)];
     private static readonly (string Name, ColorPreservation Value)[] Colours =
         [("none", ColorPreservation.None), ("match", ColorPreservation.MatchStyleToContent), ("luminance", ColorPreservation.LuminanceOnly)];
@@ -63,7 +63,7 @@ internal sealed class RunOptionCatalogue
             (o, v) => o with { StyleStatistic = v }),
         Choice(
             "loss-normalization",
-            "none: each layer's loss is its mean squared error; gradient: scaled by its own gradient's size, so one set of weights serves every layer, size and statistic (other weights: docs/options.md)",
+            "which layers' losses are scaled by their own gradient's size: none (mean squared errors), style (the style layers) or all (content too); other weights balance them (docs/options.md)",
             nameof(StyleTransferOptions.LossNormalization),
             Normalizations,
             Defaults.LossNormalization,

@@ -5,7 +5,7 @@ namespace NeuralStyle;
 /// <summary>
 /// The content term: Σₗ wₗ · mean((Fₗ − Pₗ)²) against the content image's features
 /// (<see cref="LossFunctions.ContentLoss(IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, IReadOnlyList{double}?)"/>),
-/// or with <see cref="LossNormalization.Gradient"/> Σₗ wₗ · <see cref="LossFunctions.ScaledSquaredError"/>(Fₗ, Pₗ).
+/// or with <see cref="LossNormalization.All"/> Σₗ wₗ · <see cref="LossFunctions.ScaledSquaredError"/>(Fₗ, Pₗ).
 /// </summary>
 internal sealed class ContentTerm : ILossTerm
 {
@@ -20,7 +20,7 @@ internal sealed class ContentTerm : ILossTerm
     /// <param name="normalization">How each layer's mismatch is measured.</param>
     public ContentTerm(IReadOnlyDictionary<string, Tensor> contentFeatures, IReadOnlyList<LayerWeight> layers, double weight, LossNormalization normalization)
     {
-        _layerLoss = normalization == LossNormalization.Gradient ? (f, p) => LossFunctions.ScaledSquaredError(f, p) : LossFunctions.ContentLoss;
+        _layerLoss = normalization == LossNormalization.All ? (f, p) => LossFunctions.ScaledSquaredError(f, p) : LossFunctions.ContentLoss;
         _layers = layers.Select(l => l.Layer).ToArray();
         _layerWeights = layers.Select(l => l.Weight).ToArray();
         _targets = _layers.Select(l => contentFeatures[l].to(ScalarType.Float32).detach().DetachFromDisposeScope()).ToArray();

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace NeuralStyle;
 
 /// <summary>
-/// The style term with Gram matrices: Σₗ wₗ · mean((Gₗ − Aₗ)²), or with <see cref="LossNormalization.Gradient"/>
+/// The style term with Gram matrices: Σₗ wₗ · mean((Gₗ − Aₗ)²), or with a <see cref="LossNormalization"/> that scales style layers
 /// Σₗ wₗ · <see cref="LossFunctions.ScaledSquaredError"/>(Gₗ, Aₗ). Without masks the styles' Gram
 /// matrices are blended into one target per layer (weights summing to 1). With masks each style keeps
 /// its own targets and is compared with the Gram matrix of its region
@@ -24,7 +24,7 @@ internal sealed class GramStyleTerm : ILossTerm
     /// <param name="normalization">How each layer's mismatch is measured.</param>
     public GramStyleTerm(IFeatureExtractor extractor, IReadOnlyList<StyleTensor> styles, IReadOnlyDictionary<string, Tensor> contentFeatures, IReadOnlyList<LayerWeight> layers, double weight, LossNormalization normalization)
     {
-        _layerLoss = normalization == LossNormalization.Gradient ? (g, a) => LossFunctions.ScaledSquaredError(g, a) : LossFunctions.StyleLayerLoss;
+        _layerLoss = normalization != LossNormalization.None ? (g, a) => LossFunctions.ScaledSquaredError(g, a) : LossFunctions.StyleLayerLoss;
         _layers = layers.Select(l => l.Layer).ToArray();
         _layerWeights = layers.Select(l => l.Weight).ToArray();
         Weight = weight;

@@ -19,7 +19,7 @@ internal sealed class SlicedWassersteinStyleTerm : ILossTerm
     private readonly string[] _layers;
     private readonly double[] _layerWeights;
     private readonly Target[] _targets;
-    private readonly LossNormalization _normalization;
+    private readonly bool _scaled;
 
     /// <param name="extractor">The network the style images are measured with (not kept).</param>
     /// <param name="styles">The style images at this scale, their blend weights and, for all or none, masks.</param>
@@ -29,7 +29,7 @@ internal sealed class SlicedWassersteinStyleTerm : ILossTerm
     /// <param name="normalization">How each layer's mismatch is measured.</param>
     public SlicedWassersteinStyleTerm(IFeatureExtractor extractor, IReadOnlyList<StyleTensor> styles, IReadOnlyDictionary<string, Tensor> contentFeatures, IReadOnlyList<LayerWeight> layers, double weight, LossNormalization normalization)
     {
-        _normalization = normalization;
+        _scaled = normalization != LossNormalization.None;
         _layers = layers.Select(l => l.Layer).ToArray();
         _layerWeights = layers.Select(l => l.Weight).ToArray();
         Weight = weight;
@@ -61,7 +61,7 @@ internal sealed class SlicedWassersteinStyleTerm : ILossTerm
             foreach (var target in _targets)
             {
                 var compared = target.Masks is { } masks ? layer.flatten(2).index_select(2, masks[i]).unsqueeze(2) : layer;
-                var loss = LossFunctions.SlicedWassersteinLayerLoss(compared, target.Features[i], directions, _normalization) * (_layerWeights[i] * target.Weight);
+                var loss = LossFunctions.SlicedWassersteinLayerLoss(compared, target.Features[i], directions, _scaled) * (_layerWeights[i] * target.Weight);
                 style = style is null ? loss : style + loss;
             }
         }

@@ -15,7 +15,7 @@ internal sealed class WassersteinStyleTerm : ILossTerm
     private readonly string[] _layers;
     private readonly double[] _layerWeights;
     private readonly Target[] _targets;
-    private readonly LossNormalization _normalization;
+    private readonly bool _scaled;
 
     /// <param name="extractor">The network the style images are measured with (not kept).</param>
     /// <param name="styles">The style images at this scale, their blend weights and, for all or none, masks.</param>
@@ -25,7 +25,7 @@ internal sealed class WassersteinStyleTerm : ILossTerm
     /// <param name="normalization">How each layer's mismatch is measured.</param>
     public WassersteinStyleTerm(IFeatureExtractor extractor, IReadOnlyList<StyleTensor> styles, IReadOnlyDictionary<string, Tensor> contentFeatures, IReadOnlyList<LayerWeight> layers, double weight, LossNormalization normalization)
     {
-        _normalization = normalization;
+        _scaled = normalization != LossNormalization.None;
         _layers = layers.Select(l => l.Layer).ToArray();
         _layerWeights = layers.Select(l => l.Weight).ToArray();
         Weight = weight;
@@ -55,7 +55,7 @@ internal sealed class WassersteinStyleTerm : ILossTerm
             {
                 var (mean, second) = Moments(features[_layers[i]], target.Masks?[i]);
                 var covariance = second - mean.unsqueeze(2).bmm(mean.unsqueeze(1));
-                var loss = LossFunctions.WassersteinStyleLayerLoss(mean, covariance, target.Means[i], target.Covariances[i], target.Roots[i], normalization: _normalization) * (_layerWeights[i] * target.Weight);
+                var loss = LossFunctions.WassersteinStyleLayerLoss(mean, covariance, target.Means[i], target.Covariances[i], target.Roots[i], scaled: _scaled) * (_layerWeights[i] * target.Weight);
                 style = style is null ? loss : style + loss;
             }
         }

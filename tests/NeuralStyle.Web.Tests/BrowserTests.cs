@@ -110,7 +110,7 @@ public sealed class BrowserTests
     }
 
     [SkippableFact]
-    public void The_chosen_style_statistic_is_sent_with_its_starting_style_weight_and_runs()
+    public void The_chosen_style_statistic_and_normalisation_are_sent_with_their_starting_weights_and_run()
     {
         using var factory = new WebAppFactory();
         var site = factory.StartKestrel();
@@ -124,13 +124,17 @@ public sealed class BrowserTests
         SetValue(browser, "start-size", "64");
         SetValue(browser, "iterations", "1000");
         browser.Script("document.getElementById('style-statistic').value = 'sliced-wasserstein'");
+        browser.Script("document.getElementById('loss-normalization').value = 'style'");
         browser.Find("start").Click();
         browser.WaitUntil(() => Number(browser.Script("return document.getElementById('progress').value")) >= 2, TimeSpan.FromMinutes(1), "the run to start");
 
-        // What the page sent, as the store keeps it: the statistic, and its starting weight (docs/options.md: 1e4).
+        // What the page sent, as the store keeps it: the statistic, the normalisation, and their starting
+        // style weight (docs/options.md: 2.85e5); the content weight stays the default, so it is not sent.
         var settings = System.Text.Json.JsonDocument.Parse(factory.StoredSettings(Assert.Single(factory.StoredJobIds()))).RootElement;
         Assert.Equal("sliced-wasserstein", settings.GetProperty("styleStatistic").GetString());
-        Assert.Equal("10000", settings.GetProperty("styleWeight").GetString());
+        Assert.Equal("style", settings.GetProperty("lossNormalization").GetString());
+        Assert.Equal("285000", settings.GetProperty("styleWeight").GetString());
+        Assert.False(settings.TryGetProperty("contentWeight", out _));
         browser.Find("cancel").Click();
         browser.WaitUntil(() => browser.Find("error").Displayed, TimeSpan.FromSeconds(30), "the cancellation");
     }

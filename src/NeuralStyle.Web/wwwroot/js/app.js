@@ -6,8 +6,14 @@
 
 (() => {
   const $ = (id) => document.getElementById(id);
-  // Each statistic's starting style weight (docs/options.md: its values are on another scale than Gram's).
-  const styleWeights = { gram: 1e-2, wasserstein: 5e3, "sliced-wasserstein": 1e4 };
+  // The starting [content weight, style weight] of each loss normalisation and statistic: the weights
+  // that give the default's strength on tubingen × starry_night (docs/options.md, bench --style-evidence).
+  const defaultWeights = [1e4, 1e-2];
+  const startingWeights = {
+    none: { gram: defaultWeights, wasserstein: [1e4, 593], "sliced-wasserstein": [1e4, 2.07e3] },
+    style: { gram: [1e4, 559], wasserstein: [1e4, 2.11e5], "sliced-wasserstein": [1e4, 2.85e5] },
+    all: { gram: [1.29e5, 179], wasserstein: [1.29e5, 3.79e5], "sliced-wasserstein": [1.29e5, 4.31e5] },
+  };
   const strengths = { "-2": ["much weaker", 0.25], "-1": ["weaker", 0.5], "0": ["normal", 1], "1": ["stronger", 2], "2": ["much stronger", 4] };
   const recentKey = "neuralstyle.recent";
 
@@ -246,8 +252,12 @@
     }
     const factor = strengths[$("strength").value][1];
     const statistic = $("style-statistic").value;
+    const normalization = $("loss-normalization").value;
+    const [contentWeight, styleWeight] = startingWeights[normalization][statistic];
     if (statistic !== "gram") data.append("styleStatistic", statistic);
-    if (factor !== 1 || statistic !== "gram") data.append("styleWeight", String(styleWeights[statistic] * factor));
+    if (normalization !== "none") data.append("lossNormalization", normalization);
+    if (contentWeight !== defaultWeights[0]) data.append("contentWeight", String(contentWeight));
+    if (factor !== 1 || styleWeight !== defaultWeights[1]) data.append("styleWeight", String(styleWeight * factor));
     return data;
   }
 

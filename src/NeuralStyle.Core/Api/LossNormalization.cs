@@ -8,7 +8,7 @@ namespace NeuralStyle;
 /// is the root of the squared distance per channel, the same value when the residuals are alike. The
 /// objective stays a plain function of the image (nothing is measured and frozen along the way), so
 /// L-BFGS and resumed runs work as without it. Total variation is never scaled: its default, a mean of
-/// absolute differences, is already of this kind. Not with tiling.
+/// absolute differences, is already of this kind.
 /// </remarks>
 public enum LossNormalization
 {
@@ -21,7 +21,8 @@ public enum LossNormalization
 
     /// <summary>
     /// The style layers are scaled; the content term stays a mean squared error. Each style layer then
-    /// pulls about as hard as any other, whatever its statistic.
+    /// pulls about as hard as any other, whatever its statistic. Tiles like <see cref="None"/>: the
+    /// scaled losses are taken on the whole picture's statistics, summed over its tiles.
     /// </summary>
     Style,
 
@@ -29,7 +30,8 @@ public enum LossNormalization
     /// The style and the content layers are scaled, as crowsonkb/style-transfer-pytorch does. A scaled
     /// content term is a norm, not a square: it pulls back towards the photo as hard when the picture is
     /// near it as when it is far, so from the content image a style weight below some threshold leaves the
-    /// photo untouched and one above it moves far (docs/options.md).
+    /// photo untouched and one above it moves far (docs/options.md). Not with tiling: the content residual
+    /// of the whole picture does not add up over tiles.
     /// </summary>
     All,
 }

@@ -137,7 +137,7 @@ public sealed record StyleTransferOptions
     /// Which layers' losses are scaled by their own gradient's magnitude (crowsonkb/style-transfer-pytorch's
     /// <c>ScaledMSELoss</c>). Default <see cref="LossNormalization.None"/>: mean squared errors.
     /// <see cref="LossNormalization.Style"/> scales the style layers, <see cref="LossNormalization.All"/>
-    /// the content layers too. The weights that balance them have other scales (docs/options.md). Not with tiling.
+    /// the content layers too. The weights that balance them have other scales (docs/options.md). All does not tile.
     /// </summary>
     public LossNormalization LossNormalization { get => _optimization.LossNormalization; init => _optimization = _optimization with { LossNormalization = value }; }
 
@@ -270,9 +270,9 @@ public sealed record StyleTransferOptions
             Guard.ThrowArgument("Tiling does not work with the sliced Wasserstein style statistic: it compares sorted values of the whole image, which do not add up over tiles; use Gram or Wasserstein.", nameof(Tiling));
         }
 
-        if ((Tiling || TileSize is not null) && LossNormalization != LossNormalization.None)
+        if ((Tiling || TileSize is not null) && LossNormalization == LossNormalization.All)
         {
-            Guard.ThrowArgument("Tiling does not work with loss normalisation: a scaled loss divides by the whole image's residual, which does not add up over tiles; use LossNormalization.None.", nameof(Tiling));
+            Guard.ThrowArgument("Tiling does not work with the content term scaled (LossNormalization.All): it divides by the whole picture's content residual, which does not add up over tiles; use None or Style.", nameof(Tiling));
         }
 
         if ((Tiling || TileSize is not null) && Styles.Any(s => s.Mask is not null))

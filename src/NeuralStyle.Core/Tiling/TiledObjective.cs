@@ -60,7 +60,7 @@ internal sealed class TiledObjective : IObjective
                 var features = extractor.Extract(Crop(content, t), _layers);
                 return settings.ContentLayers.Select(l => features[l.Layer].to(ScalarType.Float32).DetachFromDisposeScope()).ToArray();
             }).ToArray();
-            _style = TiledStyleStatistic.For(settings.StyleStatistic, StyleTargets(extractor, styles, settings, tileSize), settings.StyleLayers.Select(l => l.Weight).ToArray());
+            _style = TiledStyleStatistic.For(settings.StyleStatistic, StyleTargets(extractor, styles, settings, tileSize), settings.StyleLayers.Select(l => l.Weight).ToArray(), settings.LossNormalization != LossNormalization.None);
         }
     }
 

@@ -18,11 +18,15 @@ internal abstract class TiledStyleStatistic : IDisposable
     protected IReadOnlyList<double> LayerWeights { get; }
 
     /// <summary>The statistic for <paramref name="statistic"/>, its targets from the styles' summed contributions per layer (owned).</summary>
+    /// <param name="statistic">The style statistic.</param>
+    /// <param name="targets">The styles' contributions per layer.</param>
+    /// <param name="layerWeights">The style layers' weights.</param>
+    /// <param name="scaled">Whether each layer's loss is scaled (<see cref="LossNormalization"/>): the whole image's sums are at hand, so the scaled losses tile as the plain ones do.</param>
     /// <exception cref="ArgumentException">The statistic cannot be measured in tiles.</exception>
-    public static TiledStyleStatistic For(StyleStatistic statistic, Tensor[][] targets, IReadOnlyList<double> layerWeights) => statistic switch
+    public static TiledStyleStatistic For(StyleStatistic statistic, Tensor[][] targets, IReadOnlyList<double> layerWeights, bool scaled) => statistic switch
     {
-        StyleStatistic.Gram => new TiledGram(targets, layerWeights),
-        StyleStatistic.Wasserstein => new TiledGaussian(targets, layerWeights),
+        StyleStatistic.Gram => new TiledGram(targets, layerWeights, scaled),
+        StyleStatistic.Wasserstein => new TiledGaussian(targets, layerWeights, scaled),
         _ => throw new ArgumentException($"The {statistic} style statistic cannot be measured in tiles.", nameof(statistic)),
     };
 
@@ -67,17 +71,23 @@ internal abstract class TiledStyleStatistic : IDisposable
 
     public abstract void Dispose();
 
-    /// <summary>Gram matrices: Σₗ wₗ · mean((Gₗ − Aₗ)²).</summary>
-    private sealed class TiledGram(Tensor[][] targets, IReadOnlyList<double> layerWeights) : TiledStyleStatistic(layerWeights)
+    /// <summary>Gram matrices: Σₗ wₗ · mean((Gₗ − Aₗ)²), or scaled, Σₗ wₗ · <see cref="LossFunctions.ScaledSquaredError"/>(Gₗ, Aₗ).</summary>
+    private sealed class TiledGram(Tensor[][] targets, IReadOnlyList<double> layerWeights, bool scaled) : TiledStyleStatistic(layerWeights)
     {
         private readonly Tensor[] _targets = targets.Select(t => t[0]).ToArray();
 
-        public override Tensor Loss(Tensor[][] parts) =>
-            LossFunctions.StyleLoss(parts.Select(p => p[0]).ToArray(), _targets, LayerWeights);
+        public override Tensor Loss(Tensor[][] parts) => scaled
+            ? LossFunctions.WeightedSum(parts.Select(p => p[0]).ToArray(), _targets, LayerWeights, (g, a) => LossFunctions.ScaledSquaredError(g, a))
+            : LossFunctions.StyleLoss(parts.Select(p => p[0]).ToArray(), _targets, LayerWeights);
 
-        /// <summary>∂L/∂G at each layer by hand, wₗ · 2(Gₗ − Aₗ)/numel.</summary>
+        /// <summary>∂L/∂G at each layer by hand, wₗ · 2(Gₗ − Aₗ)/numel (scaled: by autograd).</summary>
         public override Tensor[][] Residuals(Tensor[][] parts)
         {
+            if (scaled)
+            {
+                return base.Residuals(parts);
+            }
+
             using var noGrad = no_grad();
             return parts.Select((p, l) => new[] { (p[0] - _targets[l]) * (2 * LayerWeights[l] / p[0].numel()) }).ToArray();
         }
@@ -91,16 +101,18 @@ internal abstract class TiledStyleStatistic : IDisposable
         }
     }
 
-    /// <summary>Gaussian fits: Σₗ wₗ · W₂²(N(μₗ, Sₗ − μₗμₗᵀ), N(μₜ, Σₜ)) / C, the targets' roots computed once.</summary>
+    /// <summary>Gaussian fits: Σₗ wₗ · W₂²(N(μₗ, Sₗ − μₗμₗᵀ), N(μₜ, Σₜ)) / C (or its scaled form), the targets' roots computed once.</summary>
     private sealed class TiledGaussian : TiledStyleStatistic
     {
+        private readonly bool _scaled;
         private readonly Tensor[] _means;
         private readonly Tensor[] _covariances;
         private readonly Tensor[] _roots;
 
-        public TiledGaussian(Tensor[][] targets, IReadOnlyList<double> layerWeights)
+        public TiledGaussian(Tensor[][] targets, IReadOnlyList<double> layerWeights, bool scaled)
             : base(layerWeights)
         {
+            _scaled = scaled;
             _means = targets.Select(t => t[0]).ToArray();
             _covariances = targets.Select(t => (t[1] - Outer(t[0])).DetachFromDisposeScope()).ToArray();
             _roots = _covariances.Select(c => LossFunctions.MatrixSquareRoot(c).DetachFromDisposeScope()).ToArray();
@@ -116,7 +128,7 @@ internal abstract class TiledStyleStatistic : IDisposable
             for (var l = 0; l < parts.Length; l++)
             {
                 var (mean, second) = (parts[l][0], parts[l][1]);
-                var loss = LossFunctions.WassersteinStyleLayerLoss(mean, second - Outer(mean), _means[l], _covariances[l], _roots[l]) * LayerWeights[l];
+                var loss = LossFunctions.WassersteinStyleLayerLoss(mean, second - Outer(mean), _means[l], _covariances[l], _roots[l], scaled: _scaled) * LayerWeights[l];
                 total = total is null ? loss : total + loss;
             }
 

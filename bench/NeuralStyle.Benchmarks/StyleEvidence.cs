@@ -48,7 +48,7 @@ internal static class StyleEvidence
     private const int TuningSize = 512;
     private static readonly string[] Photos = ["tubingen", "chicago", "stata"];
     private static readonly string[] Paintings = ["starry_night", "shipwreck", "the_scream", "udnie", "wave"];
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private static readonly (StyleStatistic Statistic, LossNormalization Normalization)[] Configurations =
         [.. Enum.GetValues<StyleStatistic>().SelectMany(s => Enum.GetValues<LossNormalization>().Select(n => (s, n)))];
@@ -197,6 +197,7 @@ internal static class StyleEvidence
 
             var best = tuning.MinBy(r => Math.Abs(Math.Log(reference.ContentChange / r.ContentChange)))!;
             var carried = mine.Where(r => r.ContentWeight == best.ContentWeight && r.StyleWeight == best.StyleWeight).ToList();
+            SaveGallery(carried.Where(r => r.Content == TuningContent && r.Size == TuningSize), Path.Combine(outFolder, "style-evidence-gallery"));
             var cases = carried.Select(r => new
             {
                 pair = $"{r.Content}×{r.Style}",
@@ -228,7 +229,22 @@ internal static class StyleEvidence
         Console.WriteLine($"wrote {path}");
     }
 
-    /// <summary>For the pairs at 512 px and for the sizes: the largest factor by which u and t stray from the tuned run's, either way.</summary>
+    /// <summary>
+    /// The pictures docs/gallery.md shows (tubingen, whose licence allows it, with each painting), as
+    /// JPEG at 384 px: <c>PAINTING-STATISTIC-NORMALIZATION.jpg</c>.
+    /// </summary>
+    private static void SaveGallery(IEnumerable<Record> records, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var record in records.Where(r => File.Exists(r.Image)))
+        {
+            RgbImage.Load(record.Image).ResizeToFit(384).Save(
+                Path.Combine(folder, $"{record.Style}-{record.Statistic}-{record.Normalization}.jpg".ToLowerInvariant()),
+                new ImageSaveOptions { Overwrite = true, Quality = 85 });
+        }
+    }
+
+    /// <summary>For the pairs at 512 px and for the sizes: the largest factor by which u and t stray from the tuned run's, either way (NaN while no such run exists, infinity for a picture left untouched).</summary>
     private static object Spread(IEnumerable<(double U, double T, int Size)> ratios)
     {
         var all = ratios.ToList();

@@ -18,11 +18,17 @@ public sealed class CheckpointTests : IDisposable
     [InlineData(OptimizerKind.Lbfgs, 0.0, 13, 13, 2)] // ... and at 12, the checkpoint's own iteration
     [InlineData(OptimizerKind.Lbfgs, 0.0, 7, 7, null, StyleStatistic.Wasserstein)]
     [InlineData(OptimizerKind.Lbfgs, 0.0, 7, 7, null, StyleStatistic.SlicedWasserstein)] // its directions, drawn per evaluation, come back too
+    [InlineData(OptimizerKind.Lbfgs, 0.0, 7, 7, null, StyleStatistic.Gram, LossNormalization.All)] // scaled losses are plain functions of the image
     public async Task A_run_cancelled_and_resumed_ends_with_the_uninterrupted_image_bit_for_bit(
-        OptimizerKind optimizer, double averaging, int stopAt, int resumesAt, int? adamAfter = null, StyleStatistic statistic = StyleStatistic.Gram)
+        OptimizerKind optimizer, double averaging, int stopAt, int resumesAt, int? adamAfter = null, StyleStatistic statistic = StyleStatistic.Gram, LossNormalization normalization = LossNormalization.None)
     {
         var checkpoint = Path.Combine(_folder, "run.checkpoint");
-        var options = Options() with { Optimizer = optimizer, AveragingDecay = averaging, Lbfgs = new LbfgsSettings { SwitchToAdamAfter = adamAfter }, StyleStatistic = statistic };
+        var options = Options() with { Optimizer = optimizer, AveragingDecay = averaging, Lbfgs = new LbfgsSettings { SwitchToAdamAfter = adamAfter }, StyleStatistic = statistic, LossNormalization = normalization };
+        if (normalization != LossNormalization.None)
+        {
+            options = options with { StyleWeight = 1e3 }; // far above the threshold below which scaled terms leave the photo as it is
+        }
+
         var uninterrupted = await StyleTransfer.RunAsync(options);
 
         using var cts = new CancellationTokenSource();

@@ -78,6 +78,13 @@ internal static class StyleEvidence
             tuned[(statistic, normalization)] = await TuneAsync(context, reference, statistic, normalization);
         }
 
+        // The report turns a carried run's strength into the factor its own weight would differ by,
+        // through u's slope against β on the tuning pair; that needs two runs there that left the photo.
+        foreach (var ((statistic, normalization), weights) in tuned)
+        {
+            await context.RunAsync(new Case(TuningContent, TuningStyle, TuningSize, statistic, normalization, weights.ContentWeight, Round(weights.StyleWeight * 2)));
+        }
+
         // The pictures the gallery shows first, then the sizes, then the photos the docs cannot show, then 1024 px (the longest).
         var cases = Paintings.Select(p => (TuningContent, p, TuningSize))
             .Append((TuningContent, TuningStyle, 256))
@@ -217,6 +224,8 @@ internal static class StyleEvidence
                 style_weight = best.StyleWeight,
                 tuning_runs = tuning.Select(r => new { r.StyleWeight, r.ContentChange }),
                 cases,
+                slope = Slope(tuning, best),
+                own_weight_factors = carried.Select(r => new { pair = $"{r.Content}×{r.Style}", size = r.Size, factor = Math.Pow(best.ContentChange / r.ContentChange, 1 / Slope(tuning, best)) }),
                 spread = Spread(carried.Select(r => (r.ContentChange / best.ContentChange, r.StyleLeft / best.StyleLeft, r.Size))),
             });
             Console.WriteLine($"{statistic,-18} {normalization,-9} α {best.ContentWeight:G3} β {best.StyleWeight:G3}: {carried.Count} runs; "
@@ -242,6 +251,18 @@ internal static class StyleEvidence
                 Path.Combine(folder, $"{record.Style}-{record.Statistic}-{record.Normalization}.jpg".ToLowerInvariant()),
                 new ImageSaveOptions { Overwrite = true, Quality = 85 });
         }
+    }
+
+    /// <summary>
+    /// d ln u / d ln β at the tuned weights: between the tuned run and the tuning run nearest it in β
+    /// that also left the photo (u > 0). A carried run's own weight (the one that would give it the
+    /// tuned run's u) is then about the carried weight × (u tuned / u)^(1 / slope).
+    /// </summary>
+    private static double Slope(IReadOnlyList<Record> tuning, Record best)
+    {
+        var other = tuning.Where(r => r != best && r.ContentChange > 0 && r.StyleWeight != best.StyleWeight)
+            .MinBy(r => Math.Abs(Math.Log(r.StyleWeight / best.StyleWeight)));
+        return other is null ? double.NaN : Math.Log(other.ContentChange / best.ContentChange) / Math.Log(other.StyleWeight / best.StyleWeight);
     }
 
     /// <summary>For the pairs at 512 px and for the sizes: the largest factor by which u and t stray from the tuned run's, either way (NaN while no such run exists, infinity for a picture left untouched).</summary>

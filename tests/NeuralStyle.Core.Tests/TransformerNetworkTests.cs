@@ -89,6 +89,23 @@ public sealed class TransformerNetworkTests
         Assert.Contains("Width must be between 32 and 128; it was 16.", error.Message);
     }
 
+    [Theory]
+    [InlineData(StyleStatistic.Wasserstein, LossNormalization.None)]
+    [InlineData(StyleStatistic.Gram, LossNormalization.Style)]
+    public void Training_refuses_a_style_statistic_or_normalisation_it_does_not_use(StyleStatistic statistic, LossNormalization normalization)
+    {
+        var options = new StyleTrainingOptions
+        {
+            Style = new NeuralStyle.Imaging.RgbImage(1, 1, new byte[3]),
+            Photos = ["a.jpg"],
+            Losses = new StyleOptimizerSettings { StyleStatistic = statistic, LossNormalization = normalization },
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => options.Validate());
+
+        Assert.StartsWith($"Training a style compares Gram matrices without loss normalisation; Losses asks for {statistic} with {normalization} normalisation.", error.Message);
+    }
+
     private static float[] Gradients(TransformerNetwork network, Tensor input, bool overwriteFreedMemory, float with = 1e30f)
     {
         using var scope = NewDisposeScope();

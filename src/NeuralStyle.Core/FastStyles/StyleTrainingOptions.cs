@@ -84,7 +84,9 @@ public sealed record StyleTrainingOptions
     /// <summary>
     /// The layers and weights of the content, style and total variation terms. The default is the
     /// optimisation's with a style weight of 5e-4: a network starts from noise, not from the photo,
-    /// and the optimisation's 1e-2 leaves no content in it.
+    /// and the optimisation's 1e-2 leaves no content in it. Training compares Gram matrices, unscaled:
+    /// another <see cref="StyleOptimizerSettings.StyleStatistic"/> or
+    /// <see cref="StyleOptimizerSettings.LossNormalization"/> is refused; the optimiser's settings do not apply.
     /// </summary>
     public StyleOptimizerSettings Losses { get => _losses; init => _losses = Guard.NotNullValue(value, nameof(Losses)); }
 
@@ -121,6 +123,11 @@ public sealed record StyleTrainingOptions
         if (Photos.Count == 0)
         {
             Guard.ThrowArgument($"{nameof(Photos)} must name at least one photo to train on.", nameof(Photos));
+        }
+
+        if (Losses.StyleStatistic != StyleStatistic.Gram || Losses.LossNormalization != LossNormalization.None)
+        {
+            Guard.ThrowArgument($"Training a style compares Gram matrices without loss normalisation; {nameof(Losses)} asks for {Losses.StyleStatistic} with {Losses.LossNormalization} normalisation.", nameof(Losses));
         }
 
         if (OutputPath is not null && !OutputPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))

@@ -3,8 +3,8 @@ using static TorchSharp.torch;
 namespace NeuralStyle;
 
 /// <summary>
-/// The style term with Gram matrices: Σₗ wₗ · mean((Gₗ − Aₗ)²), or with a <see cref="LossNormalization"/> that scales style layers
-/// Σₗ wₗ · <see cref="LossFunctions.ScaledSquaredError"/>(Gₗ, Aₗ). Without masks the styles' Gram
+/// The style term with Gram matrices: Σₗ wₗ · mean((Gₗ − Aₗ)²), or, with a <see cref="LossNormalization"/>
+/// that scales style layers, Σₗ wₗ · <see cref="LossFunctions.ScaledSquaredError"/>(Gₗ, Aₗ). Without masks the styles' Gram
 /// matrices are blended into one target per layer (weights summing to 1). With masks each style keeps
 /// its own targets and is compared with the Gram matrix of its region
 /// (<see cref="LossFunctions.MaskedGramMatrix"/>); its loss is weighted by its blend weight.

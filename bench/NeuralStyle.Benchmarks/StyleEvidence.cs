@@ -191,19 +191,26 @@ internal static class StyleEvidence
             .Select(f => JsonSerializer.Deserialize<Record>(File.ReadAllText(f))!)
             .ToList();
         var rows = new List<object>();
+        var defaults = new StyleTransferOptions();
         foreach (var (statistic, normalization) in Configurations)
         {
             var mine = records.Where(r => r.Statistic == statistic.ToString() && r.Normalization == normalization.ToString()).ToList();
             var tuning = mine.Where(r => r.Content == TuningContent && r.Style == TuningStyle && r.Size == TuningSize).ToList();
             var reference = records.FirstOrDefault(r => r.Statistic == nameof(StyleStatistic.Gram) && r.Normalization == nameof(LossNormalization.None)
-                && r.Content == TuningContent && r.Style == TuningStyle && r.Size == TuningSize);
+                && r.Content == TuningContent && r.Style == TuningStyle && r.Size == TuningSize
+                && r.ContentWeight == defaults.ContentWeight && r.StyleWeight == defaults.StyleWeight);
             if (reference is null || tuning.Count == 0)
             {
                 continue;
             }
 
-            var best = tuning.MinBy(r => Math.Abs(Math.Log(reference.ContentChange / r.ContentChange)))!;
-            var carried = mine.Where(r => r.ContentWeight == best.ContentWeight && r.StyleWeight == best.StyleWeight).ToList();
+            // The tuned run: the one whose weights were carried to other pairs and sizes (the slope
+            // run at twice the weight can be closer to the target, but it is not the tuned one); before
+            // any is carried, the one closest to the target, as the tuning chose.
+            static bool SameWeights(Record a, Record b) => a.ContentWeight == b.ContentWeight && a.StyleWeight == b.StyleWeight;
+            var best = tuning.MaxBy(r => (mine.Count(o => SameWeights(o, r)), -Math.Abs(Math.Log(reference.ContentChange / r.ContentChange))))!;
+            var carried = mine.Where(r => SameWeights(r, best)).ToList();
+            var slope = Slope(tuning, best);
             SaveGallery(carried.Where(r => r.Content == TuningContent && r.Size == TuningSize), Path.Combine(outFolder, "style-evidence-gallery"));
             var cases = carried.Select(r => new
             {
@@ -224,8 +231,8 @@ internal static class StyleEvidence
                 style_weight = best.StyleWeight,
                 tuning_runs = tuning.Select(r => new { r.StyleWeight, r.ContentChange }),
                 cases,
-                slope = Slope(tuning, best),
-                own_weight_factors = carried.Select(r => new { pair = $"{r.Content}×{r.Style}", size = r.Size, factor = Math.Pow(best.ContentChange / r.ContentChange, 1 / Slope(tuning, best)) }),
+                slope,
+                own_weight_factors = carried.Select(r => new { pair = $"{r.Content}×{r.Style}", size = r.Size, factor = Math.Pow(best.ContentChange / r.ContentChange, 1 / slope) }),
                 spread = Spread(carried.Select(r => (r.ContentChange / best.ContentChange, r.StyleLeft / best.StyleLeft, r.Size))),
             });
             Console.WriteLine($"{statistic,-18} {normalization,-9} α {best.ContentWeight:G3} β {best.StyleWeight:G3}: {carried.Count} runs; "
@@ -254,15 +261,16 @@ internal static class StyleEvidence
     }
 
     /// <summary>
-    /// d ln u / d ln β at the tuned weights: between the tuned run and the tuning run nearest it in β
-    /// that also left the photo (u > 0). A carried run's own weight (the one that would give it the
-    /// tuned run's u) is then about the carried weight × (u tuned / u)^(1 / slope).
+    /// d ln u / d ln β at the tuned weights: between the tuned run and the run at twice its style
+    /// weight on the tuning pair. A carried run's own weight (the one that would give it the tuned
+    /// run's u) is then about the carried weight × (u tuned / u)^(1 / slope). NaN where that does not
+    /// hold: no such run, or u not growing with β there (a scaled content term's threshold).
     /// </summary>
     private static double Slope(IReadOnlyList<Record> tuning, Record best)
     {
-        var other = tuning.Where(r => r != best && r.ContentChange > 0 && r.StyleWeight != best.StyleWeight)
-            .MinBy(r => Math.Abs(Math.Log(r.StyleWeight / best.StyleWeight)));
-        return other is null ? double.NaN : Math.Log(other.ContentChange / best.ContentChange) / Math.Log(other.StyleWeight / best.StyleWeight);
+        var twice = tuning.FirstOrDefault(r => r.ContentWeight == best.ContentWeight && r.StyleWeight == Round(best.StyleWeight * 2));
+        var slope = twice is null ? double.NaN : Math.Log(twice.ContentChange / best.ContentChange) / Math.Log(twice.StyleWeight / best.StyleWeight);
+        return slope > 0 ? slope : double.NaN;
     }
 
     /// <summary>For the pairs at 512 px and for the sizes: the largest factor by which u and t stray from the tuned run's, either way (NaN while no such run exists, infinity for a picture left untouched).</summary>

@@ -124,6 +124,10 @@ internal static class WebApp
             .WithName("GetLimits")
             .WithTags("Server")
             .WithSummary("The server's limits (sizes, iterations, upload sizes) and whether its CPU computes bfloat16 natively");
+        app.MapGet("/api/weights", () => TypedResults.Ok(StartingWeightsView.Of(RunOptionCatalogue.Default)))
+            .WithName("GetStartingWeights")
+            .WithTags("Server")
+            .WithSummary("The content and style weights a job takes when it sets neither, for each loss normalisation and style statistic");
         app.MapOpenApi();
     }
 }

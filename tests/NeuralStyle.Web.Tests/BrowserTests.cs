@@ -110,7 +110,7 @@ public sealed class BrowserTests
     }
 
     [SkippableFact]
-    public void The_chosen_style_statistic_and_normalisation_are_sent_with_their_starting_weights_and_run()
+    public void The_chosen_style_statistic_and_normalisation_are_sent_with_their_starting_style_weight_times_the_strength_and_run()
     {
         using var factory = new WebAppFactory();
         var site = factory.StartKestrel();
@@ -125,15 +125,16 @@ public sealed class BrowserTests
         SetValue(browser, "iterations", "1000");
         browser.Script("document.getElementById('style-statistic').value = 'sliced-wasserstein'");
         browser.Script("document.getElementById('loss-normalization').value = 'style'");
+        browser.Script("document.getElementById('strength').value = '1'");
         browser.Find("start").Click();
         browser.WaitUntil(() => Number(browser.Script("return document.getElementById('progress').value")) >= 2, TimeSpan.FromMinutes(1), "the run to start");
 
-        // What the page sent, as the store keeps it: the statistic, the normalisation, and their starting
-        // style weight (docs/options.md: 2.85e5); the content weight stays the default, so it is not sent.
+        // What the page sent, as the store keeps it: the statistic, the normalisation, and "stronger"'s twice
+        // their starting style weight (docs/options.md: 2.85e5); the content weight is left to the server.
         var settings = System.Text.Json.JsonDocument.Parse(factory.StoredSettings(Assert.Single(factory.StoredJobIds()))).RootElement;
         Assert.Equal("sliced-wasserstein", settings.GetProperty("styleStatistic").GetString());
         Assert.Equal("style", settings.GetProperty("lossNormalization").GetString());
-        Assert.Equal("285000", settings.GetProperty("styleWeight").GetString());
+        Assert.Equal("570000", settings.GetProperty("styleWeight").GetString());
         Assert.False(settings.TryGetProperty("contentWeight", out _));
         browser.Find("cancel").Click();
         browser.WaitUntil(() => browser.Find("error").Displayed, TimeSpan.FromSeconds(30), "the cancellation");

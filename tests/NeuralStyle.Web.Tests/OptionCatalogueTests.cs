@@ -38,6 +38,26 @@ public sealed class OptionCatalogueTests
     }
 
     [SkippableFact]
+    public async Task The_starting_weights_are_served_under_the_form_s_names()
+    {
+        using var factory = new WebAppFactory();
+        using var client = factory.CreateClient();
+        using var document = JsonDocument.Parse(await client.GetStringAsync("/api/weights"));
+
+        // Every normalisation × statistic the form offers, with the weights bench --style-evidence tuned (docs/options.md).
+        var weights = document.RootElement;
+        Assert.Equal(["none", "style", "all"], weights.EnumerateObject().Select(p => p.Name));
+        Assert.All(weights.EnumerateObject(), n => Assert.Equal(["gram", "wasserstein", "sliced-wasserstein"], n.Value.EnumerateObject().Select(p => p.Name)));
+        Assert.Equal([1e4, 1e-2], Pair(weights, "none", "gram"));
+        Assert.Equal([1e4, 2.07e3], Pair(weights, "none", "sliced-wasserstein"));
+        Assert.Equal([1e4, 2.11e5], Pair(weights, "style", "wasserstein"));
+        Assert.Equal([1.29e5, 4.31e5], Pair(weights, "all", "sliced-wasserstein"));
+
+        static double[] Pair(JsonElement weights, string normalization, string statistic) =>
+            [.. weights.GetProperty(normalization).GetProperty(statistic).EnumerateArray().Select(w => w.GetDouble())];
+    }
+
+    [SkippableFact]
     public async Task An_option_for_the_tool_only_is_no_setting_of_the_form()
     {
         using var factory = new WebAppFactory();

@@ -8,8 +8,8 @@ namespace NeuralStyle;
 public sealed record StyleOptimizerSettings
 {
     private readonly double _averagingDecay;
-    private readonly double _contentWeight = 1e4;
-    private readonly double _styleWeight = 1e-2;
+    private readonly double? _contentWeight;
+    private readonly double? _styleWeight;
     private readonly double _totalVariationWeight = 1.8e7;
     private readonly IReadOnlyList<LayerWeight> _contentLayers = StyleTransferOptions.DefaultContentLayers;
     private readonly IReadOnlyList<LayerWeight> _styleLayers = StyleTransferOptions.DefaultStyleLayers;
@@ -23,10 +23,18 @@ public sealed record StyleOptimizerSettings
     public IReadOnlyList<LayerWeight> StyleLayers { get => _styleLayers; init => _styleLayers = CheckLayers(value, nameof(StyleLayers)); }
 
     /// <inheritdoc cref="StyleTransferOptions.ContentWeight"/>
-    public double ContentWeight { get => _contentWeight; init { Guard.MustBeFiniteAndNonNegative(value, nameof(ContentWeight)); _contentWeight = value; } }
+    public double ContentWeight
+    {
+        get => _contentWeight ?? StartingWeights.For(StyleStatistic, LossNormalization).Content;
+        init { Guard.MustBeFiniteAndNonNegative(value, nameof(ContentWeight)); _contentWeight = value; }
+    }
 
     /// <inheritdoc cref="StyleTransferOptions.StyleWeight"/>
-    public double StyleWeight { get => _styleWeight; init { Guard.MustBeFiniteAndNonNegative(value, nameof(StyleWeight)); _styleWeight = value; } }
+    public double StyleWeight
+    {
+        get => _styleWeight ?? StartingWeights.For(StyleStatistic, LossNormalization).Style;
+        init { Guard.MustBeFiniteAndNonNegative(value, nameof(StyleWeight)); _styleWeight = value; }
+    }
 
     /// <inheritdoc cref="StyleTransferOptions.TotalVariationWeight"/>
     public double TotalVariationWeight { get => _totalVariationWeight; init { Guard.MustBeFiniteAndNonNegative(value, nameof(TotalVariationWeight)); _totalVariationWeight = value; } }

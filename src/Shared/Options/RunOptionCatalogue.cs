@@ -14,6 +14,7 @@ namespace NeuralStyle;
 internal sealed class RunOptionCatalogue
 {
     private static readonly StyleTransferOptions Defaults = new();
+    private static readonly StyleTransferOptions AllNormalized = new() { LossNormalization = LossNormalization.All };
 
     private static readonly (string Name, OptimizerKind Value)[] Optimizers = [("lbfgs", OptimizerKind.Lbfgs), ("l-bfgs", OptimizerKind.Lbfgs), ("adam", OptimizerKind.Adam)];
     private static readonly (string Name, TotalVariationNorm Value)[] TvNorms = [("mean", TotalVariationNorm.AbsoluteMean), ("sum", TotalVariationNorm.AbsoluteSum)];
@@ -52,18 +53,18 @@ internal sealed class RunOptionCatalogue
             OptionFronts.Both,
             nameof(LbfgsSettings.SwitchToAdamAfter),
             (o, v, _) => o with { Lbfgs = o.Lbfgs with { SwitchToAdamAfter = OptionValues.Int(v) } }),
-        Double("content-weight", "content loss weight", nameof(StyleTransferOptions.ContentWeight), Defaults.ContentWeight, (o, v) => o with { ContentWeight = v }),
-        Double("style-weight", "style loss weight", nameof(StyleTransferOptions.StyleWeight), Defaults.StyleWeight, (o, v) => o with { StyleWeight = v }),
+        Weight("content-weight", $"content loss weight (default: {Text(Defaults.ContentWeight)}; {Text(AllNormalized.ContentWeight)} with --loss-normalization all)", nameof(StyleTransferOptions.ContentWeight), (o, v) => o with { ContentWeight = v }),
+        Weight("style-weight", $"style loss weight (default: {Text(Defaults.StyleWeight)} for gram unscaled; each style statistic and normalisation has its own, docs/options.md)", nameof(StyleTransferOptions.StyleWeight), (o, v) => o with { StyleWeight = v }),
         Choice(
             "style-statistic",
-            "what the style term compares: Gram matrices, Gaussian fits by the Wasserstein distance, or sorted random projections (sliced Wasserstein); the Wasserstein ones need another style weight (docs/options.md)",
+            "what the style term compares: Gram matrices, Gaussian fits by the Wasserstein distance, or sorted random projections (sliced Wasserstein); each has its own default style weight (docs/options.md)",
             nameof(StyleTransferOptions.StyleStatistic),
             StyleStatistics,
             Defaults.StyleStatistic,
             (o, v) => o with { StyleStatistic = v }),
         Choice(
             "loss-normalization",
-            "which layers' losses are scaled by their own gradient's size: none (mean squared errors), style (the style layers) or all (content too); other weights balance them (docs/options.md)",
+            "which layers' losses are scaled by their own gradient's size: none (mean squared errors), style (the style layers) or all (content too); each has its own default weights (docs/options.md)",
             nameof(StyleTransferOptions.LossNormalization),
             Normalizations,
             Defaults.LossNormalization,
@@ -251,6 +252,10 @@ internal sealed class RunOptionCatalogue
 
     private static RunOption Double(string name, string description, string property, double defaultValue, Func<StyleTransferOptions, double, StyleTransferOptions> set) =>
         new(name, description, "X", Text(defaultValue), OptionFronts.Both, property, (o, v, _) => set(o, OptionValues.Double(v)));
+
+    /// <summary>A loss weight: its default follows the statistic and the normalisation, so the description gives it rather than one value.</summary>
+    private static RunOption Weight(string name, string description, string property, Func<StyleTransferOptions, double, StyleTransferOptions> set) =>
+        new(name, description, "X", null, OptionFronts.Both, property, (o, v, _) => set(o, OptionValues.Double(v)));
 
     private static RunOption Layers(string name, string description, string property, IReadOnlyList<LayerWeight> defaultValue, Func<StyleTransferOptions, IReadOnlyList<LayerWeight>, StyleTransferOptions> set) =>
         new(name, description, "LIST", string.Join(',', defaultValue.Select(l => $"{l.Layer}:{Text(l.Weight)}")), OptionFronts.Both, property, (o, v, _) => set(o, OptionValues.Layers(v)));

@@ -6,14 +6,9 @@
 
 (() => {
   const $ = (id) => document.getElementById(id);
-  // The starting [content weight, style weight] of each loss normalisation and statistic: the weights
-  // that give the default's strength on tubingen × starry_night (docs/options.md, bench --style-evidence).
-  const defaultWeights = [1e4, 1e-2];
-  const startingWeights = {
-    none: { gram: defaultWeights, wasserstein: [1e4, 593], "sliced-wasserstein": [1e4, 2.07e3] },
-    style: { gram: [1e4, 559], wasserstein: [1e4, 2.11e5], "sliced-wasserstein": [1e4, 2.85e5] },
-    all: { gram: [1.29e5, 179], wasserstein: [1.29e5, 3.79e5], "sliced-wasserstein": [1.29e5, 4.31e5] },
-  };
+  // The [content weight, style weight] a job takes when it sets neither, by loss normalisation and
+  // statistic (GET /api/weights, the library's defaults): the strength control multiplies the style weight.
+  let startingWeights = null;
   const strengths = { "-2": ["much weaker", 0.25], "-1": ["weaker", 0.5], "0": ["normal", 1], "1": ["stronger", 2], "2": ["much stronger", 4] };
   const recentKey = "neuralstyle.recent";
 
@@ -253,11 +248,13 @@
     const factor = strengths[$("strength").value][1];
     const statistic = $("style-statistic").value;
     const normalization = $("loss-normalization").value;
-    const [contentWeight, styleWeight] = startingWeights[normalization][statistic];
     if (statistic !== "gram") data.append("styleStatistic", statistic);
     if (normalization !== "none") data.append("lossNormalization", normalization);
-    if (contentWeight !== defaultWeights[0]) data.append("contentWeight", String(contentWeight));
-    if (factor !== 1 || styleWeight !== defaultWeights[1]) data.append("styleWeight", String(styleWeight * factor));
+    if (factor !== 1) {
+      const weights = startingWeights?.[normalization]?.[statistic];
+      if (!weights) throw new Error("The page could not read the server's starting weights: reload it to change the strength.");
+      data.append("styleWeight", String(weights[1] * factor));
+    }
     return data;
   }
 
@@ -272,8 +269,16 @@
       $("start").disabled = false;
       return;
     }
+    let body;
     try {
-      const response = await fetch("/api/jobs", { method: "POST", body: formData() });
+      body = formData();
+    } catch (error) {
+      showError(error.message);
+      $("start").disabled = false;
+      return;
+    }
+    try {
+      const response = await fetch("/api/jobs", { method: "POST", body });
       if (!response.ok) { showError(await problemOf(response)); return; }
       follow(await response.json());
     } catch {
@@ -412,7 +417,7 @@
     }));
   }
 
-  // --- Start-up: the server's limits ---------------------------------------------------------
+  // --- Start-up: the server's limits and starting weights ---------------------------------------------------------
 
   fetch("/api/limits").then((r) => (r.ok ? r.json() : null)).then((limits) => {
     if (!limits) return;
@@ -427,6 +432,8 @@
       $("precision").value = "float32";
     }
   }).catch(() => {});
+
+  fetch("/api/weights").then((r) => (r.ok ? r.json() : null)).then((weights) => { startingWeights = weights; }).catch(() => {});
 
   fetch("/api/styles").then((r) => (r.ok ? r.json() : [])).then((styles) => {
     trainedStyles = styles;

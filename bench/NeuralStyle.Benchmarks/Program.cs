@@ -26,10 +26,12 @@ using static TorchSharp.torch;
 //                               repository's root; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --statistics [--sizes 512,1024] [--precisions float32,bfloat16] [--iterations 8]
 //                               (seconds per iteration of each style statistic against Gram; needs NEURALSTYLE_TEST_IMAGES too)
-//        NeuralStyle.Benchmarks --style-evidence [--budget 90] [--work ~/.cache/neuralstyle/bench-style-evidence] [--report]
+//        NeuralStyle.Benchmarks --style-evidence [--budget 90] [--records bench/results/style-evidence-runs]
+//                               [--work ~/.cache/neuralstyle/bench-style-evidence] [--retune] [--report]
 //                               (each style statistic with and without loss normalisation: every pair at 512 px in the same time budget,
-//                               weights tuned on tubingen × starry_night and carried to the other pairs and to 256 and 1024 px; resumes from
-//                               --work; --report only summarises the runs recorded there; needs NEURALSTYLE_TEST_IMAGES too)
+//                               the library's starting weights (tuned on tubingen × starry_night; --retune searches them again) carried to
+//                               the other pairs and to 256 and 1024 px; finished runs are records in --records (commit them), images and
+//                               checkpoints in --work; resumes; --report only summarises the records; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --engine [--batch-images 4]   (engine memory and batch throughput at 256 px; needs NEURALSTYLE_TEST_IMAGES too)
 //        NeuralStyle.Benchmarks --time-to-quality [--sizes 256,512] [--pairs tubingen+starry_night,...] [--tutorial-iterations 1000] [--cap 1000]
 //                               [--evaluate-every 5] [--contenders adam-float32,lbfgs-float32,lbfgs-bfloat16,lbfgs-adam-float32,coarse-lbfgs-float32,default-float32,...]
@@ -183,10 +185,12 @@ if (Array.IndexOf(args, "--style-evidence") >= 0)
     await StyleEvidence.RunAsync(
         weights,
         Environment.GetEnvironmentVariable("NEURALSTYLE_TEST_IMAGES") ?? throw new InvalidOperationException("Set NEURALSTYLE_TEST_IMAGES to the folder with the shared photos and paintings."),
+        Arg("--records", Path.Combine("bench", "results", "style-evidence-runs")),
         Arg("--work", Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "neuralstyle", "bench-style-evidence")),
         outFolder,
         double.Parse(Arg("--budget", "90"), System.Globalization.CultureInfo.InvariantCulture),
-        Array.IndexOf(args, "--report") >= 0);
+        Array.IndexOf(args, "--report") >= 0,
+        Array.IndexOf(args, "--retune") >= 0);
     return;
 }
 

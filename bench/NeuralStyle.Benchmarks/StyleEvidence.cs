@@ -16,8 +16,8 @@ namespace NeuralStyle.Benchmarks;
 /// <remarks>
 /// <para>
 /// Every run is one scale from the content image, L-BFGS, float32, seed 1. The time budget becomes an
-/// iteration count per statistic, from its measured cost at 512 px, once, in a plan kept in the work
-/// folder; the runs then do fixed work, so other processes on the machine change their wall times but
+/// iteration count per statistic, from its measured cost at 512 px, once, in a plan kept with the
+/// records; the runs then do fixed work, so other processes on the machine change their wall times but
 /// not their images. Wall times are recorded; they are fair only when the bench ran alone.
 /// </para>
 /// <para>
@@ -37,8 +37,10 @@ namespace NeuralStyle.Benchmarks;
 /// <c>u</c>/<c>u</c> at tuning and of <c>t</c>/<c>t</c> at tuning says how far they carry (1 is perfect).
 /// </para>
 /// <para>
-/// Every finished run is a record in the work folder and is not run again; a run in progress
-/// checkpoints every 10 iterations and resumes. Reruns of the bench continue where the last stopped.
+/// Every finished run is a record (a small JSON file) in the records folder, which lives in the
+/// repository so that it outlasts the machine, and is not run again; its image and a run in
+/// progress's checkpoint (every 10 iterations) are in the work folder. Reruns of the bench continue
+/// where the last stopped.
 /// </para>
 /// </remarks>
 internal static class StyleEvidence
@@ -48,56 +50,76 @@ internal static class StyleEvidence
     private const int TuningSize = 512;
     private static readonly string[] Photos = ["tubingen", "chicago", "stata"];
     private static readonly string[] Paintings = ["starry_night", "shipwreck", "the_scream", "udnie", "wave"];
+    /// <summary>The reference every strength is matched to: Gram, unscaled, at the library's weights for it (the library's defaults until issue 41).</summary>
+    private static readonly StyleTransferOptions Reference = new() { StyleStatistic = StyleStatistic.Gram, LossNormalization = LossNormalization.None };
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     private static readonly (StyleStatistic Statistic, LossNormalization Normalization)[] Configurations =
         [.. Enum.GetValues<StyleStatistic>().SelectMany(s => Enum.GetValues<LossNormalization>().Select(n => (s, n)))];
 
-    public static async Task RunAsync(string weights, string images, string work, string outFolder, double budgetSeconds, bool reportOnly)
+    public static async Task RunAsync(string weights, string images, string records, string work, string outFolder, double budgetSeconds, bool reportOnly, bool retune)
     {
+        Directory.CreateDirectory(records);
         Directory.CreateDirectory(Path.Combine(work, "runs"));
         Directory.CreateDirectory(Path.Combine(work, "images"));
         await using var engine = new StyleTransferEngine(new StyleTransferEngineOptions { WeightsPath = weights });
         using var ruler = new Ruler(weights, images);
-        var context = new Context(engine, ruler, images, work, await PlanAsync(engine, images, work, budgetSeconds));
+        var context = new Context(engine, ruler, images, records, work, await PlanAsync(engine, images, records, budgetSeconds));
         if (!reportOnly)
         {
-            await TuneAndCarryAsync(context);
+            await TuneAndCarryAsync(context, retune);
         }
 
         WriteReport(context, outFolder);
     }
 
-    private static async Task TuneAndCarryAsync(Context context)
+    private static async Task TuneAndCarryAsync(Context context, bool retune)
     {
-        var defaults = new StyleTransferOptions();
+        var defaults = Reference;
         var reference = await context.RunAsync(new Case(TuningContent, TuningStyle, TuningSize, StyleStatistic.Gram, LossNormalization.None, defaults.ContentWeight, defaults.StyleWeight));
         var tuned = new Dictionary<(StyleStatistic, LossNormalization), Record> { [(StyleStatistic.Gram, LossNormalization.None)] = reference };
         foreach (var (statistic, normalization) in Configurations.Skip(1))
         {
-            tuned[(statistic, normalization)] = await TuneAsync(context, reference, statistic, normalization);
+            // The library's starting weights are this tuning's result (StartingWeights); the search
+            // runs again only when asked, to re-derive them.
+            var library = new StyleTransferOptions { StyleStatistic = statistic, LossNormalization = normalization };
+            tuned[(statistic, normalization)] = retune
+                ? await TuneAsync(context, reference, statistic, normalization)
+                : await context.RunAsync(new Case(TuningContent, TuningStyle, TuningSize, statistic, normalization, library.ContentWeight, library.StyleWeight));
+        }
+
+        // The sizes first, then the slope runs, then the pairs; the default's and the style-scaled
+        // configurations (the candidates for the default) before the rest, tubingen (the pictures the
+        // gallery shows) before the photos the docs cannot show. 1024 px is the longest part (about
+        // 15 minutes for a Gram run alone), so the candidates' come first.
+        var order = Configurations
+            .OrderBy(c => c == (StyleStatistic.Gram, LossNormalization.None) ? 0 : c.Normalization == LossNormalization.Style ? 1 : c.Normalization == LossNormalization.None ? 2 : 3)
+            .ToList();
+        foreach (var size in new[] { 256, 1024 })
+        {
+            foreach (var configuration in order)
+            {
+                await context.RunAsync(tuned[configuration].Case with { Size = size });
+            }
         }
 
         // The report turns a carried run's strength into the factor its own weight would differ by,
         // through u's slope against β on the tuning pair; that needs two runs there that left the photo.
-        foreach (var ((statistic, normalization), weights) in tuned)
+        foreach (var configuration in order)
         {
-            await context.RunAsync(new Case(TuningContent, TuningStyle, TuningSize, statistic, normalization, weights.ContentWeight, Round(weights.StyleWeight * 2)));
+            var weights = tuned[configuration].Case;
+            await context.RunAsync(weights with { StyleWeight = Round(weights.StyleWeight * 2) });
         }
 
-        // The pictures the gallery shows first, then the sizes, then the photos the docs cannot show, then 1024 px (the longest).
-        var cases = Paintings.Select(p => (TuningContent, p, TuningSize))
-            .Append((TuningContent, TuningStyle, 256))
-            .Concat(Photos.Skip(1).SelectMany(c => Paintings.Select(p => (c, p, TuningSize))))
-            .Append((TuningContent, TuningStyle, 1024));
-        foreach (var (content, style, size) in cases)
+        var pairs = Photos.SelectMany(c => Paintings.Select(p => (Content: c, Style: p))).Where(p => p != (TuningContent, TuningStyle));
+        foreach (var configuration in order)
         {
             // Scaling the content term too cannot be tuned to the default's strength (the tuning's
             // records show why), so it is carried only as far as the pictures the gallery shows.
-            foreach (var configuration in Configurations.Where(c => c.Normalization != LossNormalization.All || content == TuningContent))
+            foreach (var (content, style) in pairs.Where(p => configuration.Normalization != LossNormalization.All || p.Content == TuningContent))
             {
-                var weights = tuned[configuration];
-                await context.RunAsync(new Case(content, style, size, configuration.Statistic, configuration.Normalization, weights.ContentWeight, weights.StyleWeight));
+                await context.RunAsync(tuned[configuration].Case with { Content = content, Style = style });
             }
         }
     }
@@ -114,7 +136,7 @@ internal static class StyleEvidence
     {
         const int MaxRuns = 6;
         var target = reference.ContentChange;
-        var (contentWeight, styleWeight) = context.Ruler.EquivalentWeights(reference, statistic, normalization);
+        var (contentWeight, styleWeight) = context.Ruler.EquivalentWeights(reference, context.ImagePath(reference.Image), statistic, normalization);
         var tried = new List<Record>();
         for (var attempt = 0; attempt < MaxRuns; attempt++)
         {
@@ -140,9 +162,9 @@ internal static class StyleEvidence
     }
 
     /// <summary>The iteration count of each statistic for the budget, measured once at 512 px and kept.</summary>
-    private static async Task<Plan> PlanAsync(StyleTransferEngine engine, string images, string work, double budgetSeconds)
+    private static async Task<Plan> PlanAsync(StyleTransferEngine engine, string images, string records, double budgetSeconds)
     {
-        var path = Path.Combine(work, "plan.json");
+        var path = Path.Combine(records, "plan.json");
         if (File.Exists(path))
         {
             return JsonSerializer.Deserialize<Plan>(await File.ReadAllTextAsync(path))!;
@@ -187,11 +209,12 @@ internal static class StyleEvidence
 
     private static void WriteReport(Context context, string outFolder)
     {
-        var records = Directory.GetFiles(Path.Combine(context.Work, "runs"), "*.json")
+        var records = Directory.GetFiles(context.Records, "*.json")
+            .Where(f => Path.GetFileName(f) != "plan.json")
             .Select(f => JsonSerializer.Deserialize<Record>(File.ReadAllText(f))!)
             .ToList();
         var rows = new List<object>();
-        var defaults = new StyleTransferOptions();
+        var defaults = Reference;
         foreach (var (statistic, normalization) in Configurations)
         {
             var mine = records.Where(r => r.Statistic == statistic.ToString() && r.Normalization == normalization.ToString()).ToList();
@@ -211,7 +234,7 @@ internal static class StyleEvidence
             var best = tuning.MaxBy(r => (mine.Count(o => SameWeights(o, r)), -Math.Abs(Math.Log(reference.ContentChange / r.ContentChange))))!;
             var carried = mine.Where(r => SameWeights(r, best)).ToList();
             var slope = Slope(tuning, best);
-            SaveGallery(carried.Where(r => r.Content == TuningContent && r.Size == TuningSize), Path.Combine(outFolder, "style-evidence-gallery"));
+            SaveGallery(context, carried.Where(r => r.Content == TuningContent && r.Size == TuningSize), Path.Combine(outFolder, "style-evidence-gallery"));
             var cases = carried.Select(r => new
             {
                 pair = $"{r.Content}×{r.Style}",
@@ -249,12 +272,12 @@ internal static class StyleEvidence
     /// The pictures docs/gallery.md shows (tubingen, whose licence allows it, with each painting), as
     /// JPEG at 384 px: <c>PAINTING-STATISTIC-NORMALIZATION.jpg</c>.
     /// </summary>
-    private static void SaveGallery(IEnumerable<Record> records, string folder)
+    private static void SaveGallery(Context context, IEnumerable<Record> records, string folder)
     {
         Directory.CreateDirectory(folder);
-        foreach (var record in records.Where(r => File.Exists(r.Image)))
+        foreach (var record in records.Where(r => File.Exists(context.ImagePath(r.Image))))
         {
-            RgbImage.Load(record.Image).ResizeToFit(384).Save(
+            RgbImage.Load(context.ImagePath(record.Image)).ResizeToFit(384).Save(
                 Path.Combine(folder, $"{record.Style}-{record.Statistic}-{record.Normalization}.jpg".ToLowerInvariant()),
                 new ImageSaveOptions { Overwrite = true, Quality = 85 });
         }
@@ -294,22 +317,30 @@ internal static class StyleEvidence
 
     private sealed record Record(
         string Content, string Style, int Size, string Statistic, string Normalization, double ContentWeight, double StyleWeight,
-        int Iterations, double Seconds, double ContentChange, double StyleLeft, string Image, string Machine, string Date);
+        int Iterations, double Seconds, double ContentChange, double StyleLeft, string Image, string Machine, string Date)
+    {
+        /// <summary>The case this record ran.</summary>
+        public Case Case => new(Content, Style, Size, Enum.Parse<StyleStatistic>(Statistic), Enum.Parse<LossNormalization>(Normalization), ContentWeight, StyleWeight);
+    }
 
     private sealed record Plan(double BudgetSeconds, string Machine, Dictionary<string, double> SecondsPerIteration, Dictionary<string, int> Iterations);
 
-    private sealed class Context(StyleTransferEngine engine, Ruler ruler, string images, string work, Plan plan)
+    private sealed class Context(StyleTransferEngine engine, Ruler ruler, string images, string records, string work, Plan plan)
     {
         public Ruler Ruler => ruler;
 
-        public string Work => work;
+        /// <summary>The folder of finished runs' records, kept in the repository so that they outlast the machine.</summary>
+        public string Records => records;
 
         public Plan Plan => plan;
+
+        /// <summary>Where a record's image is: in the work folder, so on the machine that ran it only.</summary>
+        public string ImagePath(string image) => Path.Combine(work, "images", image);
 
         /// <summary>A case's record: read if it was run before, else run (resuming its checkpoint), measured and kept.</summary>
         public async Task<Record> RunAsync(Case run)
         {
-            var recordPath = Path.Combine(work, "runs", run.Key + ".json");
+            var recordPath = Path.Combine(records, run.Key + ".json");
             if (File.Exists(recordPath))
             {
                 return JsonSerializer.Deserialize<Record>(await File.ReadAllTextAsync(recordPath))!;
@@ -340,8 +371,8 @@ internal static class StyleEvidence
             }
 
             var seconds = clock.Elapsed.TotalSeconds;
-            var image = Path.Combine(work, "images", run.Key + ".png");
-            result.Image.Save(image, new ImageSaveOptions { Overwrite = true });
+            var image = run.Key + ".png";
+            result.Image.Save(ImagePath(image), new ImageSaveOptions { Overwrite = true });
             var (contentChange, styleLeft) = ruler.Measure(run, result.Image);
             var record = new Record(
                 run.Content, run.Style, run.Size, run.Statistic.ToString(), run.Normalization.ToString(), run.ContentWeight, run.StyleWeight,
@@ -377,11 +408,11 @@ internal static class StyleEvidence
         /// The weights at which a configuration's content and style terms pull on the reference's result
         /// as hard as the reference's own terms do (gradient norms with respect to the image).
         /// </summary>
-        public (double ContentWeight, double StyleWeight) EquivalentWeights(Record reference, StyleStatistic statistic, LossNormalization normalization)
+        public (double ContentWeight, double StyleWeight) EquivalentWeights(Record reference, string referenceImage, StyleStatistic statistic, LossNormalization normalization)
         {
             using var scope = NewDisposeScope();
             var (content, style) = Inputs(reference.Content, reference.Style, reference.Size);
-            var result = ImageTensors.ToTensor(RgbImage.Load(reference.Image));
+            var result = ImageTensors.ToTensor(RgbImage.Load(referenceImage));
             var (referenceContent, referenceStyle) = Pulls(content, style, result, Settings(StyleStatistic.Gram, LossNormalization.None));
             var (contentPull, stylePull) = Pulls(content, style, result, Settings(statistic, normalization));
             return (Round(reference.ContentWeight * referenceContent / contentPull), Round(reference.StyleWeight * referenceStyle / stylePull));

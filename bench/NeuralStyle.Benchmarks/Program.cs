@@ -104,7 +104,7 @@ if (Array.IndexOf(args, "--train") >= 0)
             LearningRate = double.Parse(Arg("--learning-rate", "0.001"), System.Globalization.CultureInfo.InvariantCulture),
             StyleScale = double.Parse(Arg("--style-scale", "1"), System.Globalization.CultureInfo.InvariantCulture),
             CheckpointInterval = int.Parse(Arg("--checkpoint-every", "100")),
-            Losses = new StyleOptimizerSettings { StyleWeight = double.Parse(Arg("--style-weight", "0.01"), System.Globalization.CultureInfo.InvariantCulture) },
+            Losses = new StyleOptimizerSettings { LossNormalization = LossNormalization.None, StyleWeight = double.Parse(Arg("--style-weight", "0.01"), System.Globalization.CultureInfo.InvariantCulture) },
         });
     return;
 }

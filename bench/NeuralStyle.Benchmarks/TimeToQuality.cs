@@ -190,6 +190,8 @@ internal static class TimeToQuality
         StyleWeight = 1e-2,
         TotalVariationNorm = TotalVariationNorm.AbsoluteSum,
         TotalVariationWeight = 30,
+        StyleStatistic = StyleStatistic.Gram,
+        LossNormalization = LossNormalization.None,
     };
 
     /// <summary>The tutorial's optimiser on an objective: Adam at learning rate 0.02, β₁ 0.99, ε 0.1, one scale.</summary>

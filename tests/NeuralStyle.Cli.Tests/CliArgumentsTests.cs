@@ -14,7 +14,7 @@ public class CliArgumentsTests
             "--weights", "w.h5", "--overwrite", "--save-every", "10", "--json",
             "--style-scale", "0.5", "--preserve-colors", "luminance", "--average", "0.9",
             "--start-size", "64", "--pooling", "average", "--tv-norm", "sum", "--precision", "bfloat16", "--style-statistic", "wasserstein",
-            "--loss-normalization", "style",
+            "--loss-normalization", "none",
             "--checkpoint", "run.ckpt", "--checkpoint-every", "7", "--resume", "old.ckpt",
         ]);
 
@@ -32,7 +32,7 @@ public class CliArgumentsTests
         Assert.Equal((10, true), (cli.Settings.SaveEvery, cli.Settings.Json));
         Assert.Equal((0.5, ColorPreservation.LuminanceOnly, 0.9), (o.StyleScale, o.ColorPreservation, o.AveragingDecay));
         Assert.Equal((64, Pooling.Average, TotalVariationNorm.AbsoluteSum, ComputePrecision.BFloat16), (o.StartSize, o.Pooling, o.TotalVariationNorm, o.Precision));
-        Assert.Equal((StyleStatistic.Wasserstein, LossNormalization.Style), (o.StyleStatistic, o.LossNormalization));
+        Assert.Equal((StyleStatistic.Wasserstein, LossNormalization.None), (o.StyleStatistic, o.LossNormalization));
         Assert.Equal("'s.jpg'", Assert.Single(o.Styles).Image.Description);
         Assert.Equal(("run.ckpt", 7, "old.ckpt"), (o.CheckpointPath, o.CheckpointInterval, o.ResumeFrom));
     }

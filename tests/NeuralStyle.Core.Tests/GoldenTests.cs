@@ -95,6 +95,8 @@ public class GoldenTests
             StyleWeight = 1e-2,
             TotalVariationWeight = 30,
             TotalVariationNorm = TotalVariationNorm.AbsoluteSum,
+            StyleStatistic = StyleStatistic.Gram,
+            LossNormalization = LossNormalization.None,
         };
         return new WholeImageObjective(new StyleObjective(extractor, content, [new StyleTensor(style)], settings));
     }

@@ -234,11 +234,15 @@ public sealed class StyleTransferTests : IDisposable
     public void Unset_weights_follow_the_statistic_and_normalisation_and_set_ones_stay_as_set()
     {
         // The weights bench --style-evidence tuned for each (bench/history.md).
-        Assert.Equal((1e4, 1e-2), Weights(new StyleTransferOptions()));
-        Assert.Equal((1e4, 593), Weights(new StyleTransferOptions { StyleStatistic = StyleStatistic.Wasserstein }));
+        // The default is Gram with the style layers scaled (docs/defaults.md).
+        Assert.Equal((StyleStatistic.Gram, LossNormalization.Style), (new StyleTransferOptions().StyleStatistic, new StyleTransferOptions().LossNormalization));
+        Assert.Equal((1e4, 559), Weights(new StyleTransferOptions()));
+        Assert.Equal((1e4, 1e-2), Weights(new StyleTransferOptions { LossNormalization = LossNormalization.None }));
+        Assert.Equal((1e4, 593), Weights(new StyleTransferOptions { StyleStatistic = StyleStatistic.Wasserstein, LossNormalization = LossNormalization.None }));
+        Assert.Equal((1e4, 2.11e5), Weights(new StyleTransferOptions { StyleStatistic = StyleStatistic.Wasserstein }));
         Assert.Equal((1e4, 2.85e5), Weights(new StyleTransferOptions { LossNormalization = LossNormalization.Style, StyleStatistic = StyleStatistic.SlicedWasserstein }));
         Assert.Equal((1.29e5, 179), Weights(new StyleTransferOptions { LossNormalization = LossNormalization.All }));
-        Assert.Equal((1e4, 593), Weights(new StyleTransferOptions() with { StyleStatistic = StyleStatistic.Wasserstein }));
+        Assert.Equal((1e4, 2.11e5), Weights(new StyleTransferOptions() with { StyleStatistic = StyleStatistic.Wasserstein }));
 
         // A weight that is set wins, before or after the statistic, and through `with`.
         Assert.Equal((2, 3), Weights(new StyleTransferOptions { ContentWeight = 2, StyleWeight = 3, LossNormalization = LossNormalization.All }));

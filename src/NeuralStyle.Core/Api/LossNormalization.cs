@@ -13,15 +13,17 @@ namespace NeuralStyle;
 public enum LossNormalization
 {
     /// <summary>
-    /// No layer is scaled (the default): each layer's loss is its mean squared error (for Wasserstein,
+    /// No layer is scaled: each layer's loss is its mean squared error (for Wasserstein,
     /// its squared distance per channel), as <see cref="LossFunctions"/> defines it. Its gradient grows
-    /// with the mismatch, and its scale differs between layers and statistics.
+    /// with the mismatch, and its scale differs between layers and statistics. The classic tools'
+    /// objective, and the one training a fast style uses.
     /// </summary>
     None,
 
     /// <summary>
-    /// The style layers are scaled; the content term stays a mean squared error. Each style layer then
-    /// pulls about as hard as any other, whatever its statistic. Tiles like <see cref="None"/>: the
+    /// The style layers are scaled; the content term stays a mean squared error (the default). Each
+    /// style layer then pulls about as hard as any other, whatever its statistic, and the same weights
+    /// give about the same strength at other sizes and on other pictures (docs/defaults.md). Tiles like <see cref="None"/>: the
     /// scaled losses are taken on the whole picture's statistics, summed over its tiles.
     /// </summary>
     Style,

@@ -46,7 +46,7 @@ public sealed record StyleOptimizerSettings
     public StyleStatistic StyleStatistic { get; init; } = StyleStatistic.Gram;
 
     /// <inheritdoc cref="StyleTransferOptions.LossNormalization"/>
-    public LossNormalization LossNormalization { get; init; } = LossNormalization.None;
+    public LossNormalization LossNormalization { get; init; } = LossNormalization.Style;
 
     /// <inheritdoc cref="StyleTransferOptions.Optimizer"/>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Lbfgs;

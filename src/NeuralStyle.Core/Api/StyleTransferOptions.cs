@@ -112,12 +112,13 @@ public sealed record StyleTransferOptions
     public double ContentWeight { get => _optimization.ContentWeight; init => _optimization = _optimization with { ContentWeight = value }; }
 
     /// <summary>
-    /// The style loss weight β. Unless set, it follows <see cref="StyleStatistic"/> and
-    /// <see cref="LossNormalization"/>, whose losses have different scales: the weight that moves
-    /// tubingen × starry_night at 512 px as far from the photo as Gram unscaled at 1e-2 does. Without
-    /// normalisation 1e-2 (Gram), 593 (Wasserstein), 2.07e3 (sliced Wasserstein); with
-    /// <see cref="LossNormalization.Style"/> 559, 2.11e5, 2.85e5; with <see cref="LossNormalization.All"/>
-    /// 179, 3.79e5, 4.31e5 (docs/options.md). A weight that is set stays as set whatever the statistic.
+    /// The style loss weight β. Default 559 (Gram, the style layers scaled). Unless set, it follows
+    /// <see cref="StyleStatistic"/> and <see cref="LossNormalization"/>, whose losses have different
+    /// scales: the weight that moves tubingen × starry_night at 512 px as far from the photo as Gram
+    /// unscaled at 1e-2 does. With <see cref="LossNormalization.Style"/> 559 (Gram), 2.11e5
+    /// (Wasserstein), 2.85e5 (sliced Wasserstein); without normalisation 1e-2, 593, 2.07e3; with
+    /// <see cref="LossNormalization.All"/> 179, 3.79e5, 4.31e5 (docs/options.md). A weight that is set
+    /// stays as set whatever the statistic.
     /// </summary>
     public double StyleWeight { get => _optimization.StyleWeight; init => _optimization = _optimization with { StyleWeight = value }; }
 
@@ -146,9 +147,10 @@ public sealed record StyleTransferOptions
 
     /// <summary>
     /// Which layers' losses are scaled by their own gradient's magnitude (crowsonkb/style-transfer-pytorch's
-    /// <c>ScaledMSELoss</c>). Default <see cref="LossNormalization.None"/>: mean squared errors.
-    /// <see cref="LossNormalization.Style"/> scales the style layers, <see cref="LossNormalization.All"/>
-    /// the content layers too. The weights that balance them have other scales, and the default
+    /// <c>ScaledMSELoss</c>). Default <see cref="LossNormalization.Style"/>: the style layers are scaled,
+    /// so the same weights carry across sizes and pictures (docs/defaults.md);
+    /// <see cref="LossNormalization.None"/> leaves mean squared errors, <see cref="LossNormalization.All"/>
+    /// scales the content layers too. The weights that balance them have other scales, and the default
     /// <see cref="ContentWeight"/> and <see cref="StyleWeight"/> follow it (docs/options.md). All does not tile.
     /// </summary>
     public LossNormalization LossNormalization { get => _optimization.LossNormalization; init => _optimization = _optimization with { LossNormalization = value }; }

@@ -16,7 +16,7 @@ public sealed record StyleTrainingOptions
     private readonly int _width = 32;
     private readonly double _learningRate = 1e-3;
     private readonly double _styleScale = 1.0;
-    private readonly StyleOptimizerSettings _losses = new() { StyleWeight = 5e-4 };
+    private readonly StyleOptimizerSettings _losses = new() { StyleWeight = 5e-4, LossNormalization = LossNormalization.None };
     private readonly int _checkpointInterval = 100;
     private readonly int _previewInterval;
 
@@ -83,10 +83,13 @@ public sealed record StyleTrainingOptions
 
     /// <summary>
     /// The layers and weights of the content, style and total variation terms. The default is the
-    /// optimisation's with a style weight of 5e-4: a network starts from noise, not from the photo,
-    /// and the optimisation's 1e-2 leaves no content in it. Training compares Gram matrices, unscaled:
-    /// another <see cref="StyleOptimizerSettings.StyleStatistic"/> or
-    /// <see cref="StyleOptimizerSettings.LossNormalization"/> is refused; the optimiser's settings do not apply.
+    /// optimisation's layers, unscaled (<see cref="LossNormalization.None"/>), with a style weight of
+    /// 5e-4: a network starts from noise, not from the photo, and the optimisation's unscaled 1e-2
+    /// leaves no content in it. Training compares Gram matrices, unscaled: settings made with
+    /// <c>new StyleOptimizerSettings { … }</c> must say <c>LossNormalization = LossNormalization.None</c>
+    /// (start from this default's <c>with</c> instead), and another
+    /// <see cref="StyleOptimizerSettings.StyleStatistic"/> or <see cref="StyleOptimizerSettings.LossNormalization"/>
+    /// is refused; the optimiser's settings do not apply.
     /// </summary>
     public StyleOptimizerSettings Losses { get => _losses; init => _losses = Guard.NotNullValue(value, nameof(Losses)); }
 
@@ -127,7 +130,7 @@ public sealed record StyleTrainingOptions
 
         if (Losses.StyleStatistic != StyleStatistic.Gram || Losses.LossNormalization != LossNormalization.None)
         {
-            Guard.ThrowArgument($"Training a style compares Gram matrices without loss normalisation; {nameof(Losses)} asks for {Losses.StyleStatistic} with {Losses.LossNormalization} normalisation.", nameof(Losses));
+            Guard.ThrowArgument($"Training a style compares Gram matrices without loss normalisation; {nameof(Losses)} asks for {Losses.StyleStatistic} with {Losses.LossNormalization} normalisation: set {nameof(StyleOptimizerSettings.StyleStatistic)} = Gram and {nameof(StyleOptimizerSettings.LossNormalization)} = None.", nameof(Losses));
         }
 
         if (OutputPath is not null && !OutputPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))

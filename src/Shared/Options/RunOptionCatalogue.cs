@@ -54,7 +54,7 @@ internal sealed class RunOptionCatalogue
             nameof(LbfgsSettings.SwitchToAdamAfter),
             (o, v, _) => o with { Lbfgs = o.Lbfgs with { SwitchToAdamAfter = OptionValues.Int(v) } }),
         Weight("content-weight", $"content loss weight (default: {Text(Defaults.ContentWeight)}; {Text(AllNormalized.ContentWeight)} with --loss-normalization all)", nameof(StyleTransferOptions.ContentWeight), (o, v) => o with { ContentWeight = v }),
-        Weight("style-weight", $"style loss weight (default: {Text(Defaults.StyleWeight)} for gram unscaled; each style statistic and normalisation has its own, docs/options.md)", nameof(StyleTransferOptions.StyleWeight), (o, v) => o with { StyleWeight = v }),
+        Weight("style-weight", $"style loss weight (default: {Text(Defaults.StyleWeight)} for the default statistic and normalisation; each combination has its own, docs/options.md)", nameof(StyleTransferOptions.StyleWeight), (o, v) => o with { StyleWeight = v }),
         Choice(
             "style-statistic",
             "what the style term compares: Gram matrices, Gaussian fits by the Wasserstein distance, or sorted random projections (sliced Wasserstein); each has its own default style weight (docs/options.md)",

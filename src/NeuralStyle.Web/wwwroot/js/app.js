@@ -248,8 +248,9 @@
     const factor = strengths[$("strength").value][1];
     const statistic = $("style-statistic").value;
     const normalization = $("loss-normalization").value;
-    if (statistic !== "gram") data.append("styleStatistic", statistic);
-    if (normalization !== "none") data.append("lossNormalization", normalization);
+    // Sent always: the job runs what the form shows, whatever the server's defaults.
+    data.append("styleStatistic", statistic);
+    data.append("lossNormalization", normalization);
     if (factor !== 1) {
       const weights = startingWeights?.[normalization]?.[statistic];
       if (!weights) throw new Error("The page could not read the server's starting weights: reload it to change the strength.");

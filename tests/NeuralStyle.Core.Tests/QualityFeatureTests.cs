@@ -35,7 +35,7 @@ public sealed class QualityFeatureTests
         var content = Tensor(images, "tubingen.jpg", 40);
         var starry = Tensor(images, "starry_night.jpg", 40);
         var scream = Tensor(images, "the_scream.jpg", 48);
-        var options = new StyleOptimizerSettings { StyleLayers = [new("block1_conv1", 0.5), new("block2_conv1", 0.5)] };
+        var options = new StyleOptimizerSettings { StyleLayers = [new("block1_conv1", 0.5), new("block2_conv1", 0.5)], LossNormalization = LossNormalization.None };
 
         using var optimizer = new StyleOptimizer(extractor, content, [new StyleTensor(starry, 3), new StyleTensor(scream, 1)], content, options);
         var measured = optimizer.Step().Style;

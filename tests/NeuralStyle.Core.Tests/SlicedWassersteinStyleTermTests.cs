@@ -57,6 +57,7 @@ public sealed class SlicedWassersteinStyleTermTests
             StartSize = 32,
             Iterations = 30,
             StyleStatistic = StyleStatistic.SlicedWasserstein,
+            LossNormalization = LossNormalization.None, // the weight is the unscaled term's
             StyleWeight = 1e4,
             Seed = 5,
         };

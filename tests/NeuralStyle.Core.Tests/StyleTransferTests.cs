@@ -9,7 +9,7 @@ public sealed class StyleTransferTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("neuralstyle-run-").FullName;
 
     [SkippableFact]
-    public async Task Default_optimizer_cuts_the_style_loss_by_90_percent_and_keeps_the_content()
+    public async Task Default_optimizer_cuts_the_style_term_to_a_third_and_keeps_the_content()
     {
         var options = RealOptions();
         var reports = new List<StyleTransferProgress>();
@@ -18,7 +18,9 @@ public sealed class StyleTransferTests : IDisposable
 
         var first = result.LossHistory[0];
         var last = result.FinalLosses;
-        Assert.True(last.Style <= 0.1 * first.Style, $"style loss went from {first.Style:E3} to {last.Style:E3}");
+        // The default style term is scaled (Σd²/Σ|d|), so it shrinks with the residual, not its square:
+        // a third of it is about what a 90 % cut of the unscaled mean squared error is.
+        Assert.True(last.Style <= first.Style / 3, $"style term went from {first.Style:E3} to {last.Style:E3}");
 
         // Bound on the content: in block5_conv2 features the result must be closer to the photo than
         // an image without content (flat grey) is, and at least twice as close as the artwork itself

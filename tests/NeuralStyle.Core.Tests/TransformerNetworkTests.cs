@@ -103,7 +103,7 @@ public sealed class TransformerNetworkTests
 
         var error = Assert.Throws<ArgumentException>(() => options.Validate());
 
-        Assert.StartsWith($"Training a style compares Gram matrices without loss normalisation; Losses asks for {statistic} with {normalization} normalisation.", error.Message);
+        Assert.StartsWith($"Training a style compares Gram matrices without loss normalisation; Losses asks for {statistic} with {normalization} normalisation: set StyleStatistic = Gram and LossNormalization = None.", error.Message);
     }
 
     private static float[] Gradients(TransformerNetwork network, Tensor input, bool overwriteFreedMemory, float with = 1e30f)

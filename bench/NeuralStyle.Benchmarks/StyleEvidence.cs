@@ -50,6 +50,7 @@ internal static class StyleEvidence
     private const int TuningSize = 512;
     private static readonly string[] Photos = ["tubingen", "chicago", "stata"];
     private static readonly string[] Paintings = ["starry_night", "shipwreck", "the_scream", "udnie", "wave"];
+
     /// <summary>The reference every strength is matched to: Gram, unscaled, at the library's weights for it (the library's defaults until issue 41).</summary>
     private static readonly StyleTransferOptions Reference = new() { StyleStatistic = StyleStatistic.Gram, LossNormalization = LossNormalization.None };
 
@@ -76,8 +77,7 @@ internal static class StyleEvidence
 
     private static async Task TuneAndCarryAsync(Context context, bool retune)
     {
-        var defaults = Reference;
-        var reference = await context.RunAsync(new Case(TuningContent, TuningStyle, TuningSize, StyleStatistic.Gram, LossNormalization.None, defaults.ContentWeight, defaults.StyleWeight));
+        var reference = await context.RunAsync(new Case(TuningContent, TuningStyle, TuningSize, Reference.StyleStatistic, Reference.LossNormalization, Reference.ContentWeight, Reference.StyleWeight));
         var tuned = new Dictionary<(StyleStatistic, LossNormalization), Record> { [(StyleStatistic.Gram, LossNormalization.None)] = reference };
         foreach (var (statistic, normalization) in Configurations.Skip(1))
         {
@@ -214,14 +214,13 @@ internal static class StyleEvidence
             .Select(f => JsonSerializer.Deserialize<Record>(File.ReadAllText(f))!)
             .ToList();
         var rows = new List<object>();
-        var defaults = Reference;
         foreach (var (statistic, normalization) in Configurations)
         {
             var mine = records.Where(r => r.Statistic == statistic.ToString() && r.Normalization == normalization.ToString()).ToList();
             var tuning = mine.Where(r => r.Content == TuningContent && r.Style == TuningStyle && r.Size == TuningSize).ToList();
             var reference = records.FirstOrDefault(r => r.Statistic == nameof(StyleStatistic.Gram) && r.Normalization == nameof(LossNormalization.None)
                 && r.Content == TuningContent && r.Style == TuningStyle && r.Size == TuningSize
-                && r.ContentWeight == defaults.ContentWeight && r.StyleWeight == defaults.StyleWeight);
+                && r.ContentWeight == Reference.ContentWeight && r.StyleWeight == Reference.StyleWeight);
             if (reference is null || tuning.Count == 0)
             {
                 continue;

@@ -23,8 +23,9 @@ public enum LossNormalization
     /// <summary>
     /// The style layers are scaled; the content term stays a mean squared error (the default). Each
     /// style layer then pulls about as hard as any other, whatever its statistic, and the same weights
-    /// give about the same strength at other sizes and on other pictures (docs/defaults.md). Tiles like <see cref="None"/>: the
-    /// scaled losses are taken on the whole picture's statistics, summed over its tiles.
+    /// give about the same strength at other sizes and on other pictures (docs/defaults.md). Tiles
+    /// like <see cref="None"/>: the scaled losses are taken on the whole picture's statistics, summed
+    /// over its tiles.
     /// </summary>
     Style,
 
